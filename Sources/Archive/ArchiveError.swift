@@ -1,0 +1,12 @@
+/// A libarchive failure, carrying the archive path and libarchive's own message.
+public struct ArchiveError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,71 @@
+import CArchive
+
+/// Sequential reader over any format and compression libarchive recognises.
+public final class ArchiveReader {
+    public let path: String
+    private let handle: OpaquePointer
+
+    public init(path: String) throws(ArchiveError) {
+        guard let handle = archive_read_new() else {
+            throw ArchiveError(path: path, message: "cannot allocate an archive reader")
+        }
+        archive_read_support_filter_all(handle)
+        archive_read_support_format_all(handle)
+        self.path = path
+        self.handle = handle
+        // Every property is set by now, so deinit frees the handle if opening fails.
+        guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
+            throw ArchiveError(path: path, message: Self.message(handle))
+        }
+    }
+
+    deinit { archive_read_free(handle) }
+
+    /// The next member's header, or nil at the end of the archive.
+    public func nextEntry() throws(ArchiveError) -> ArchiveEntryInfo? {
+        var entry: OpaquePointer?
+        let status = archive_read_next_header(handle, &entry)
+        if status == ARCHIVE_EOF { return nil }
+        guard status >= ARCHIVE_WARN, let entry else {
+            throw ArchiveError(path: path, message: Self.message(handle))
+        }
+        let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        let mode = UInt32(archive_entry_mode(entry))
+        let kind: ArchiveEntryInfo.Kind
+        if let hardlink = archive_entry_hardlink(entry) {
+            kind = .hardlink(target: String(cString: hardlink))
+        } else {
+            switch mode & UInt32(S_IFMT) {
+            case UInt32(S_IFREG): kind = .file
+            case UInt32(S_IFDIR): kind = .directory
+            case UInt32(S_IFLNK):
+                kind = .symlink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
+            default: kind = .other
+            }
+        }
+        return ArchiveEntryInfo(path: name, kind: kind, size: archive_entry_size(entry), mode: mode & 0o7777)
+    }
+
+    /// Reads the current member's data in chunks; call after `nextEntry()`.
+    public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
+            if count == 0 { return }
+            guard count > 0 else { throw ArchiveError(path: path, message: Self.message(handle)) }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        }
+    }
+
+    /// Every member's header, in archive order.
+    public static func listEntries(path: String) throws(ArchiveError) -> [ArchiveEntryInfo] {
+        let reader = try ArchiveReader(path: path)
+        var entries: [ArchiveEntryInfo] = []
+        while let entry = try reader.nextEntry() { entries.append(entry) }
+        return entries
+    }
+
+    static func message(_ handle: OpaquePointer) -> String {
+        archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Loads and checks one project definition (`Projects/<name>.yml`).
+public enum ProjectLoader {
+    static let keys = ["name", "maintainer", "homepage", "description", "license", "install_dir", "version",
+                       "iteration", "dependencies", "overrides", "runtime_dependencies", "conflicts", "replaces",
+                       "provides", "config_files", "exclude", "pass_env", "package", "health_check"]
+
+    /// Directories a project may never use as its install dir: removing them would break the host.
+    static let systemDirectories: Set<String> = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64",
+                                                 "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp",
+                                                 "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/var"]
+
+    public static func load(path: String, displayPath: String) throws(DefinitionError) -> Project {
+        let root = try DefinitionFile.read(path: path, displayPath: displayPath)
+        var problems = Diagnostics()
+        let project = decode(root, path: path, displayPath: displayPath, problems: &problems)
+        try problems.throwIfAny()
+        return project!
+    }
+
+    static func decode(_ root: YAMLValue, path: String, displayPath: String, problems: inout Diagnostics) -> Project? {
+        guard let map = MappingReader(root, describing: "a project definition", allowed: keys, problems: &problems) else {
+            return nil
+        }
+        let what = "the project"
+        let name = map.string("name", required: what, problems: &problems)
+        DefinitionFile.checkName(name, path: path, problems: &problems)
+        if let name, !PackageName.isValid(name.value) {
+            problems.error("project name '\(name.value)' is not a valid package name: \(PackageName.rule)", at: name.location)
+        }
+        let maintainer = map.string("maintainer", required: what, problems: &problems)
+        if let maintainer, !looksLikeMaintainer(maintainer.value) {
+            problems.error("'maintainer' must look like 'Name <email@example.com>', found '\(maintainer.value)'",
+                           at: maintainer.location)
+        }
+        let homepage = map.string("homepage", required: what, problems: &problems)
+        let version = decodeVersion(map, problems: &problems)
+        if !map.has("dependencies") { map.missing("dependencies", in: what, problems: &problems) }
+        let dependencies = map.stringList("dependencies", problems: &problems)
+        reportDuplicates(dependencies, what: "dependency", problems: &problems)
+        let iteration = map.int("iteration", problems: &problems)
+        if let iteration, iteration.value < 1 {
+            problems.error("'iteration' must be 1 or more, found \(iteration.value)", at: iteration.location)
+        }
+        let fallbackName = name?.value ?? DefinitionFile.expectedName(path: path)
+        let installDir = decodeInstallDir(map, projectName: fallbackName, problems: &problems)
+        var overrides: [String: Located<String>] = [:]
+        for (key, value) in map.stringMap("overrides", problems: &problems) {
+            overrides[key.text] = value
+        }
+        let configFiles = map.stringList("config_files", problems: &problems)
+        for file in configFiles where !file.value.hasPrefix("/") {
+            problems.error("config file '\(file.value)' must be an absolute path (for example \(installDir)/etc/\(file.value))",
+                           at: file.location)
+        }
+        let package = PackageSettingsDecoder.decode(map.value("package"), problems: &problems)
+        let healthCheck = HealthCheckSettingsDecoder.decode(map.value("health_check"), problems: &problems)
+
+        guard let name, let maintainer, let homepage, let version else { return nil }
+        return Project(
+            name: name.value, file: displayPath, maintainer: maintainer.value, homepage: homepage.value,
+            description: map.string("description", problems: &problems)?.value ?? "\(name.value), built by omnibus",
+            license: map.string("license", problems: &problems)?.value ?? "Unspecified",
+            installDir: installDir, version: version, iteration: iteration?.value ?? 1,
+            dependencies: dependencies, overrides: overrides,
+            runtimeDependencies: map.stringList("runtime_dependencies", problems: &problems).map(\.value),
+            conflicts: map.stringList("conflicts", problems: &problems).map(\.value),
+            replaces: map.stringList("replaces", problems: &problems).map(\.value),
+            provides: map.stringList("provides", problems: &problems).map(\.value),
+            configFiles: configFiles.map(\.value),
+            exclude: map.stringList("exclude", problems: &problems).map(\.value),
+            passEnv: map.stringList("pass_env", problems: &problems).map(\.value),
+            package: package, healthCheck: healthCheck)
+    }
+
+    static func looksLikeMaintainer(_ text: String) -> Bool {
+        guard let open = text.firstIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close,
+              text[text.index(after: open)..<close].contains("@") else { return false }
+        return !text[..<open].trimmingCharacters(in: .whitespaces).isEmpty
+    }
+
+    static func decodeInstallDir(_ map: MappingReader, projectName: String, problems: inout Diagnostics) -> String {
+        guard let dir = map.string("install_dir", problems: &problems) else { return "/opt/\(projectName)" }
+        var path = dir.value
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        if !path.hasPrefix("/") {
+            problems.error("'install_dir' must be an absolute path such as /opt/\(projectName), found '\(dir.value)'",
+                           at: dir.location)
+        } else if systemDirectories.contains(path) {
+            problems.error("'install_dir' \(path) is a system directory; use a directory of the project's own such as /opt/\(projectName)",
+                           at: dir.location)
+        } else if path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            problems.error("'install_dir' must not contain '.' or '..' components, found '\(dir.value)'", at: dir.location)
+        }
+        return path
+    }
+
+    static func decodeVersion(_ map: MappingReader, problems: inout Diagnostics) -> ProjectVersion? {
+        guard let value = map.value("version") else {
+            map.missing("version", in: "the project", problems: &problems)
+            return nil
+        }
+        if case .scalar = value {
+            guard let literal = TypedValue.string(value, name: "version", problems: &problems) else { return nil }
+            if literal.value.contains(where: \.isWhitespace) || !literal.value.contains(where: \.isNumber) {
+                problems.error("'version' must contain a digit and no spaces, found '\(literal.value)'", at: literal.location)
+            }
+            return .literal(literal.value)
+        }
+        guard let source = MappingReader(value, describing: "'version'", path: "version.",
+                                         allowed: ["from", "variable", "default"], problems: &problems),
+              let from = source.string("from", required: "'version' (use 'from: git' or 'from: env')", problems: &problems)
+        else { return nil }
+        switch from.value {
+        case "git":
+            for key in ["variable", "default"] where source.has(key) {
+                problems.error("'version.\(key)' only applies to 'from: env'", at: source.key(key)!.location)
+            }
+            return .gitDescribe
+        case "env":
+            guard let variable = source.string("variable", required: "'version' with 'from: env'", problems: &problems)
+            else { return nil }
+            return .environment(variable: variable.value, fallback: source.string("default", problems: &problems)?.value)
+        default:
+            problems.error("'version.from' must be 'git' or 'env', found '\(from.value)'", at: from.location)
+            return nil
+        }
+    }
+
+    static func reportDuplicates(_ items: [Located<String>], what: String, problems: inout Diagnostics) {
+        var seen: [String: SourceLocation] = [:]
+        for item in items {
+            if let first = seen[item.value] {
+                problems.error("\(what) '\(item.value)' is listed twice (first at \(first.line):\(first.column))",
+                               at: item.location)
+            } else {
+                seen[item.value] = item.location
+            }
+        }
+    }
+}

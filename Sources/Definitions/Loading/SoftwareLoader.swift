@@ -1,0 +1,94 @@
+import Foundation
+
+/// Loads and checks one software definition (`Software/<name>.yml`).
+public enum SoftwareLoader {
+    static let keys = ["name", "default_version", "license", "license_files", "dependencies", "versions",
+                       "relative_path", "env", "build", "live_install"]
+    static let versionKeys = ["source", "relative_path", "env", "build"]
+
+    public static func load(path: String, displayPath: String) throws(DefinitionError) -> Software {
+        let root = try DefinitionFile.read(path: path, displayPath: displayPath)
+        var problems = Diagnostics()
+        let software = decode(root, path: path, displayPath: displayPath, problems: &problems)
+        try problems.throwIfAny()
+        return software!
+    }
+
+    static func decode(_ root: YAMLValue, path: String, displayPath: String, problems: inout Diagnostics) -> Software? {
+        guard let map = MappingReader(root, describing: "a software definition", allowed: keys, problems: &problems) else {
+            return nil
+        }
+        let what = "the software"
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = map.string("name", required: what, problems: &problems)
+        DefinitionFile.checkName(name, path: path, problems: &problems)
+        let defaultVersion = map.string("default_version", required: what, problems: &problems)
+        let license = map.string("license", required: what + " (an SPDX name such as 'Zlib', or 'Proprietary')",
+                                 problems: &problems)
+        let dependencies = map.stringList("dependencies", problems: &problems)
+        ProjectLoader.reportDuplicates(dependencies, what: "dependency", problems: &problems)
+        if let name, let own = dependencies.first(where: { $0.value == name.value }) {
+            problems.error("software '\(name.value)' cannot depend on itself", at: own.location)
+        }
+        let env = decodeEnv(map, problems: &problems)
+        if !map.has("build") { map.missing("build", in: what + " (a list of steps; use [] for none)", problems: &problems) }
+        let build = StepDecoder.decodeList(map.value("build"), name: "build", directory: directory, problems: &problems)
+
+        var versions: [String: SoftwareVersion] = [:]
+        var declared: [String] = []
+        if let versionsValue = map.value("versions") {
+            guard case .mapping(let pairs, _) = versionsValue else {
+                problems.error("'versions' must be a mapping of version strings to {source: ...}, found \(versionsValue.kindDescription)",
+                               at: versionsValue.location)
+                return nil
+            }
+            declared = pairs.map(\.key.text)
+            for (key, value) in pairs {
+                versions[key.text] = decodeVersion(key, value, directory: directory, problems: &problems)
+            }
+        } else {
+            map.missing("versions", in: what, problems: &problems)
+        }
+        if let defaultVersion, !declared.isEmpty, !declared.contains(defaultVersion.value) {
+            problems.error("'default_version' \(defaultVersion.value) is not one of the defined versions (\(declared.joined(separator: ", ")))",
+                           at: defaultVersion.location)
+        }
+
+        guard let name, let defaultVersion, let license else { return nil }
+        return Software(
+            name: name.value, file: displayPath, directory: directory, defaultVersion: defaultVersion,
+            license: license.value, licenseFiles: map.stringList("license_files", problems: &problems).map(\.value),
+            dependencies: dependencies, versions: versions,
+            relativePath: map.string("relative_path", problems: &problems)?.value, env: env, build: build,
+            liveInstall: map.bool("live_install", problems: &problems)?.value ?? false)
+    }
+
+    static func decodeVersion(_ key: YAMLKey, _ value: YAMLValue, directory: String,
+                              problems: inout Diagnostics) -> SoftwareVersion? {
+        let path = "versions.\(key.text)."
+        guard let map = MappingReader(value, describing: "version '\(key.text)'", allowed: versionKeys,
+                                      problems: &problems) else { return nil }
+        guard let sourceValue = map.value("source") else {
+            map.missing("source", in: "version '\(key.text)'", problems: &problems)
+            return nil
+        }
+        let source = SourceDecoder.decode(sourceValue, directory: directory, problems: &problems)
+        let build = map.value("build").map {
+            StepDecoder.decodeList($0, name: path + "build", directory: directory, problems: &problems)
+        }
+        guard let source else { return nil }
+        return SoftwareVersion(version: key.text, source: source, location: key.location,
+                               relativePath: map.string("relative_path", problems: &problems)?.value,
+                               env: decodeEnv(map, problems: &problems), build: build)
+    }
+
+    static func decodeEnv(_ map: MappingReader, problems: inout Diagnostics) -> [EnvSetting] {
+        map.stringMap("env", problems: &problems).map { key, value in
+            if key.text.isEmpty || key.text.contains("=") || key.text.first!.isNumber {
+                problems.error("'\(key.text)' is not a valid environment variable name", at: key.location)
+            }
+            Interpolation.check(value, problems: &problems)
+            return EnvSetting(name: key.text, value: value.value)
+        }
+    }
+}

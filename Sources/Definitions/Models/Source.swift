@@ -1,0 +1,41 @@
+/// Where a version's source bytes come from.
+public enum Source: Sendable, Equatable {
+    /// A download, verified against its checksum before use. `fileName` overrides the name taken
+    /// from the URL; `debian` names the Debian source package whose `.orig` has the same bytes.
+    case url(String, Checksum, fileName: String?, debian: String?)
+    /// Bytes that only a source mirror has (for example a tarball Debian repacked); the file name
+    /// and checksum say what to look for.
+    case mirrorOnly(fileName: String, Checksum, debian: String?)
+    /// A git repository checked out at a pinned commit.
+    case git(repository: String, commit: String)
+    /// A local directory, relative to the definition file or absolute; hashed by content.
+    case path(String)
+
+    public var kindName: String {
+        switch self {
+        case .url: "url"
+        case .mirrorOnly: "file"
+        case .git: "git"
+        case .path: "path"
+        }
+    }
+}
+
+/// A pinned digest of a source file.
+public struct Checksum: Sendable, Hashable, CustomStringConvertible {
+    public enum Algorithm: String, Sendable, CaseIterable {
+        case sha256, sha512
+        public var hexLength: Int { self == .sha256 ? 64 : 128 }
+    }
+
+    public let algorithm: Algorithm
+    /// Lowercase hex.
+    public let hex: String
+
+    public init(algorithm: Algorithm, hex: String) {
+        self.algorithm = algorithm
+        self.hex = hex.lowercased()
+    }
+
+    public var description: String { "\(algorithm.rawValue):\(hex)" }
+}

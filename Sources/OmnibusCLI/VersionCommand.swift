@@ -1,0 +1,15 @@
+import Archive
+import ArgumentParser
+import Digest
+import OmnibusKit
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Print the tool's version and the libraries it runs with.")
+
+    func run() {
+        print("omnibus \(OmnibusVersion.current)")
+        print(LibarchiveVersion.runtime)
+        print(OpenSSLVersion.runtime)
+    }
+}

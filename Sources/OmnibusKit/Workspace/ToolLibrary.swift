@@ -1,0 +1,31 @@
+import Foundation
+
+/// Finds the software library that ships with the tool.
+public enum ToolLibrary {
+    public static let environmentVariable = "OMNIBUS_LIBRARY"
+
+    /// In order: `$OMNIBUS_LIBRARY`; `<prefix>/share/omnibus/Software` beside an installed
+    /// `<prefix>/bin/omnibus`; the `Software/` of the source tree this binary was built from.
+    public static func softwareDir(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let configured = environment[environmentVariable], !configured.isEmpty { return configured }
+        var candidates: [String] = []
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let prefix = executable.deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(prefix.appendingPathComponent("share/omnibus/Software").path)
+        // Sources/OmnibusKit/Workspace/ToolLibrary.swift -> repository root.
+        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(sourceRoot.appendingPathComponent("Software").path)
+        return candidates.first { isDirectory($0) }
+    }
+
+    /// The tool's own packaging repository (its `Projects/`, `PackageScripts/`), when known.
+    public static func sourceRoot() -> String? {
+        softwareDir().map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+}

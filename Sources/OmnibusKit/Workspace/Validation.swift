@@ -1,0 +1,38 @@
+import Definitions
+import Graph
+
+/// The outcome of checking definitions: every problem, and what was checked.
+public struct ValidationReport: Sendable {
+    public let projects: [String]
+    public let software: [String]
+    public let problems: [Diagnostic]
+
+    public var passed: Bool { problems.isEmpty }
+}
+
+extension Workspace {
+    /// Checks one project (and the software it reaches), or with `nil` every project and every
+    /// software definition visible from the repository. Problems are collected, never thrown.
+    public func validate(project name: String? = nil) -> ValidationReport {
+        let cache = SoftwareCache(repository: repository)
+        var problems = Diagnostics()
+        var softwareChecked: [String] = []
+        let projectNames = name.map { [$0] } ?? repository.projectNames()
+        if name == nil {
+            for (software, _) in repository.allSoftware() {
+                softwareChecked.append(software)
+                if case .invalid(let error) = cache.lookup(software) { problems.append(contentsOf: error) }
+            }
+        }
+        for projectName in projectNames {
+            do throws(DefinitionError) {
+                let graph = try resolver(cache: cache).resolve(try loadProject(projectName))
+                if name != nil { softwareChecked += graph.order.map(\.name) }
+            } catch {
+                problems.append(contentsOf: error)
+            }
+        }
+        return ValidationReport(projects: projectNames, software: softwareChecked,
+                                problems: Array(Set(problems.all)).sorted())
+    }
+}
