@@ -29,15 +29,30 @@ public struct GraphResolver {
             visit(dependency, state: &state)
         }
         applyOverrides(project, state: &state)
-        try state.problems.throwIfAny()
-        let order = state.order.map { name in
-            let software = state.loaded[name]!
+        var order: [ResolvedSoftware] = []
+        for name in state.order {
+            guard let software = state.loaded[name] else { continue }
             let pinned = project.overrides[name]?.value
-            let version = software.versions[pinned ?? software.defaultVersion.value]!
-            return ResolvedSoftware(software: software, version: version, overridden: pinned != nil,
-                                    dependencies: software.dependencies.map(\.value))
+            guard let version = software.versions[pinned ?? software.defaultVersion.value] else {
+                if pinned == nil {
+                    state.problems.error("default_version \(software.defaultVersion.value) of \(name) has no usable source",
+                                         at: software.defaultVersion.location)
+                }
+                continue
+            }
+            order.append(ResolvedSoftware(software: software, version: version, overridden: pinned != nil,
+                                          dependencies: software.dependencies.map(\.value)))
         }
+        try state.problems.throwIfAny()
         return BuildGraph(project: project, order: order)
+    }
+
+    /// Checks the dependencies reachable from `roots` (unknown names, cycles) without a project,
+    /// so `validate` can check software no project uses yet.
+    public func check(roots: [Located<String>]) -> [Diagnostic] {
+        var state = State()
+        for root in roots { visit(root, state: &state) }
+        return state.problems.all
     }
 
     private struct State {

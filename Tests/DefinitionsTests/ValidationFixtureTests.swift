@@ -106,6 +106,21 @@ import Testing
     ("yaml-syntax", [
         "Projects/app.yml:3:11: YAML syntax error: mapping values are not allowed in this context",
     ]),
+    ("empty-versions", [
+        "Software/zlib.yml:4:11: 'versions' must define at least one version",
+    ]),
+    ("empty-url", [
+        "Software/zlib.yml:7:7: 'url' needs a value",
+    ]),
+    ("unused-software-problems", [
+        "Projects/app.yml:4:56: 'version.default' must contain a digit and no spaces, found 'latest version'",
+        "Projects/app.yml:5:12: 'iteration' must be a whole number, found '2' (write it without quotes)",
+        "Software/orphan.yml:4:16: unknown software 'libbar'; looked in: Software/, Library/",
+        "Software/tool.yml:7:24: 'sha256' does not apply to a path source (it is hashed by content)",
+        "Software/tool.yml:8:8: 'GOOD-NAME' is not a valid environment variable name",
+        "Software/tool.yml:10:55: 'patch.strip' must be 0 or more, found -1",
+        "Software/tool.yml:11:26: unknown variable '{{jobz}}' (did you mean '{{jobs}}'?)",
+    ]),
     ]
 
     @Test(arguments: expectations.map(\.0))

@@ -7,6 +7,7 @@ enum PackageSettingsDecoder {
                                                  problems: &problems) else { return settings }
         if map.has("formats") {
             let formats = map.stringList("formats", problems: &problems)
+            ProjectLoader.reportDuplicates(formats, what: "format", problems: &problems)
             settings.formats = formats.compactMap { choice($0, of: PackageSettings.Format.self, name: "package.formats", problems: &problems) }
             if formats.isEmpty {
                 problems.error("'package.formats' must name at least one of: deb, rpm, tar", at: map.value("formats")?.location)

@@ -51,7 +51,7 @@ public enum ProjectLoader {
         }
         let configFiles = map.stringList("config_files", problems: &problems)
         for file in configFiles where !file.value.hasPrefix("/") {
-            problems.error("config file '\(file.value)' must be an absolute path (for example \(installDir)/etc/\(file.value))",
+            problems.error("config file '\(file.value)' must be an absolute path (for example \(installDir)/\(file.value))",
                            at: file.location)
         }
         let package = PackageSettingsDecoder.decode(map.value("package"), problems: &problems)
@@ -103,9 +103,7 @@ public enum ProjectLoader {
         }
         if case .scalar = value {
             guard let literal = TypedValue.string(value, name: "version", problems: &problems) else { return nil }
-            if literal.value.contains(where: \.isWhitespace) || !literal.value.contains(where: \.isNumber) {
-                problems.error("'version' must contain a digit and no spaces, found '\(literal.value)'", at: literal.location)
-            }
+            checkVersionText(literal, name: "version", problems: &problems)
             return .literal(literal.value)
         }
         guard let source = MappingReader(value, describing: "'version'", path: "version.",
@@ -121,10 +119,19 @@ public enum ProjectLoader {
         case "env":
             guard let variable = source.string("variable", required: "'version' with 'from: env'", problems: &problems)
             else { return nil }
-            return .environment(variable: variable.value, fallback: source.string("default", problems: &problems)?.value)
+            let fallback = source.string("default", problems: &problems)
+            if let fallback { checkVersionText(fallback, name: "version.default", problems: &problems) }
+            return .environment(variable: variable.value, fallback: fallback?.value)
         default:
             problems.error("'version.from' must be 'git' or 'env', found '\(from.value)'", at: from.location)
             return nil
+        }
+    }
+
+    /// Package managers need a version with a digit and no spaces.
+    static func checkVersionText(_ text: Located<String>, name: String, problems: inout Diagnostics) {
+        if text.value.contains(where: \.isWhitespace) || !text.value.contains(where: \.isNumber) {
+            problems.error("'\(name)' must contain a digit and no spaces, found '\(text.value)'", at: text.location)
         }
     }
 

@@ -16,10 +16,16 @@ public struct RepositoryConfig: Sendable, Equatable {
 
     /// Loads the config if the repository has one; paths are made absolute against the root.
     public static func load(root: String) throws(DefinitionError) -> RepositoryConfig {
-        let path = root + "/" + fileName
         var config = RepositoryConfig()
-        guard FileManager.default.fileExists(atPath: path) else { return config }
-        let value = try DefinitionFile.read(path: path, displayPath: fileName)
+        let names = [fileName, fileName.replacingOccurrences(of: ".yml", with: ".yaml")]
+        guard let name = names.first(where: { FileManager.default.fileExists(atPath: root + "/" + $0) }) else { return config }
+        let path = root + "/" + name
+        // An empty config file means "all defaults".
+        if let data = FileManager.default.contents(atPath: path),
+           String(decoding: data, as: UTF8.self).split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            return config
+        }
+        let value = try DefinitionFile.read(path: path, displayPath: name)
         var problems = Diagnostics()
         if let map = MappingReader(value, describing: "the repository config",
                                    allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir"],

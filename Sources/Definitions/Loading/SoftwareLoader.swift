@@ -43,6 +43,9 @@ public enum SoftwareLoader {
                 return nil
             }
             declared = pairs.map(\.key.text)
+            if pairs.isEmpty {
+                problems.error("'versions' must define at least one version", at: versionsValue.location)
+            }
             for (key, value) in pairs {
                 versions[key.text] = decodeVersion(key, value, directory: directory, problems: &problems)
             }
@@ -84,7 +87,9 @@ public enum SoftwareLoader {
 
     static func decodeEnv(_ map: MappingReader, problems: inout Diagnostics) -> [EnvSetting] {
         map.stringMap("env", problems: &problems).map { key, value in
-            if key.text.isEmpty || key.text.contains("=") || key.text.first!.isNumber {
+            let valid = key.text.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+                && key.text.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            if !valid {
                 problems.error("'\(key.text)' is not a valid environment variable name", at: key.location)
             }
             Interpolation.check(value, problems: &problems)

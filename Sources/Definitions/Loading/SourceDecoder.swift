@@ -7,6 +7,10 @@ enum SourceDecoder {
     static func decode(_ value: YAMLValue, directory: String, problems: inout Diagnostics) -> Source? {
         guard let map = MappingReader(value, describing: "'source'", allowed: keys,
                                       problems: &problems) else { return nil }
+        for key in ["url", "git", "path", "file", "commit", "sha256", "sha512", "debian"] where map.has(key) && map.value(key) == nil {
+            problems.error("'\(key)' needs a value", at: map.key(key)!.location)
+            return nil
+        }
         let kinds = ["url", "git", "path"].filter(map.has)
         if kinds.count > 1 {
             problems.error("a source has exactly one of url, git, path; found \(kinds.joined(separator: " and "))",

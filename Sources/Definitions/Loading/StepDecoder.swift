@@ -85,7 +85,10 @@ enum StepDecoder {
             if case .mapping = value {
                 guard let map = fields(["file", "strip"]) else { return nil }
                 file = map.string("file", required: "step 'patch'", problems: &problems)
-                if let value = map.int("strip", problems: &problems) { strip = value.value }
+                if let value = map.int("strip", problems: &problems) {
+                    if value.value < 0 { problems.error("'patch.strip' must be 0 or more, found \(value.value)", at: value.location) }
+                    strip = value.value
+                }
             } else {
                 file = TypedValue.string(value, name: "patch", problems: &problems)
             }
@@ -107,7 +110,9 @@ enum StepDecoder {
             guard let map = fields(["source", "dest", "mode"]),
                   let source = map.string("source", required: "step 'template'", problems: &problems),
                   let dest = field(map, "dest") else { return nil }
-            checkExists(source, what: "template", directory: directory, problems: &problems)
+            if let path = checkExists(source, what: "template", directory: directory, problems: &problems) {
+                checkTemplateContents(path: path, shownAs: shownDirectory(of: source) + source.value, problems: &problems)
+            }
             var mode: UInt32?
             if let text = map.string("mode", problems: &problems) {
                 mode = UInt32(text.value, radix: 8)
@@ -124,15 +129,37 @@ enum StepDecoder {
     /// The definition's directory as the user sees it, for "not found" messages.
     static func shownDirectory(of text: Located<String>) -> String {
         let directory = (text.location.file as NSString).deletingLastPathComponent
-        return directory.isEmpty ? "the definition's directory" : directory + "/"
+        return directory.isEmpty ? "" : directory + "/"
     }
 
     /// Patch and template files live beside the definition; a missing one is caught before any build.
-    private static func checkExists(_ file: Located<String>, what: String, directory: String, problems: inout Diagnostics) {
+    /// Returns the file's path when it exists; a path built from variables is only checked
+    /// for the variables' names (its value is known at build time).
+    @discardableResult
+    private static func checkExists(_ file: Located<String>, what: String, directory: String,
+                                    problems: inout Diagnostics) -> String? {
+        if file.value.contains("{{") {
+            Interpolation.check(file, problems: &problems)
+            return nil
+        }
         let path = file.value.hasPrefix("/") ? file.value : directory + "/" + file.value
-        if !FileManager.default.fileExists(atPath: path) {
-            problems.error("\(what) '\(file.value)' not found (paths are relative to \(shownDirectory(of: file)))",
+        guard FileManager.default.fileExists(atPath: path) else {
+            problems.error("\(what) '\(file.value)' not found (paths are relative to \(shownDirectory(of: file).isEmpty ? "the definition's directory" : shownDirectory(of: file)))",
                            at: file.location)
+            return nil
+        }
+        return path
+    }
+
+    /// A template's own `{{variables}}` are checked now, with their line and column in the template.
+    private static func checkTemplateContents(path: String, shownAs: String, problems: inout Diagnostics) {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            problems.error("template is not readable UTF-8 text", at: SourceLocation(file: shownAs, line: 1, column: 1))
+            return
+        }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains("{{") {
+            Interpolation.check(Located(String(line), at: SourceLocation(file: shownAs, line: index + 1, column: 1)),
+                                problems: &problems)
         }
     }
 }

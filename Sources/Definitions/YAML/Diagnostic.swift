@@ -52,6 +52,10 @@ public struct Diagnostics: Sendable {
         all.append(contentsOf: other.all)
     }
 
+    public mutating func append(contentsOf diagnostics: [Diagnostic]) {
+        all.append(contentsOf: diagnostics)
+    }
+
     public mutating func append(contentsOf error: DefinitionError) {
         all.append(contentsOf: error.diagnostics)
     }

@@ -78,8 +78,9 @@ enum TypedValue {
     }
 
     static func int(_ value: YAMLValue, name: String, problems: inout Diagnostics) -> Located<Int>? {
-        guard case .scalar(let text, false, let location) = value, let number = Int(text) else {
-            problems.error("'\(name)' must be a whole number, found \(value.kindDescription)", at: value.location)
+        guard case .scalar(let text, let quoted, let location) = value, let number = Int(text), !quoted else {
+            let hint = if case .scalar(let text, true, _) = value, Int(text) != nil { " (write it without quotes)" } else { "" }
+            problems.error("'\(name)' must be a whole number, found \(value.kindDescription)\(hint)", at: value.location)
             return nil
         }
         return Located(number, at: location)

@@ -9,7 +9,7 @@ public enum ToolLibrary {
     public static func softwareDir(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let configured = environment[environmentVariable], !configured.isEmpty { return configured }
         var candidates: [String] = []
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        let executable = URL(fileURLWithPath: executablePath()).resolvingSymlinksInPath()
         let prefix = executable.deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(prefix.appendingPathComponent("share/omnibus/Software").path)
         // Sources/OmnibusKit/Workspace/ToolLibrary.swift -> repository root.
@@ -22,6 +22,12 @@ public enum ToolLibrary {
     /// The tool's own packaging repository (its `Projects/`, `PackageScripts/`), when known.
     public static func sourceRoot() -> String? {
         softwareDir().map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+    }
+
+    /// The running binary, wherever it was started from (argv[0] may be a bare name found on PATH).
+    static func executablePath() -> String {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        return CommandLine.arguments.first ?? ""
     }
 
     static func isDirectory(_ path: String) -> Bool {

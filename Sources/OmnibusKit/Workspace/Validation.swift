@@ -24,6 +24,14 @@ extension Workspace {
                 if case .invalid(let error) = cache.lookup(software) { problems.append(contentsOf: error) }
             }
         }
+        if name == nil {
+            // Software no project uses yet still gets its dependencies checked.
+            let roots = softwareChecked.compactMap { software -> Located<String>? in
+                guard case .found(let loaded) = cache.lookup(software) else { return nil }
+                return Located(loaded.name, at: loaded.defaultVersion.location)
+            }
+            problems.append(contentsOf: resolver(cache: cache).check(roots: roots))
+        }
         for projectName in projectNames {
             do throws(DefinitionError) {
                 let graph = try resolver(cache: cache).resolve(try loadProject(projectName))
