@@ -31,13 +31,17 @@ let package = Package(
         .target(name: "Definitions", dependencies: ["Yams"]),
         // Dependency DAG: resolution, overrides, deterministic order, cycles.
         .target(name: "Graph", dependencies: ["Definitions"]),
-        // INTEGRATION-PENDING Fetch, Linkage, Packaging
+        // ELF reader, loader-faithful library resolution, health-check policy.
+        .target(name: "Linkage"),
+        // Sources: url/git/path fetchers, source cache, mirrors, safe extraction.
+        .target(name: "Fetch", dependencies: ["Digest", "Archive"]),
+        // INTEGRATION-PENDING Packaging
         // Orchestration: build pipeline, scheduler, layers, cache, skeleton generator.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Digest", "Archive"]),
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Digest", "Archive"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [
-            "OmnibusKit", "Definitions", "Graph", "Digest", "Archive",
+            "OmnibusKit", "Definitions", "Graph", "Linkage", "Digest", "Archive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "omnibus", dependencies: ["OmnibusCLI"]),
@@ -47,6 +51,10 @@ let package = Package(
         .testTarget(name: "GraphTests", dependencies: ["Graph", "Definitions"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["Digest", "Archive"]),
         .testTarget(name: "CLITests", dependencies: ["omnibus"]),
+        .testTarget(name: "LinkageTests", dependencies: ["Linkage"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive"]),
+        .testTarget(name: "BuildTests", dependencies: ["omnibus"]),
+        .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,8 @@ public struct OmnibusCommand: AsyncParsableCommand {
             Exit status: 0 success; 1 a build, health check or packaging step failed; \
             2 bad input (invalid definitions, unknown names) or usage.
             """,
-        subcommands: [ListCommand.self, ValidateCommand.self, GraphCommand.self, VersionCommand.self])
+        subcommands: [BuildCommand.self, NewCommand.self, CleanCommand.self, ListCommand.self, ValidateCommand.self, GraphCommand.self,
+                      HealthCheckCommand.self, VersionCommand.self])
 
     public init() {}
 

@@ -1,0 +1,125 @@
+import CArchive
+
+/// Where one archive member is written, chosen by the caller before anything touches the disk.
+public struct ExtractionPlacement: Sendable, Equatable {
+    /// Absolute destination path of the member.
+    public var path: String
+    /// Absolute path of the already-extracted file a hardlink member links to.
+    public var hardlinkTarget: String?
+
+    public init(path: String, hardlinkTarget: String? = nil) {
+        self.path = path
+        self.hardlinkTarget = hardlinkTarget
+    }
+}
+
+/// Writes an archive's members to disk through libarchive, asking the caller where each one goes
+/// (or whether to skip it), so that the security policy lives with the caller and the libarchive
+/// mechanics live here.
+///
+/// libarchive's own guards stay on as a second line of defence: it refuses to write through a
+/// symlink already on disk and refuses `..` in the final paths. Owners are never restored (a
+/// root build must not create files owned by whoever made the tarball) and permissions go through
+/// the umask, so no setuid bit survives; modification times are restored because builds compare
+/// them (an unpacked `configure` must stay newer than its `configure.ac`).
+public final class ArchiveExtractor {
+    public let path: String
+    private let reader: OpaquePointer
+    private let writer: OpaquePointer
+
+    public init(path: String) throws(ArchiveError) {
+        guard let reader = archive_read_new() else {
+            throw ArchiveError(path: path, message: "cannot allocate an archive reader")
+        }
+        guard let writer = archive_write_disk_new() else {
+            archive_read_free(reader)
+            throw ArchiveError(path: path, message: "cannot allocate a disk writer")
+        }
+        archive_read_support_filter_all(reader)
+        archive_read_support_format_all(reader)
+        let flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT
+        archive_write_disk_set_options(writer, flags)
+        self.path = path
+        self.reader = reader
+        self.writer = writer
+        // Every property is set by now, so a failure here runs deinit, which frees both handles.
+        guard archive_read_open_filename(reader, path, 1 << 16) == ARCHIVE_OK else {
+            throw ArchiveError(path: path, message: Self.message(reader))
+        }
+    }
+
+    deinit {
+        archive_read_free(reader)
+        archive_write_free(writer)
+    }
+
+    /// Extracts every member in archive order. `place` sees each member's header and returns its
+    /// destination, or nil to skip it; an error it throws stops the extraction and is rethrown
+    /// unchanged. libarchive failures are thrown as `ArchiveError`.
+    public func extract(_ place: (ArchiveEntryInfo) throws -> ExtractionPlacement?) throws {
+        while true {
+            var entry: OpaquePointer?
+            let status = archive_read_next_header(reader, &entry)
+            if status == ARCHIVE_EOF { break }
+            guard status >= ARCHIVE_WARN, let entry else {
+                throw ArchiveError(path: path, message: Self.message(reader))
+            }
+            let info = Self.entryInfo(entry)
+            guard let placement = try place(info) else {
+                archive_read_data_skip(reader)
+                continue
+            }
+            archive_entry_set_pathname(entry, placement.path)
+            if let target = placement.hardlinkTarget { archive_entry_set_hardlink(entry, target) }
+            guard archive_write_header(writer, entry) >= ARCHIVE_WARN else {
+                throw ArchiveError(path: path, message: "\(info.path): \(Self.message(writer))")
+            }
+            if archive_entry_size(entry) > 0 { try copyData(of: info.path) }
+            guard archive_write_finish_entry(writer) >= ARCHIVE_WARN else {
+                throw ArchiveError(path: path, message: "\(info.path): \(Self.message(writer))")
+            }
+        }
+        // Directory times and permissions are applied at close, after their contents exist.
+        guard archive_write_close(writer) >= ARCHIVE_WARN else {
+            throw ArchiveError(path: path, message: Self.message(writer))
+        }
+    }
+
+    private func copyData(of member: String) throws(ArchiveError) {
+        var buffer: UnsafeRawPointer?
+        var size = 0
+        var offset: la_int64_t = 0
+        while true {
+            let status = archive_read_data_block(reader, &buffer, &size, &offset)
+            if status == ARCHIVE_EOF { return }
+            guard status >= ARCHIVE_WARN else {
+                throw ArchiveError(path: path, message: "\(member): \(Self.message(reader))")
+            }
+            guard archive_write_data_block(writer, buffer, size, offset) >= ARCHIVE_WARN else {
+                throw ArchiveError(path: path, message: "\(member): \(Self.message(writer))")
+            }
+        }
+    }
+
+    private static func entryInfo(_ entry: OpaquePointer) -> ArchiveEntryInfo {
+        let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+        let mode = UInt32(archive_entry_mode(entry))
+        let kind: ArchiveEntryInfo.Kind
+        if let hardlink = archive_entry_hardlink(entry) {
+            kind = .hardlink(target: String(cString: hardlink))
+        } else {
+            switch mode & UInt32(S_IFMT) {
+            case UInt32(S_IFREG): kind = .file
+            case UInt32(S_IFDIR): kind = .directory
+            case UInt32(S_IFLNK):
+                kind = .symlink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
+            default: kind = .other
+            }
+        }
+        return ArchiveEntryInfo(path: name, kind: kind, size: archive_entry_size(entry), mode: mode & 0o7777)
+    }
+
+    private static func message(_ handle: OpaquePointer) -> String {
+        archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
+    }
+}

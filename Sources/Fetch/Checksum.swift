@@ -1,0 +1,42 @@
+import Digest
+
+/// The expected digest of a source file: the only thing that decides whether bytes are accepted,
+/// wherever they come from (cache, mirror or upstream).
+public struct Checksum: Sendable, Hashable, CustomStringConvertible {
+    /// `.sha256` or `.sha512`; MD5 is refused because it does not protect integrity.
+    public let algorithm: DigestAlgorithm
+    /// Lowercase hex digest.
+    public let hex: String
+
+    /// Validates the algorithm and the hex digest's length and digits; upper-case hex is accepted
+    /// and normalised to lower case.
+    public init(_ algorithm: DigestAlgorithm, _ hex: String) throws(FetchError) {
+        guard algorithm == .sha256 || algorithm == .sha512 else {
+            throw .invalidChecksum("\(algorithm.rawValue) is not accepted for sources; use sha256 or sha512")
+        }
+        let lower = hex.lowercased()
+        let expectedLength = algorithm.byteCount * 2
+        guard lower.utf8.count == expectedLength, lower.utf8.allSatisfy(Self.isHexDigit) else {
+            throw .invalidChecksum(
+                "'\(hex)' is not a \(algorithm.rawValue) digest: expected \(expectedLength) hex digits (0-9, a-f)")
+        }
+        self.algorithm = algorithm
+        self.hex = lower
+    }
+
+    /// `sha256:<hex>`, the form used in messages, manifests and cache keys.
+    public var description: String { "\(algorithm.rawValue):\(hex)" }
+
+    /// Whether the file at `path` has this digest; the actual digest is returned for messages.
+    func verify(file path: String) throws(FetchError) -> (matches: Bool, actual: String) {
+        let actual: String
+        do { actual = try Digests.hex(algorithm, ofFile: path) } catch {
+            throw .io(path: path, reason: error.description)
+        }
+        return (actual == hex, actual)
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Everything a `SourceFetcher` needs besides the sources themselves.
+public struct FetchConfiguration: Sendable {
+    /// Root of the content-addressed source cache (see docs/sources.md for the layout).
+    public var cacheDirectory: String
+    /// Mirrors, tried in this order before any upstream URL.
+    public var mirrors: [SourceMirror]
+    /// When false, upstream URLs are never contacted: only the cache and the mirrors are used
+    /// (an offline build then fails at once instead of waiting for network timeouts).
+    public var allowUpstream: Bool
+    public var retry: RetryPolicy
+    /// Seconds a request may wait for data before it counts as a failed attempt.
+    public var requestTimeout: TimeInterval
+    /// Appended to "not found in any mirror" errors; the CLI sets it to the command that fills a
+    /// mirror from Debian, spelled the way the CLI spells it.
+    public var mirrorFillHint: String?
+
+    public init(cacheDirectory: String, mirrors: [SourceMirror] = [], allowUpstream: Bool = true,
+                retry: RetryPolicy = RetryPolicy(), requestTimeout: TimeInterval = 60,
+                mirrorFillHint: String? = nil) {
+        self.cacheDirectory = cacheDirectory
+        self.mirrors = mirrors
+        self.allowUpstream = allowUpstream
+        self.retry = retry
+        self.requestTimeout = requestTimeout
+        self.mirrorFillHint = mirrorFillHint
+    }
+}
+
+/// How often and how patiently a failing download is retried. Only failures that can be
+/// transient are retried (connection errors, timeouts, HTTP 408, 429 and 5xx); a 404 is final.
+public struct RetryPolicy: Sendable, Hashable {
+    /// Total attempts per location, at least 1.
+    public var attempts: Int
+    /// Delay before the second attempt; each later delay doubles, up to `maximumDelay`.
+    public var initialDelay: TimeInterval
+    public var maximumDelay: TimeInterval
+
+    public init(attempts: Int = 4, initialDelay: TimeInterval = 1, maximumDelay: TimeInterval = 16) {
+        self.attempts = max(1, attempts)
+        self.initialDelay = max(0, initialDelay)
+        self.maximumDelay = max(0, maximumDelay)
+    }
+
+    /// Delay before attempt number `attempt + 1`, for `attempt` >= 1.
+    func delay(after attempt: Int) -> TimeInterval {
+        min(maximumDelay, initialDelay * pow(2, Double(attempt - 1)))
+    }
+}
+
+/// A source mirror: a local directory or a base URL holding files under their upstream names
+/// and under `<algorithm>/<hex>`.
+public enum SourceMirror: Sendable, Hashable, CustomStringConvertible {
+    case directory(String)
+    /// An http, https or file base URL.
+    case url(URL)
+
+    /// Reads a `--source-mirror` value: an http(s) or file URL, otherwise a directory path
+    /// (relative paths are made absolute against the current directory).
+    public init(parsing text: String) throws(FetchError) {
+        let lower = text.lowercased()
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+            guard let url = URL(string: text), url.host != nil else {
+                throw .invalidMirror(text, reason: "not a valid URL")
+            }
+            self = .url(url)
+        } else if lower.hasPrefix("file://") {
+            guard let url = URL(string: text), url.isFileURL else {
+                throw .invalidMirror(text, reason: "not a valid file URL")
+            }
+            self = .directory(url.path)
+        } else if lower.contains("://") {
+            throw .invalidMirror(text, reason: "only http, https and file URLs or directory paths are supported")
+        } else if text.isEmpty {
+            throw .invalidMirror(text, reason: "empty path")
+        } else {
+            let absolute = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
+            self = .directory(URL(fileURLWithPath: absolute).standardizedFileURL.path)
+        }
+    }
+
+    /// Reads a list of mirrors separated by whitespace, as an environment variable or a config
+    /// file line gives them (`:` cannot separate them: URLs contain it).
+    public static func parseList(_ text: String) throws(FetchError) -> [SourceMirror] {
+        var mirrors: [SourceMirror] = []
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            mirrors.append(try SourceMirror(parsing: String(word)))
+        }
+        return mirrors
+    }
+
+    public var description: String {
+        switch self {
+        case .directory(let path): path
+        case .url(let url): url.absoluteString
+        }
+    }
+
+    /// The places a file may be found in this mirror, in lookup order: by name, then by checksum.
+    func candidates(fileName: String, checksum: Checksum) -> [URL] {
+        let relative = [fileName, "\(checksum.algorithm.rawValue)/\(checksum.hex)"]
+        switch self {
+        case .directory(let path):
+            return relative.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
+        case .url(let base):
+            return relative.map { base.appendingPathComponent($0) }
+        }
+    }
+}

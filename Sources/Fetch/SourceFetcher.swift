@@ -1,0 +1,128 @@
+import Foundation
+
+/// Fetches sources into the source cache (verifying them) and lays them out for building.
+///
+/// `fetch` is the only step that touches the network; `unpack` works from what `fetch` returned
+/// and can be repeated for every fresh build tree.
+public struct SourceFetcher: Sendable {
+    public let configuration: FetchConfiguration
+
+    public init(configuration: FetchConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Makes the source available locally and verified: from the cache, else from each mirror in
+    /// order (by file name, then by checksum), else from the upstream URL.
+    public func fetch(_ spec: SourceSpec, events: FetchEventHandler? = nil) async throws(FetchError) -> FetchedSource {
+        switch spec {
+        case .url(let url, let checksum, _):
+            guard let scheme = url.scheme?.lowercased(), ["http", "https", "file"].contains(scheme) else {
+                throw .invalidSource("\(url.absoluteString): only http, https and file URLs can be fetched")
+            }
+            return try await fetchFile(spec, fileName: try validFileName(spec), checksum: checksum,
+                                       upstream: url, events: events)
+        case .mirrorOnly(_, let checksum, _):
+            return try await fetchFile(spec, fileName: try validFileName(spec), checksum: checksum,
+                                       upstream: nil, events: events)
+        case .git(let repository, let commit):
+            let pinned = try GitSource.validatedCommit(commit)
+            let bare = try await GitSource.fetch(repository: repository, commit: pinned,
+                                                 cacheRoot: configuration.cacheDirectory, events: events)
+            return FetchedSource(spec: spec, content: .gitRepository(path: bare, repository: repository, commit: pinned),
+                                 identity: "git:\(pinned)", origin: repository)
+        case .path(let directory):
+            let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
+            return FetchedSource(spec: spec, content: .directory(path: absolute),
+                                 identity: try DirectoryTree.contentHash(of: absolute), origin: absolute)
+        }
+    }
+
+    /// Lays the fetched source out in `root` (which must not exist yet) and finds the build
+    /// directory. Archives are extracted safely, other files are copied as they are, git sources
+    /// are checked out at their commit, path sources are copied without `.git` and must still
+    /// have the content hash taken by `fetch`.
+    public func unpack(_ fetched: FetchedSource, into root: String,
+                       relativePath: String? = nil) async throws(FetchError) -> UnpackedSource {
+        var isArchive = false
+        switch fetched.content {
+        case .file(let path, let fileName):
+            if ArchiveNames.isArchive(fileName) {
+                try SafeExtractor.extract(archive: path, into: root)
+                isArchive = true
+            } else {
+                guard !FileOps.exists(root) else {
+                    throw .io(path: root, reason: "already exists; sources are only unpacked into a new directory")
+                }
+                try FileOps.createDirectory(root)
+                try FileOps.copyFile(path, to: "\(root)/\(fileName)")
+            }
+        case .gitRepository(let bare, let repository, let commit):
+            try await GitSource.checkout(bare: bare, repository: repository, commit: commit, into: root)
+        case .directory(let directory):
+            try DirectoryTree.copy(directory, to: root)
+            let copied = try DirectoryTree.contentHash(of: root)
+            guard copied == fetched.identity else {
+                FileOps.remove(root)
+                throw .pathChanged(directory: directory, expected: fetched.identity, actual: copied)
+            }
+        }
+        do {
+            let build = try BuildDirectory.locate(in: root, relativePath: relativePath, singleTopLevel: isArchive)
+            return UnpackedSource(root: root, buildDirectory: build)
+        } catch {
+            // An unpacked tree without a usable build directory must not look ready to build.
+            FileOps.remove(root)
+            throw error
+        }
+    }
+
+    private func validFileName(_ spec: SourceSpec) throws(FetchError) -> String {
+        let name = spec.fileName ?? ""
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.hasPrefix(".") else {
+            throw .invalidSource("'\(name)' cannot be a source file name: it must be a plain file name "
+                + "(no '/', not starting with '.'); give one explicitly when the URL does not end in one")
+        }
+        return name
+    }
+
+    private func fetchFile(_ spec: SourceSpec, fileName: String, checksum: Checksum, upstream: URL?,
+                           events: FetchEventHandler?) async throws(FetchError) -> FetchedSource {
+        let cache = SourceCache(root: configuration.cacheDirectory)
+        func found(_ path: String, origin: String) -> FetchedSource {
+            FetchedSource(spec: spec, content: .file(path: path, fileName: fileName),
+                          identity: checksum.description, origin: origin)
+        }
+        if let path = try cache.lookup(fileName: fileName, checksum: checksum) {
+            events?(.cacheHit(path: path))
+            return found(path, origin: "cache")
+        }
+        var locations = configuration.mirrors.flatMap { $0.candidates(fileName: fileName, checksum: checksum) }
+        if let upstream, configuration.allowUpstream { locations.append(upstream) }
+        let retriever = Retriever(retry: configuration.retry, requestTimeout: configuration.requestTimeout, events: events)
+        var attempts: [FetchAttempt] = []
+        for location in locations {
+            let display = location.isFileURL ? location.path : location.absoluteString
+            let temporary = try cache.temporaryPath(for: fileName)
+            if let failure = await retriever.retrieve(location, to: temporary) {
+                FileOps.remove(temporary)
+                attempts.append(FetchAttempt(location: display, outcome: failure))
+                events?(.rejected(attempts[attempts.count - 1]))
+                continue
+            }
+            switch try cache.admit(temporary, fileName: fileName, checksum: checksum) {
+            case .success(let path):
+                events?(.stored(path: path, location: display))
+                return found(path, origin: display)
+            case .failure(let mismatch):
+                attempts.append(FetchAttempt(location: display,
+                                             outcome: .checksumMismatch(expected: checksum, actual: mismatch.actual)))
+                events?(.rejected(attempts[attempts.count - 1]))
+            }
+        }
+        if case .mirrorOnly(_, _, let debian) = spec {
+            throw .notInMirrors(fileName: fileName, checksum: checksum, debian: debian, mirrors: configuration.mirrors,
+                                attempts: attempts, hint: configuration.mirrorFillHint)
+        }
+        throw .unavailable(fileName: fileName, checksum: checksum, attempts: attempts, hint: configuration.mirrorFillHint)
+    }
+}

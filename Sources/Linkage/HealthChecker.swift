@@ -1,0 +1,89 @@
+import Foundation
+
+/// The install dir cannot be checked at all.
+public struct HealthCheckError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let installDir: String
+    public let reason: String
+    public var description: String { "cannot check \(installDir): \(reason)" }
+}
+
+/// Proves that nothing under an install dir links outside it: every regular file starting with
+/// the ELF magic is read (never run), its libraries resolved as the loader would on the target,
+/// and the result judged against a policy. Files are checked in parallel; the report order is
+/// by path, whatever the scheduling.
+public struct HealthChecker: Sendable {
+    public let resolver: LibraryResolver
+
+    public init(resolver: LibraryResolver = LibraryResolver()) {
+        self.resolver = resolver
+    }
+
+    /// - Parameters:
+    ///   - installDir: the directory checked in place, as it will be on the target (`/opt/<name>`).
+    ///   - policy: allow-list and exemptions.
+    ///   - owners: file path relative to `installDir` -> the software that installed it.
+    public func check(installDir: String, policy: HealthCheckPolicy = HealthCheckPolicy(),
+                      owners: [String: String] = [:]) throws(HealthCheckError) -> HealthReport {
+        var trimmed = PathNames.absolute(installDir)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let root = trimmed
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
+            throw HealthCheckError(installDir: installDir, reason: "no such directory")
+        }
+        guard isDirectory.boolValue else {
+            throw HealthCheckError(installDir: installDir, reason: "not a directory")
+        }
+        let judge = LinkageJudge(root: root, canonicalRoot: resolver.canonical(root), policy: policy, resolver: resolver)
+        let listing = InstallTree.regularFiles(under: root)
+        let outcomes = Outcomes(count: listing.files.count)
+        DispatchQueue.concurrentPerform(iterations: listing.files.count) { index in
+            outcomes[index] = judge.examine(root == "/" ? "/" + listing.files[index] : root + "/" + listing.files[index])
+        }
+
+        var failures: [HealthReport.FileReport] = []
+        var errors = listing.unreadable.map { HealthReport.FileError(file: $0.0, software: nil, message: "cannot list directory: \($0.1)") }
+        var exempted: [HealthReport.ExemptedFile] = []
+        var checked = 0
+        for (index, file) in listing.files.enumerated() {
+            let software = owners[file]
+            let findings: [Finding]
+            let error: String?
+            switch outcomes[index] {
+            case .notELF: continue
+            case .unreadable(let message): (findings, error) = ([], message)
+            case .checked(let found): (findings, error) = (found, nil)
+            }
+            checked += 1
+            if let exemption = policy.exemption(for: file) {
+                exempted.append(.init(file: file, software: software, reason: exemption.reason, findings: findings, error: error))
+            } else if let error {
+                errors.append(.init(file: file, software: software, message: error))
+            } else if !findings.isEmpty {
+                failures.append(.init(file: file, software: software, findings: findings))
+            }
+        }
+        return HealthReport(installDir: root, filesChecked: checked, failures: failures, errors: errors, exempted: exempted)
+    }
+}
+
+/// What examining one file gave.
+enum FileOutcome: Sendable {
+    case notELF
+    case unreadable(String)
+    case checked([Finding])
+}
+
+/// Result slots filled from concurrent iterations; each index is written by exactly one
+/// iteration and read only after all have finished.
+private final class Outcomes: @unchecked Sendable {
+    private var slots: [FileOutcome]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: .notELF, count: count) }
+
+    subscript(index: Int) -> FileOutcome {
+        get { lock.lock(); defer { lock.unlock() }; return slots[index] }
+        set { lock.lock(); defer { lock.unlock() }; slots[index] = newValue }
+    }
+}

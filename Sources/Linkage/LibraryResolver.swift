@@ -1,0 +1,111 @@
+/// Resolves the libraries an ELF file needs the way glibc's loader does (ld.so(8)), transitively,
+/// by reading files only. One resolver is meant to serve many files: what it learns about a
+/// library path (exists? which ELF? its needs?) is kept and shared across threads.
+public final class LibraryResolver: Sendable {
+    /// The parsed `/etc/ld.so.cache`, when it could be read.
+    public let cache: LoaderCache?
+    /// Why the cache could not be used, if it could not.
+    public let cacheError: LoaderCacheError?
+    /// Directories of `ld.so.conf` searched in place of the cache when there is no cache.
+    public let configDirectories: [String]
+    private let makeEnvironment: @Sendable (ELFTarget) -> LoaderEnvironment
+    private let state = ResolverState()
+
+    /// - Parameters:
+    ///   - cache: the loader cache; nil to search `configDirectories` instead.
+    ///   - environment: the loader behaviour per target; the host's by default.
+    public init(cache: LoaderCache?, cacheError: LoaderCacheError? = nil, configDirectories: [String] = [],
+                environment: @escaping @Sendable (ELFTarget) -> LoaderEnvironment = LoaderEnvironment.host(for:)) {
+        self.cache = cache
+        self.cacheError = cacheError
+        self.configDirectories = configDirectories
+        self.makeEnvironment = environment
+    }
+
+    /// A resolver for this system: `/etc/ld.so.cache`, falling back to the directories of
+    /// `/etc/ld.so.conf` and its includes when the cache cannot be read.
+    public convenience init(cachePath: String = "/etc/ld.so.cache", configPath: String = "/etc/ld.so.conf") {
+        do {
+            self.init(cache: try LoaderCache(contentsOf: cachePath))
+        } catch {
+            self.init(cache: nil, cacheError: error, configDirectories: LoaderConfig.directories(configPath: configPath))
+        }
+    }
+
+    /// The loader environment used for objects of `target`.
+    public func environment(for target: ELFTarget) -> LoaderEnvironment {
+        state.environment(for: target, make: makeEnvironment)
+    }
+
+    /// Reads the file at `path` and resolves its libraries.
+    public func linkMap(forFileAt path: String) throws(ELFError) -> LinkMap {
+        guard let parsed = try ELFParser.parseIfELF(path: path) else {
+            throw ELFError(path: path, problem: .notELF)
+        }
+        return linkMap(for: parsed)
+    }
+
+    func linkMap(for main: ParsedELF) -> LinkMap {
+        var walk = LoadWalk(resolver: self, main: main, environment: environment(for: main.file.target))
+        return walk.run()
+    }
+
+    // MARK: search primitives used by LoadWalk
+
+    func probe(_ path: String) -> Probe { state.probe(path) }
+
+    func canonical(_ path: String) -> String { state.canonical(path) }
+
+    /// Tries `name` in each directory, capability subdirectories first, as `open_path` does.
+    func search(_ name: String, in directories: [String], environment: LoaderEnvironment, target: ELFTarget) -> Lookup? {
+        for directory in directories {
+            let base = directory.isEmpty ? "" : (directory == "/" ? "/" : directory + "/")
+            for subdirectory in environment.capabilitySubdirectories {
+                let candidate = base + subdirectory
+                guard state.directoryExists(candidate) else { continue }
+                if let hit = open(candidate + "/" + name, target: target) { return hit }
+            }
+            guard state.directoryExists(directory) else { continue }
+            if let hit = open(base + name, target: target) { return hit }
+        }
+        return nil
+    }
+
+    /// The loader's `open_verify`: nil when the search goes on (missing file, other class or
+    /// machine), a lookup otherwise (a loadable object, or a file that stops the loader).
+    func open(_ path: String, target: ELFTarget) -> Lookup? {
+        switch probe(path) {
+        case .absent:
+            return nil
+        case .file(let header, let parsed):
+            switch LoaderHeaderCheck.verdict(header, target: target) {
+            case .skip: return nil
+            case .refuse(let reason): return .refused(path: path, reason: "\(path): \(reason)")
+            case .accept:
+                switch parsed {
+                case .success(let object): return .loaded(path: path, object)
+                case .failure(let error): return .refused(path: path, reason: error.description)
+                }
+            }
+        }
+    }
+
+    /// The cache's answer for `name`, or the `ld.so.conf` directories when there is no cache.
+    func cacheLookup(_ name: String, environment: LoaderEnvironment, target: ELFTarget, nodeflib: Bool) -> Lookup? {
+        guard let cache else {
+            return search(name, in: configDirectories, environment: environment, target: target)
+        }
+        guard let path = cache.lookup(name, flags: environment.cacheFlags, hwcapsPriority: environment.hwcapsPriority) else {
+            return nil
+        }
+        // DF_1_NODEFLIB forbids cache entries that live in the default directories.
+        if nodeflib, environment.defaultDirectories.contains(where: { path.hasPrefix($0 + "/") }) { return nil }
+        return open(path, target: target)
+    }
+}
+
+/// The outcome of looking for one library.
+enum Lookup {
+    case loaded(path: String, ParsedELF)
+    case refused(path: String, reason: String)
+}

@@ -1,0 +1,33 @@
+/// The objects the loader would bring in for one file, as `ldd` lists them, computed by reading
+/// files only.
+public struct LinkMap: Sendable, Equatable {
+    /// One loaded object (the checked file itself is not listed).
+    public struct Object: Sendable, Equatable {
+        public enum Kind: String, Sendable, Codable {
+            /// A shared library found by name or path.
+            case library
+            /// The dynamic loader itself, listed when something needs it by name.
+            case interpreter
+            /// The kernel's virtual DSO, listed only when something names it in `DT_NEEDED`.
+            case vdso
+        }
+
+        /// The name it was first needed as (a `DT_NEEDED` string, after token expansion).
+        public let name: String
+        /// Where the loader finds it; nil when it is not found.
+        public let path: String?
+        public let kind: Kind
+        /// The path of the object whose `DT_NEEDED` first asked for it.
+        public let neededBy: String?
+        /// Set when a file was found but the loader would refuse it (bad ELF header, wrong
+        /// OS ABI, not a shared object); the loader stops there, so the program would not start.
+        public let loadError: String?
+    }
+
+    /// The checked file.
+    public let file: ELFFile
+    /// Load order, breadth first, as the loader maps them.
+    public let objects: [Object]
+    /// The file's own `DT_RPATH` and `DT_RUNPATH` elements, expanded with its `$ORIGIN`.
+    public let searchPaths: [SearchPathEntry]
+}

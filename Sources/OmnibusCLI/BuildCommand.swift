@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import OmnibusKit
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Fetch, build, health-check and package a project.",
+        discussion: """
+            Every software is fetched (checksums verified), built from source into \
+            <install_dir>/embedded in a clean, pinned environment, in parallel where the \
+            dependency graph allows, and merged into the install dir layer by layer. Unchanged \
+            layers are restored from the cache. Logs: <work-dir>/<project>/logs/<software>.log.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var settings: BuildSettings
+
+    @Argument(help: "The project to build.")
+    var project: String
+
+    func run() throws {
+        let workspace = try global.workspace()
+        let graph = try workspace.resolve(project)
+        let options = settings.options(for: workspace)
+        let registry = ProcessRegistry()
+        let interactive = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        let terminal = interactive ? TerminalReporter() : nil
+        let reporter: BuildReporter = terminal ?? PlainReporter()
+        let interrupt = InterruptHandler(registry: registry) {
+            FileHandle.standardError.write(Data("\ninterrupted: stopping all builds...\n".utf8))
+        }
+        defer { withExtendedLifetime(interrupt) {} }
+
+        let started = Date()
+        let sources: FetchSourcePreparer
+        do { sources = try FetchSourcePreparer.make(options: options) } catch {
+            throw CommandFailure(.badInput, error.description)
+        }
+        let builder = ProjectBuilder(graph: graph, repositoryRoot: workspace.repository.root, options: options,
+                                     reporter: reporter, sources: sources, registry: registry)
+        let result: BuildResult
+        do {
+            result = try builder.build()
+            terminal?.finish()
+        } catch {
+            terminal?.finish()
+            switch error {
+            case .cancelled: throw CommandFailure(.interrupted, error.description)
+            case .refused: throw CommandFailure(.badInput, error.description)
+            case .failed: throw CommandFailure(.failure, "build failed: " + error.description)
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        print("built \(result.project.name) \(result.version) into \(result.project.installDir) in \(String(format: "%.1f", seconds))s "
+              + "(\(result.built.count) built, \(result.restored.count) restored from cache)")
+    }
+}

@@ -1,0 +1,132 @@
+import Definitions
+import Foundation
+import Graph
+
+/// Why `omnibus build` stopped.
+public enum BuildError: Error, Sendable, CustomStringConvertible {
+    case failed(BuildFailure)
+    /// Something about the setup (install dir, version, work dir) that the user must fix first.
+    case refused(String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .failed(let failure): failure.description
+        case .refused(let message): message
+        case .cancelled: "build interrupted; nothing was packaged and the install dir is incomplete"
+        }
+    }
+}
+
+public struct BuildResult: Sendable {
+    public let project: Project
+    public let version: String
+    public let layers: [Layer]
+    /// Install-dir-relative path -> the software that installed it.
+    public let owners: [String: String]
+    public let built: [String]
+    public let restored: [String]
+    public let manifest: VersionManifest
+}
+
+/// Builds a project's software in dependency order, in parallel where the graph allows, each
+/// into its own staging root, merging each layer into the install dir before any dependent
+/// starts, and restoring unchanged layers from the cache.
+public final class ProjectBuilder: @unchecked Sendable {
+    let graph: BuildGraph
+    let repositoryRoot: String
+    let options: BuildOptions
+    let reporter: BuildReporter
+    let sources: SourcePreparer
+    let registry: ProcessRegistry
+    let caller: [String: String]
+    let host: HostIdentity
+    let paths: WorkPaths
+
+    public init(graph: BuildGraph, repositoryRoot: String, options: BuildOptions, reporter: BuildReporter,
+                sources: SourcePreparer, registry: ProcessRegistry,
+                caller: [String: String] = ProcessInfo.processInfo.environment, host: HostIdentity = .current()) {
+        self.graph = graph
+        self.repositoryRoot = repositoryRoot
+        self.options = options
+        self.reporter = reporter
+        self.sources = sources
+        self.registry = registry
+        self.caller = caller
+        self.host = host
+        self.paths = WorkPaths(workDir: options.workDir, project: graph.project.name)
+    }
+
+    /// Builds run with a fixed timestamp unless one is given, so a layer's bytes do not depend
+    /// on when the packaging repository was last committed to (and the cache stays valid).
+    public static let defaultBuildEpoch = 1_704_067_200
+
+    public func build() throws(BuildError) -> BuildResult {
+        let project = graph.project
+        let version: String
+        do { version = try ProjectVersionResolver.resolve(project.version, repositoryRoot: repositoryRoot, environment: caller) } catch {
+            throw .refused(error.description)
+        }
+        let buildEpoch = options.sourceDateEpoch ?? Self.defaultBuildEpoch
+        let keys = try cacheKeys(buildEpoch: buildEpoch)
+        do {
+            try InstallDirGuard(installDir: project.installDir, recordPath: paths.installDirRecord).prepareFresh()
+            let manifestPath = project.installDir + "/version-manifest.json"
+            if FileManager.default.fileExists(atPath: manifestPath) { try? FileManager.default.removeItem(atPath: manifestPath) }
+        } catch {
+            throw .refused(error.description)
+        }
+        reporter.report(.planned(project: project.name, software: graph.order.map(\.name), jobs: options.jobs))
+
+        let scheduler = Scheduler(builder: self, keys: keys, buildEpoch: buildEpoch)
+        let state = try scheduler.run()
+
+        let manifest = makeManifest(version: version, keys: keys)
+        do {
+            try manifest.encoded().write(to: URL(fileURLWithPath: project.installDir + "/version-manifest.json"))
+        } catch {
+            throw .refused("cannot write \(project.installDir)/version-manifest.json: \(error.localizedDescription)")
+        }
+        return BuildResult(project: project, version: version, layers: graph.order.compactMap { state.layers[$0.name] },
+                           owners: state.owners, built: state.built, restored: state.restored, manifest: manifest)
+    }
+
+    private func cacheKeys(buildEpoch: Int) throws(BuildError) -> [String: String] {
+        var keys: [String: String] = [:]
+        for node in graph.order {
+            let request = SourceRequest(software: node.name, version: node.version.version, source: node.version.source,
+                                        relativePath: node.relativePath, definitionDir: node.software.directory)
+            let identity: String
+            do { identity = try sources.identity(of: request) } catch {
+                throw .failed(BuildFailure(software: node.name, step: nil, reason: error, lastLines: [], logPath: paths.log(node.name)))
+            }
+            let dependencyKeys = Dictionary(uniqueKeysWithValues: node.dependencies.map { ($0, keys[$0] ?? "") })
+            keys[node.name] = CacheKeyInput(node: node, project: graph.project, sourceIdentity: identity,
+                                            buildEpoch: buildEpoch, host: host, caller: caller,
+                                            dependencyKeys: dependencyKeys).key
+        }
+        return keys
+    }
+
+    private func makeManifest(version: String, keys: [String: String]) -> VersionManifest {
+        var components: [String: VersionManifest.Component] = [:]
+        for node in graph.order {
+            let request = SourceRequest(software: node.name, version: node.version.version, source: node.version.source,
+                                        relativePath: node.relativePath, definitionDir: node.software.directory)
+            let identity = (try? sources.identity(of: request)) ?? ""
+            let (type, location): (String, String) = switch node.version.source {
+            case .url(let url, _, _, _): ("url", url)
+            case .mirrorOnly(let file, _, _): ("file", file)
+            case .git(let repository, let commit): ("git", "\(repository)@\(commit)")
+            case .path(let path): ("path", path)
+            }
+            components[node.name] = .init(version: node.version.version, sourceType: type, source: location,
+                                          checksum: identity, license: node.software.license,
+                                          licenseFiles: node.software.licenseFiles.map { "LICENSES/\(node.name)/\(($0 as NSString).lastPathComponent)" },
+                                          dependencies: node.dependencies, layerKey: keys[node.name] ?? "")
+        }
+        return VersionManifest(manifestFormat: 1, project: graph.project.name, version: version,
+                               iteration: graph.project.iteration, installDir: graph.project.installDir,
+                               buildPlatform: host.platform, software: components)
+    }
+}

@@ -1,0 +1,43 @@
+import Definitions
+import Foundation
+
+/// `omnibus clean`: removes what builds left behind, never anything omnibus did not create.
+public struct ProjectCleaner {
+    let project: Project
+    let options: BuildOptions
+
+    public init(project: Project, options: BuildOptions) {
+        self.project = project
+        self.options = options
+    }
+
+    /// Returns what was removed.
+    public func clean(all: Bool) throws -> [String] {
+        let fm = FileManager.default
+        let paths = WorkPaths(workDir: options.workDir, project: project.name)
+        var removed: [String] = []
+        for dir in [paths.buildsDir, paths.stagingDir, paths.tmpDir, paths.homeDir, paths.logsDir] where fm.fileExists(atPath: dir) {
+            try fm.removeItem(atPath: dir)
+            removed.append(dir)
+        }
+        guard all else { return removed }
+        let guardian = InstallDirGuard(installDir: project.installDir, recordPath: paths.installDirRecord)
+        if guardian.isOwned() {
+            for name in try fm.contentsOfDirectory(atPath: project.installDir) {
+                try fm.removeItem(atPath: project.installDir + "/" + name)
+            }
+            // Remove the directory too when it is ours to remove (its parent is writable).
+            if rmdir(project.installDir) == 0 || !fm.fileExists(atPath: project.installDir) {
+                removed.append(project.installDir)
+            } else {
+                removed.append(project.installDir + "/* (the directory itself is kept)")
+            }
+        }
+        for dir in [paths.layersDir, paths.projectDir, options.cacheDir + "/layers", options.cacheDir + "/sources"]
+        where fm.fileExists(atPath: dir) {
+            try fm.removeItem(atPath: dir)
+            removed.append(dir)
+        }
+        return removed
+    }
+}

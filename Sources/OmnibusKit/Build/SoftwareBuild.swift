@@ -1,0 +1,179 @@
+import Definitions
+import Foundation
+import Graph
+
+/// Builds one software into its own staging root and turns the result into a layer.
+struct SoftwareBuild {
+    let node: ResolvedSoftware
+    let project: Project
+    let paths: WorkPaths
+    let cacheKey: String
+    let jobs: Int
+    let buildEpoch: Int
+    let sources: SourcePreparer
+    let registry: ProcessRegistry
+    let reporter: BuildReporter
+    let verbose: Bool
+    let caller: [String: String]
+
+    struct Outcome {
+        /// A directory laid out like the install dir holding exactly this layer's files.
+        let tree: String
+        let layer: Layer
+        /// Live installs are already in place; only staged layers need merging.
+        let alreadyInPlace: Bool
+    }
+
+    func run() throws(BuildFailure) -> Outcome {
+        let name = node.name
+        let logPath = paths.log(name)
+        let log: BuildLog
+        var echo: (@Sendable (String) -> Void)?
+        if verbose {
+            echo = { [reporter] line in reporter.report(.output(software: name, line: line)) }
+        }
+        do {
+            log = try BuildLog(path: logPath, echo: echo)
+        } catch {
+            throw BuildFailure(software: name, step: nil, reason: .io("cannot create the log \(logPath): \(error)"),
+                               lastLines: [], logPath: logPath)
+        }
+        var current: (index: Int, count: Int, kind: String)?
+        func fail(_ reason: BuildFailure.Reason) -> BuildFailure {
+            log.note("error: \(reason)")
+            return BuildFailure(software: name, step: current, reason: reason, lastLines: log.lastLines, logPath: logPath)
+        }
+        do throws(BuildFailure.Reason) {
+            log.note("# \(name) \(node.version.version) for \(project.name), layer key \(cacheKey)")
+            let buildRoot = paths.build(name)
+            let staging = node.software.liveInstall ? nil : paths.staging(name)
+            try fresh(buildRoot)
+            if let staging { try fresh(staging) }
+            try fresh(paths.homeDir, keep: true)
+            try fresh(paths.tmpDir, keep: true)
+
+            reporter.report(.state(software: name, .fetching))
+            let request = SourceRequest(software: name, version: node.version.version, source: node.version.source,
+                                        relativePath: node.relativePath, definitionDir: node.software.directory)
+            let buildDir = try sources.prepare(request, into: buildRoot) { line in log.note(line) }
+            log.note("# build directory: \(buildDir)")
+
+            let variables = [
+                "install_dir": project.installDir, "embedded": project.embeddedDir, "version": node.version.version,
+                "jobs": String(jobs), "destdir": staging ?? "", "source_dir": buildDir, "project": project.name,
+            ]
+            let environment: BuildEnvironment
+            do {
+                environment = try BuildEnvironment(project: project, software: node.env, interpolation: variables,
+                                                   buildDir: buildDir, destdir: staging, paths: paths,
+                                                   sourceDateEpoch: buildEpoch, caller: caller)
+            } catch {
+                throw .invalidStep("cannot expand the software's env: \(error)")
+            }
+            log.note("# environment (cleared, then pinned):")
+            environment.logLines.forEach { log.note("#   " + $0) }
+
+            let before = node.software.liveInstall ? try snapshot(project.installDir) : []
+            let context = StepContext(project: project, softwareName: name, definitionDir: node.software.directory,
+                                      buildDir: buildDir, destdir: staging, environment: environment, variables: variables)
+            let runner = StepRunner(context: context, log: log, registry: registry, jobs: jobs)
+            let steps = node.steps
+            for (offset, step) in steps.enumerated() {
+                let summary = StepRunner.summary(step.value)
+                current = (offset + 1, steps.count, summary)
+                reporter.report(.state(software: name, .building(step: offset + 1, of: steps.count, summary: summary)))
+                log.startStep()
+                log.note("## step \(offset + 1)/\(steps.count): \(summary)  (\(step.location))")
+                try runner.run(step.value)
+            }
+            current = nil
+
+            let tree: String
+            if let staging {
+                tree = staging + project.installDir
+                try collectLicenses(from: buildDir, into: tree, log: log)
+                do { try StagingRoot(root: staging, installDir: project.installDir).prepare() } catch {
+                    throw .merge(error.description)
+                }
+            } else {
+                tree = paths.staging(name) + "-live"
+                try collectLicenses(from: buildDir, into: project.installDir, log: log)
+                try captureLiveLayer(before: before, into: tree)
+            }
+            let entries: [Layer.Entry]
+            do {
+                entries = FileManager.default.fileExists(atPath: tree) ? try TreeScanner.scan(tree) : []
+            } catch {
+                throw .io(error.description)
+            }
+            log.note("# layer: \(entries.filter { $0.kind != .directory }.count) files")
+            return Outcome(tree: tree, layer: Layer(software: name, version: node.version.version, cacheKey: cacheKey,
+                                                    entries: entries),
+                           alreadyInPlace: node.software.liveInstall)
+        } catch {
+            throw fail(registry.isCancelled ? .cancelled : error)
+        }
+    }
+
+    /// License files named by the definition travel inside the layer (`LICENSES/<software>/`),
+    /// so a layer restored from the cache still carries them.
+    private func collectLicenses(from buildDir: String, into installTree: String, log: BuildLog) throws(BuildFailure.Reason) {
+        guard !node.software.licenseFiles.isEmpty else { return }
+        let target = installTree + "/LICENSES/" + node.name
+        for file in node.software.licenseFiles {
+            let source = buildDir + "/" + file
+            guard FileManager.default.fileExists(atPath: source) else {
+                throw .invalidStep("license file '\(file)' is not in the \(node.name) source (\(buildDir)); fix 'license_files' in \(node.software.file)")
+            }
+            let destination = target + "/" + (file as NSString).lastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+                if FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
+                try FileManager.default.copyItem(atPath: source, toPath: destination)
+                chmod(destination, 0o644)
+            } catch {
+                throw .io("cannot copy license file \(source): \(error.localizedDescription)")
+            }
+            log.note("# license: \(file) -> LICENSES/\(node.name)/")
+        }
+    }
+
+    private func snapshot(_ dir: String) throws(BuildFailure.Reason) -> [Layer.Entry] {
+        guard FileManager.default.fileExists(atPath: dir) else { return [] }
+        do { return try TreeScanner.scan(dir, hashing: false) } catch { throw .io(error.description) }
+    }
+
+    /// A live install's layer is what changed in the install dir; it is copied aside so it can
+    /// be cached and restored like a staged one.
+    private func captureLiveLayer(before: [Layer.Entry], into tree: String) throws(BuildFailure.Reason) {
+        let after = try snapshot(project.installDir)
+        let previous = Dictionary(before.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let changed = after.filter { previous[$0.path] != $0 }
+        let fm = FileManager.default
+        try fresh(tree)
+        for entry in changed {
+            let source = project.installDir + "/" + entry.path
+            let destination = tree + "/" + entry.path
+            do {
+                try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                switch entry.kind {
+                case .directory: try fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
+                case .symlink: try fm.createSymbolicLink(atPath: destination, withDestinationPath: entry.target ?? "")
+                case .file: try fm.copyItem(atPath: source, toPath: destination)
+                }
+            } catch {
+                throw .io("cannot capture \(source): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    private func fresh(_ dir: String, keep: Bool = false) throws(BuildFailure.Reason) {
+        let fm = FileManager.default
+        do {
+            if !keep, fm.fileExists(atPath: dir) { try fm.removeItem(atPath: dir) }
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw .io("cannot prepare \(dir): \(error.localizedDescription)")
+        }
+    }
+}

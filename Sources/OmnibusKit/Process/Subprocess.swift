@@ -1,0 +1,186 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a command in its own process group with output sent to a sink, so a whole build tree
+/// (make and everything it forks) can be stopped at once on failure or Ctrl-C.
+public struct Subprocess {
+    public let arguments: [String]
+    public let environment: [String: String]
+    public let directory: String
+
+    public init(arguments: [String], environment: [String: String], directory: String) {
+        self.arguments = arguments
+        self.environment = environment
+        self.directory = directory
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case spawn(command: String, errno: Int32)
+
+        public var description: String {
+            switch self {
+            case .spawn(let command, let code): "cannot start '\(command)': \(String(cString: strerror(code)))"
+            }
+        }
+    }
+
+    /// Starts the process; `output` receives stdout and stderr (merged, in order) from a reader
+    /// thread. Returns the exit status (128 + signal when killed by a signal).
+    public func run(registry: ProcessRegistry, output: @escaping @Sendable (Data) -> Void) throws(Failure) -> Int32 {
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw .spawn(command: arguments[0], errno: errno) }
+        let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
+        _ = fcntl(readFD, F_SETFD, FD_CLOEXEC)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeFD, 2)
+        posix_spawn_file_actions_addclose(&actions, writeFD)
+        guard let addChdir = Self.addChdir, addChdir(&actions, directory) == 0 else {
+            close(readFD)
+            close(writeFD)
+            throw .spawn(command: arguments[0], errno: ENOSYS)
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Own process group (so the whole tree can be signalled), default signal handling and an
+        // empty mask (the parent ignores SIGINT/SIGTERM to handle them itself).
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        // Registration and spawn happen under the registry's lock, so a concurrent cancel either
+        // sees this process or stops it from starting.
+        let status: Int32 = registry.spawning {
+            let path = arguments[0].contains("/") ? arguments[0] : (Self.which(arguments[0], in: environment["PATH"]) ?? arguments[0])
+            let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+            return result == 0 ? pid : -result
+        }
+        close(writeFD)
+        guard status > 0 else {
+            close(readFD)
+            throw .spawn(command: arguments[0], errno: status == 0 ? ECANCELED : -status)
+        }
+        defer { registry.finished(pid) }
+
+        // The reader drains the pipe until every writer (including grandchildren) has closed it.
+        let drained = DispatchSemaphore(value: 0)
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = read(readFD, &buffer, buffer.count)
+                if count > 0 {
+                    output(Data(buffer[0..<count]))
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
+            }
+            close(readFD)
+            drained.signal()
+        }.start()
+
+        var waitStatus: Int32 = 0
+        while waitpid(pid, &waitStatus, 0) == -1 && errno == EINTR {}
+        // A daemon left running by a build step may hold the pipe open; do not wait for it forever.
+        _ = drained.wait(timeout: .now() + 30)
+        if waitStatus & 0x7f == 0 { return (waitStatus >> 8) & 0xff }
+        return 128 + (waitStatus & 0x7f)
+    }
+
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc (2.29+) has posix_spawn_file_actions_addchdir_np, but its header hides it from Swift;
+    /// looking it up avoids forking a shell just to change directory.
+    private static let addChdir: AddChdir? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    static func which(_ command: String, in path: String?) -> String? {
+        for dir in (path ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(dir)/\(command)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// A command line as a shell would need it typed, for logs and failure reports.
+    public static func shellQuoted(_ arguments: [String]) -> String {
+        arguments.map { argument in
+            let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
+            return safe && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+}
+
+/// Every running child process group, so they can all be stopped together.
+public final class ProcessRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var groups: Set<pid_t> = []
+    private var cancelled = false
+
+    public init() {}
+
+    public var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    /// Runs `spawn` unless cancelled; a positive result is recorded as a running group.
+    func spawning(_ spawn: () -> pid_t) -> pid_t {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !cancelled else { return 0 }
+        let pid = spawn()
+        if pid > 0 { groups.insert(pid) }
+        return pid
+    }
+
+    func finished(_ pid: pid_t) {
+        lock.lock()
+        groups.remove(pid)
+        lock.unlock()
+    }
+
+    /// Stops every group: SIGTERM, then SIGKILL for those still alive after `grace` seconds.
+    public func cancelAll(grace: Double = 5) {
+        lock.lock()
+        cancelled = true
+        let running = groups
+        lock.unlock()
+        for group in running { kill(-group, SIGTERM) }
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            lock.lock()
+            let left = groups
+            lock.unlock()
+            if left.isEmpty { return }
+            usleep(50_000)
+        }
+        lock.lock()
+        let stubborn = groups
+        lock.unlock()
+        for group in stubborn { kill(-group, SIGKILL) }
+    }
+}

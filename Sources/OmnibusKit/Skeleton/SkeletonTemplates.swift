@@ -1,0 +1,301 @@
+/// The text of every file `omnibus new` writes. Golden files in Tests/SkeletonTests/Snapshots
+/// pin it: changing a template means regenerating them (scripts/update-skeleton-snapshots).
+struct SkeletonTemplates {
+    let name: String
+
+    var project: String {
+        """
+        # The project: what one package bundles and how package managers describe it.
+        # Every key: docs/definitions.md in the omnibus repository.
+        name: \(name)                        # must equal the file name; a valid deb and rpm package name
+        maintainer: Your Name <you@example.com>  # "Name <email>": shown by dpkg and rpm
+        homepage: https://example.com/\(name)
+        description: |
+          \(name), packaged with omnibus
+          The first line is the summary; the rest is the long description package managers show.
+        license: Apache-2.0
+        install_dir: /opt/\(name)            # everything goes here; software installs into /opt/\(name)/embedded
+        version: "0.1.0"                     # or { from: git } for `git describe --tags`, or { from: env, variable: X }
+        iteration: 1                         # bump to re-release the same version
+        dependencies: [hello]                # software from Software/, then the library that ships with omnibus
+        package:
+          formats: [deb, rpm, tar]           # written to pkg/ with a .metadata.json each
+          user: root                         # every packaged file is owned by user:group, whoever builds
+          group: root
+
+        """
+    }
+
+    var software: String {
+        """
+        # A software definition: where one component's source comes from and how it is built.
+        # This one is a small C program kept in this repository (src/hello), so the project
+        # builds offline. Copy it to add your own software; every key: docs/definitions.md.
+        name: hello                          # must equal the file name
+        default_version: "1.0.0"             # quote versions: 1.10 is not 1.1
+        license: Apache-2.0                  # goes into the version manifest and LICENSES/
+        license_files: [LICENSE]             # copied from the source into <install_dir>/LICENSES/hello/
+        dependencies: []                     # other software built (and merged) before this one
+        versions:
+          "1.0.0":
+            # Sources: { path: dir } (here), { url: https://..., sha256: <64 hex> },
+            # { git: https://..., commit: <40 hex> }. Downloads are always checksum-verified.
+            source: { path: ../src/hello }
+        # Steps run in the unpacked source with a clean, pinned environment: CFLAGS and LDFLAGS
+        # point at {{embedded}}, with an rpath, so the program loads bundled libraries only.
+        # DESTDIR is set: `make install` stages the files, omnibus merges them into the install dir.
+        build:
+          - make: ["PREFIX={{embedded}}"]            # runs `make -j<jobs> PREFIX=/opt/\(name)/embedded`
+          - make: [install, "PREFIX={{embedded}}"]
+          - mkdir: "{{install_dir}}/bin"             # paths inside the install dir are staged too
+          - link: { target: ../embedded/bin/hello, path: "{{install_dir}}/bin/hello" }
+
+        """
+    }
+
+    var helloSource: String {
+        """
+        #include <stdio.h>
+        #include <string.h>
+
+        #ifndef HELLO_VERSION
+        #define HELLO_VERSION "1.0.0"
+        #endif
+
+        int main(int argc, char **argv)
+        {
+            if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+                printf("hello %s (\(name))\\n", HELLO_VERSION);
+                return 0;
+            }
+            printf("Hello from \(name)!\\n");
+            return 0;
+        }
+
+        """
+    }
+
+    var helloMakefile: String {
+        """
+        # Honours the CFLAGS/LDFLAGS omnibus pins, PREFIX, and DESTDIR for staged installs.
+        PREFIX ?= /usr/local
+
+        all: hello
+
+        hello: hello.c
+        \t$(CC) $(CPPFLAGS) $(CFLAGS) hello.c -o hello $(LDFLAGS)
+
+        install: hello
+        \tinstall -d $(DESTDIR)$(PREFIX)/bin
+        \tinstall -m 0755 hello $(DESTDIR)$(PREFIX)/bin/
+
+        clean:
+        \trm -f hello
+
+        .PHONY: all install clean
+
+        """
+    }
+
+    var helloLicense: String {
+        """
+        Copyright \(name) authors
+
+        Licensed under the Apache License, Version 2.0 (the "License"); you may not use this file
+        except in compliance with the License. You may obtain a copy of the License at
+
+            http://www.apache.org/licenses/LICENSE-2.0
+
+        Unless required by applicable law or agreed to in writing, software distributed under the
+        License is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND,
+        either express or implied. See the License for the specific language governing permissions
+        and limitations under the License.
+
+        """
+    }
+
+    var preinst: String {
+        """
+        #!/bin/sh
+        # Runs before the files are unpacked.
+        #   deb: preinst install | upgrade <old-version>
+        #   rpm: %pre with $1 = 1 (install) or 2 (upgrade)
+        # Create service users or stop services here. Must be safe to run twice.
+        set -e
+        exit 0
+
+        """
+    }
+
+    var postinst: String {
+        """
+        #!/bin/sh
+        # Runs after the files are unpacked.
+        #   deb: postinst configure <old-version>
+        #   rpm: %post with $1 = 1 (install) or 2 (upgrade)
+        # {{install_dir}}, {{project}}, {{user}} and {{group}} are filled in when packaging.
+        # Safe to run twice: it only (re)sets ownership and (re)creates links it owns.
+        set -e
+        install_dir="{{install_dir}}"
+
+        # Whatever user built the package, the installed tree belongs to {{user}}:{{group}}.
+        chown -R "{{user}}:{{group}}" "$install_dir"
+
+        # Put the public commands on PATH, without replacing a command that is not ours.
+        if [ -d "$install_dir/bin" ]; then
+          for command in "$install_dir"/bin/*; do
+            [ -e "$command" ] || continue
+            link="/usr/bin/$(basename "$command")"
+            if [ -L "$link" ] || [ ! -e "$link" ]; then
+              ln -sfn "$command" "$link"
+            fi
+          done
+        fi
+        exit 0
+
+        """
+    }
+
+    var prerm: String {
+        """
+        #!/bin/sh
+        # Runs before the files are removed.
+        #   deb: prerm remove | upgrade <new-version>
+        #   rpm: %preun with $1 = 0 (erase) or 1 (upgrade)
+        # Stop services here. Must be safe to run twice.
+        set -e
+        exit 0
+
+        """
+    }
+
+    var postrm: String {
+        """
+        #!/bin/sh
+        # Runs after the files are removed.
+        #   deb: postrm remove | purge | upgrade <new-version> | ...
+        #   rpm: %postun with $1 = 0 (erase) or 1 (upgrade)
+        # On an upgrade the new version's postinst keeps the links, so only a removal drops them.
+        set -e
+        case "$1" in
+          remove|purge|0) ;;
+          *) exit 0 ;;
+        esac
+
+        # Remove only links that point into our install dir.
+        for link in /usr/bin/*; do
+          [ -L "$link" ] || continue
+          case "$(readlink "$link")" in
+            "{{install_dir}}"/bin/*) rm -f "$link" ;;
+          esac
+        done
+        exit 0
+
+        """
+    }
+
+    var gitignore: String {
+        """
+        # Packages and their metadata written by `omnibus build`.
+        pkg/
+
+        """
+    }
+
+    var workflow: String {
+        """
+        # Builds the \(name) packages on every push and keeps them as build artifacts.
+        name: package
+        on:
+          push:
+          workflow_dispatch:
+
+        jobs:
+          package:
+            runs-on: ubuntu-latest
+            container: debian:12
+            steps:
+              - name: Tools
+                run: |
+                  apt-get update
+                  apt-get install -y --no-install-recommends build-essential git ca-certificates curl
+              - uses: actions/checkout@v4
+                with:
+                  fetch-depth: 0          # the package timestamp comes from the last commit
+              - name: Install omnibus
+                # The omnibus package is self-contained in /opt/omnibus; point OMNIBUS_DEB_URL
+                # (a repository variable) at the .deb you publish.
+                run: |
+                  curl -fsSLo /tmp/omnibus.deb "${{ vars.OMNIBUS_DEB_URL }}"
+                  apt-get install -y /tmp/omnibus.deb
+              - name: Build \(name)
+                run: |
+                  git config --global --add safe.directory "$PWD"
+                  omnibus build \(name)
+              - uses: actions/upload-artifact@v4
+                with:
+                  name: \(name)-packages
+                  path: pkg/*
+
+        """
+    }
+
+    var readme: String {
+        """
+        # \(name) packaging
+
+        This repository builds the `\(name)` package with [omnibus](https://example.com/omnibus):
+        everything the package needs is compiled from pinned sources into `/opt/\(name)`, checked
+        so that nothing links against the build machine, and written as `.deb`, `.rpm` and
+        `.tar.gz`.
+
+        ## Layout
+
+        | path | what it is |
+        |---|---|
+        | `Projects/\(name).yml` | the project: package name, version, maintainer, install dir, what it bundles |
+        | `Software/hello.yml` | how the example program is fetched and built (each key is commented) |
+        | `src/hello/` | the example program's source (a `path` source, so the build works offline) |
+        | `PackageScripts/\(name)/` | `preinst`, `postinst`, `prerm`, `postrm` for both deb and rpm |
+        | `.github/workflows/package.yml` | CI: builds the packages and uploads them as artifacts |
+
+        Software not found in `Software/` is taken from the library that ships with omnibus
+        (`omnibus list` shows what is available).
+
+        ## Build
+
+        ```sh
+        omnibus validate          # checks every definition, with file:line:column for each problem
+        omnibus build \(name)        # fetch, build into /opt/\(name), health-check, package
+        ```
+
+        The build needs to write to `/opt/\(name)`: run it as root, or once
+        `sudo install -d -o "$(id -un)" /opt/\(name)`. Logs are in
+        `~/.cache/omnibus/work/\(name)/logs/`; unchanged software is restored from the cache on the
+        next build.
+
+        ## Packages
+
+        `pkg/` receives the packages, each with a `.metadata.json` (name, version, checksums) and
+        the version manifest of everything inside.
+
+        ## Try a package
+
+        ```sh
+        sudo dpkg -i pkg/\(name)_0.1.0-1_amd64.deb
+        hello                      # linked into /usr/bin by postinst
+        sudo dpkg -r \(name)          # postrm removes the link
+
+        sudo rpm -i pkg/\(name)-0.1.0-1.x86_64.rpm
+        sudo rpm -e \(name)
+        ```
+
+        ## Next steps
+
+        - Add software: copy `Software/hello.yml`, point `source:` at a release tarball with its
+          `sha256`, and list it in `dependencies:`.
+        - Release: bump `version:` (or use `{ from: git }` and tag), commit, and let CI build.
+
+        """
+    }
+}

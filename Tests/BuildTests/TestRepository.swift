@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// A throwaway packaging repository with its own install dir, work dir and cache under /tmp, so
+/// tests build for real without touching /opt or the user's cache.
+struct TestRepository {
+    let root: String
+    let installDir: String
+    let workDir: String
+    let cacheDir: String
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    init(_ label: String = "repo") throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("omnibus-\(label)-\(UUID().uuidString.prefix(8))").path
+        root = base + "/repo"
+        installDir = base + "/opt/app"
+        workDir = base + "/work"
+        cacheDir = base + "/cache"
+        for dir in ["Projects", "Software", "PackageScripts"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
+        }
+    }
+
+    func write(_ relative: String, _ text: String, executable: Bool = false) throws {
+        let path = root + "/" + relative
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        if executable { chmod(path, 0o755) }
+    }
+
+    /// Copies a directory of the omnibus repository (e.g. the example's C sources) into this one.
+    func copyFromOmnibus(_ relative: String, to destination: String) throws {
+        let target = root + "/" + destination
+        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.repositoryRoot + "/" + relative, toPath: target)
+    }
+
+    func project(_ name: String = "app", dependencies: [String], extra: String = "") throws {
+        try write("Projects/\(name).yml", """
+            name: \(name)
+            maintainer: Test <test@example.com>
+            homepage: https://example.com
+            version: "1.0.0"
+            install_dir: \(installDir)
+            dependencies: [\(dependencies.joined(separator: ", "))]
+            \(extra)
+            """)
+    }
+
+    /// Runs the real binary against this repository with private work and cache dirs.
+    func omnibus(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        let scoped = ["--root", root, "--work-dir", workDir, "--cache-dir", cacheDir]
+        let command = arguments.first.map { [$0] + scoped + Array(arguments.dropFirst()) } ?? scoped
+        return try CommandResult.run([OmnibusBinaryPath.path] + command, environment: ["OMNIBUS_LIBRARY": root + "/no-library"].merging(environment) { $1 })
+    }
+}
+
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
+        process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["CI"] = "true"
+        process.environment = env.merging(environment) { $1 }
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)").path
+        let errFile = outFile + ".err"
+        _ = FileManager.default.createFile(atPath: outFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: outFile)
+        process.standardError = FileHandle(forWritingAtPath: errFile)
+        try process.run()
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(atPath: outFile)
+            try? FileManager.default.removeItem(atPath: errFile)
+        }
+        return CommandResult(status: process.terminationStatus,
+                             stdout: (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? "",
+                             stderr: (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? "")
+    }
+}
+
+enum OmnibusBinaryPath {
+    static let path: String = {
+        if let explicit = ProcessInfo.processInfo.environment["OMNIBUS_BIN"] { return explicit }
+        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let binary = candidate.appendingPathComponent("omnibus").path
+            if FileManager.default.isExecutableFile(atPath: binary) { return binary }
+            candidate.deleteLastPathComponent()
+        }
+        return "omnibus"
+    }()
+}
