@@ -41,7 +41,7 @@ let package = Package(
                 dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Digest", "Archive"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [
-            "OmnibusKit", "Definitions", "Graph", "Linkage", "Digest", "Archive",
+            "OmnibusKit", "Definitions", "Graph", "Fetch", "Linkage", "Digest", "Archive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "omnibus", dependencies: ["OmnibusCLI"]),

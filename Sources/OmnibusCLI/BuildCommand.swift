@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Linkage
 import OmnibusKit
 
 struct BuildCommand: ParsableCommand {
@@ -54,5 +55,25 @@ struct BuildCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         print("built \(result.project.name) \(result.version) into \(result.project.installDir) in \(String(format: "%.1f", seconds))s "
               + "(\(result.built.count) built, \(result.restored.count) restored from cache)")
+        try healthCheck(result)
+    }
+
+    /// The linkage check runs before anything is packaged; a project may turn it off, and the
+    /// build then says so every time rather than passing quietly.
+    private func healthCheck(_ result: BuildResult) throws {
+        let project = result.project
+        guard project.healthCheck.enabled else {
+            print("WARNING: the linkage health check is DISABLED for \(project.name) (health_check.enabled: false in \(project.file)); nothing proves the install dir is self-contained")
+            return
+        }
+        let report: HealthReport
+        do { report = try ProjectHealthCheck.check(project: project, owners: result.owners) } catch {
+            throw CommandFailure(.failure, "health check: \(error)")
+        }
+        if report.passed {
+            print("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(project.installDir) link only inside it or against allowed base libraries")
+        } else {
+            throw CommandFailure(.failure, report.render() + "build stopped before packaging: the health check failed")
+        }
     }
 }
