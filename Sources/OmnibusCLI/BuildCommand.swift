@@ -35,7 +35,7 @@ struct BuildCommand: ParsableCommand {
 
         let started = Date()
         let sources: FetchSourcePreparer
-        do { sources = try FetchSourcePreparer.make(options: options) } catch {
+        do { sources = try FetchSourcePreparer.make(options: options, offline: settings.offline) } catch {
             throw CommandFailure(.badInput, error.description)
         }
         let builder = ProjectBuilder(graph: graph, repositoryRoot: workspace.repository.root, options: options,

@@ -18,6 +18,9 @@ struct BuildSettings: ParsableArguments {
                                valueName: "dir|url"))
     var sourceMirrors: [String] = []
 
+    @Flag(help: "Never contact upstream URLs: sources come from the source cache and the mirrors only.")
+    var offline = false
+
     @Flag(name: .customLong("no-cache"), help: "Build every software from source instead of restoring unchanged layers.")
     var noCache = false
 
