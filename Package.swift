@@ -35,13 +35,14 @@ let package = Package(
         .target(name: "Linkage"),
         // Sources: url/git/path fetchers, source cache, mirrors, safe extraction.
         .target(name: "Fetch", dependencies: ["Digest", "Archive"]),
-        // INTEGRATION-PENDING Packaging
+        // Native .deb, .rpm and .tar.* writers over a format-neutral content list.
+        .target(name: "Packaging", dependencies: ["Digest", "Archive"]),
         // Orchestration: build pipeline, scheduler, layers, cache, skeleton generator.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Digest", "Archive"]),
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [
-            "OmnibusKit", "Definitions", "Graph", "Fetch", "Linkage", "Digest", "Archive",
+            "OmnibusKit", "Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "omnibus", dependencies: ["OmnibusCLI"]),
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "LinkageTests", dependencies: ["Linkage"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive"]),
         .testTarget(name: "BuildTests", dependencies: ["omnibus"]),
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Archive", "Digest"]),
         .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,6 +16,7 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var settings: BuildSettings
+    @OptionGroup var output: OutputOptions
 
     @Argument(help: "The project to build.")
     var project: String
@@ -56,6 +57,11 @@ struct BuildCommand: ParsableCommand {
         print("built \(result.project.name) \(result.version) into \(result.project.installDir) in \(String(format: "%.1f", seconds))s "
               + "(\(result.built.count) built, \(result.restored.count) restored from cache)")
         try healthCheck(result)
+        let root = workspace.repository.root
+        try PackageCommand.writePackages(
+            ProjectPackaging(project: result.project, version: result.version, repositoryRoot: root,
+                             sourceDateEpoch: SourceDateEpoch.resolve(repositoryRoot: root)),
+            to: output.directory(root: root))
     }
 
     /// The linkage check runs before anything is packaged; a project may turn it off, and the

@@ -12,7 +12,8 @@ public struct OmnibusCommand: AsyncParsableCommand {
             2 bad input (invalid definitions, unknown names) or usage.
             """,
         subcommands: [BuildCommand.self, NewCommand.self, CleanCommand.self, ListCommand.self, ValidateCommand.self, GraphCommand.self,
-                      HealthCheckCommand.self, MirrorCommand.self, VersionCommand.self])
+                      HealthCheckCommand.self, MirrorCommand.self, PackageCommand.self,
+                      VersionCommand.self])
 
     public init() {}
 

@@ -25,12 +25,31 @@ struct CommandRunnerTests {
     }
 
     @Test func cancellingTheTaskKillsTheCommandAndItsChildren() async throws {
-        let started = Date()
-        let task = Task { try await CommandRunner.run(["sh", "-c", "sleep 30 & sleep 30; wait"]) }
-        try await Task.sleep(nanoseconds: 300_000_000)
+        // No time bound: on a busy 2-core machine the pool may resume late. A command that was
+        // not killed would end normally (status 0) and leave its background child running.
+        let work = try TemporaryDirectory("cancel")
+        let pidFile = work.path + "/child.pid"
+        let task = Task {
+            try await CommandRunner.run(["sh", "-c", "sleep 60 & echo $! > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"; wait", pidFile])
+        }
+        while !FileManager.default.fileExists(atPath: pidFile) { try await Task.sleep(nanoseconds: 50_000_000) }
         task.cancel()
         let result = try await task.value
         #expect(result.status == 128 + SIGKILL)
-        #expect(Date().timeIntervalSince(started) < 10)
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try #require(pid_t(text))
+        var alive = Self.isRunning(child)
+        for _ in 0..<100 where alive {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            alive = Self.isRunning(child)
+        }
+        #expect(!alive, "the background child \(child) outlived the cancelled command")
+    }
+
+    /// Running, as opposed to gone or a zombie that an init without reaping keeps listed.
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(close, offsetBy: 2)] != "Z"
     }
 }

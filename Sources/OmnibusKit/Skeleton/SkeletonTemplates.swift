@@ -133,7 +133,7 @@ struct SkeletonTemplates {
         # Runs after the files are unpacked.
         #   deb: postinst configure <old-version>
         #   rpm: %post with $1 = 1 (install) or 2 (upgrade)
-        # {{install_dir}}, {{project}}, {{user}} and {{group}} are filled in when packaging.
+        # Variables in double braces (install dir, project, user, group) are filled in when packaging.
         # Safe to run twice: it only (re)sets ownership and (re)creates links it owns.
         set -e
         install_dir="{{install_dir}}"

@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Walks an install dir with `lstat` (symlinks are never followed) and builds `PackageContents`:
+/// - `exclude` patterns drop an entry and everything below it (a directory also matches as
+///   `dir/`, so `share/man/**` drops `share/man` itself);
+/// - modes come from the disk, owner and group from `PackageInfo` (never the builder's ids);
+/// - times are clamped into `[PackageInfo.minimumEpoch, effectiveEpoch]`;
+/// - regular files with several names in the tree become one file and hard links to it;
+/// - devices, FIFOs, sockets, names that are not UTF-8 or contain a newline are refused.
+struct ContentsScanner {
+    let root: String
+    let info: PackageInfo
+    let patterns: [ExcludePattern]
+
+    init(root: String, info: PackageInfo, exclude: [String]) {
+        var root = root
+        while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+        self.root = root
+        self.info = info
+        self.patterns = exclude.map(ExcludePattern.init)
+    }
+
+    private struct Found {
+        var relative: String
+        var kind: PackageEntry.Kind
+        var status: stat
+    }
+
+    func scan() throws(PackagingError) -> PackageContents {
+        var rootStatus = stat()
+        guard stat(root, &rootStatus) == 0 else {
+            throw .missingRoot(path: root, reason: String(cString: strerror(errno)))
+        }
+        guard rootStatus.st_mode & S_IFMT == S_IFDIR else {
+            throw .missingRoot(path: root, reason: "not a directory")
+        }
+        var found = [Found(relative: "", kind: .directory, status: rootStatus)]
+        var pending = [""]
+        while let relative = pending.popLast() {
+            for name in try children(of: relative) {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                let path = root + "/" + child
+                var status = stat()
+                guard lstat(path, &status) == 0 else {
+                    throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+                }
+                let type = status.st_mode & S_IFMT
+                if isExcluded(child, isDirectory: type == S_IFDIR) { continue }
+                switch type {
+                case S_IFREG: found.append(Found(relative: child, kind: .file, status: status))
+                case S_IFDIR:
+                    found.append(Found(relative: child, kind: .directory, status: status))
+                    pending.append(child)
+                case S_IFLNK: found.append(Found(relative: child, kind: .symlink(target: try linkTarget(path)), status: status))
+                default:
+                    throw .unsupportedEntry(path: path, reason: "a device, FIFO or socket cannot be packaged")
+                }
+            }
+        }
+        found.sort { pathPrecedes($0.relative, $1.relative) }
+        return try contents(from: found)
+    }
+
+    private func isExcluded(_ relative: String, isDirectory: Bool) -> Bool {
+        patterns.contains { $0.matches(relative) || (isDirectory && $0.matches(relative + "/")) }
+    }
+
+    private func contents(from found: [Found]) throws(PackagingError) -> PackageContents {
+        let installDir = info.normalizedInstallDir
+        // Names of each multiply-linked regular file, in path order.
+        var linkGroups: [String: [Int]] = [:]
+        for (index, item) in found.enumerated() where item.kind == .file && item.status.st_nlink > 1 {
+            linkGroups["\(item.status.st_dev):\(item.status.st_ino)", default: []].append(index)
+        }
+        var firstOfGroup: [Int: (first: Int, count: Int)] = [:]
+        for members in linkGroups.values where members.count > 1 {
+            for member in members { firstOfGroup[member] = (members[0], members.count) }
+        }
+        let configFiles = Set(info.configFiles)
+        var entries: [PackageEntry] = []
+        entries.reserveCapacity(found.count)
+        var nextInode: UInt32 = 1
+        var inodeOfFirst: [Int: UInt32] = [:]
+        for (index, item) in found.enumerated() {
+            let path = item.relative.isEmpty ? installDir : installDir + "/" + item.relative
+            let sourcePath = item.relative.isEmpty ? root : root + "/" + item.relative
+            var kind = item.kind
+            var inode: UInt32
+            var linkCount: UInt32 = 1
+            if let group = firstOfGroup[index] {
+                linkCount = UInt32(group.count)
+                if group.first == index {
+                    inode = nextInode
+                    inodeOfFirst[index] = inode
+                    nextInode += 1
+                } else {
+                    inode = inodeOfFirst[group.first]!
+                    let target = found[group.first].relative
+                    kind = .hardlink(target: installDir + "/" + target)
+                }
+            } else {
+                inode = nextInode
+                nextInode += 1
+            }
+            let size: Int64
+            switch item.kind {
+            case .file: size = Int64(item.status.st_size)
+            case .symlink(let target): size = Int64(target.utf8.count)
+            default: size = 0
+            }
+            try checkName(path)
+            entries.append(PackageEntry(
+                path: path, sourcePath: sourcePath, kind: kind,
+                permissions: UInt32(item.status.st_mode) & 0o7777, size: size,
+                modificationTime: clamp(Int64(item.status.st_mtim.tv_sec)),
+                user: info.user, group: info.group, inode: inode, linkCount: linkCount,
+                isConfig: configFiles.contains(path)))
+        }
+        try checkConfigFiles(entries, installDir: installDir)
+        return PackageContents(installDir: installDir, entries: entries)
+    }
+
+    private func clamp(_ time: Int64) -> Int64 {
+        min(max(time, PackageInfo.minimumEpoch), info.effectiveEpoch)
+    }
+
+    private func checkConfigFiles(_ entries: [PackageEntry], installDir: String) throws(PackagingError) {
+        for path in Set(info.configFiles).sorted(by: pathPrecedes) {
+            guard let entry = entries.first(where: { $0.path == path }) else {
+                let reason = path.hasPrefix(installDir + "/") ? "not in the install dir (or excluded)" : "outside the install dir \(installDir)"
+                throw .configFileNotPackaged(path: path, reason: reason)
+            }
+            guard entry.isRegular else {
+                throw .configFileNotPackaged(path: path, reason: "not a regular file")
+            }
+        }
+    }
+
+    private func checkName(_ path: String) throws(PackagingError) {
+        if path.contains(where: \.isNewline) {
+            throw .unsupportedName(path: path, reason: "a file name with a line break cannot be listed in md5sums or conffiles")
+        }
+    }
+
+    /// Names in a directory, as UTF-8 strings; `.` and `..` left out.
+    private func children(of relative: String) throws(PackagingError) -> [String] {
+        let path = relative.isEmpty ? root : root + "/" + relative
+        guard let directory = opendir(path) else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let bytes = raw.prefix { $0 != 0 }
+                return String(validating: bytes, as: UTF8.self)
+            }
+            guard let name else {
+                throw .unsupportedName(path: path + "/" + String(decoding: withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }, as: UTF8.self),
+                                       reason: "the file name is not valid UTF-8")
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    private func linkTarget(_ path: String) throws(PackagingError) -> String {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = buffer.withUnsafeMutableBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { readlink(path, $0.baseAddress!, $0.count - 1) }
+        }
+        guard count >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard let target = String(validating: buffer[..<count], as: UTF8.self) else {
+            throw .unsupportedName(path: path, reason: "the symlink target is not valid UTF-8")
+        }
+        if target.contains(where: \.isNewline) {
+            throw .unsupportedName(path: path, reason: "a symlink target with a line break cannot be packaged")
+        }
+        return target
+    }
+}

@@ -1,0 +1,97 @@
+import Archive
+import Digest
+import Foundation
+
+/// `.deb` writer: an ar archive of `debian-binary`, `control.tar.gz`, `data.tar.<ext>` in that
+/// order, like `dpkg-deb --build`. Tar members are GNU format, named `./...`, sorted; every
+/// member and the ar headers carry `SOURCE_DATE_EPOCH`, uid/gid 0.
+///
+/// `data.tar` goes to a temporary file first (ar needs its size up front) while the md5sums are
+/// computed from the same read of each file; then `control.tar.gz` is built in memory (it holds
+/// only text) and the three members are copied out.
+public struct DebPackager: Packager {
+    /// Compression of `data.tar`; `control.tar` is always gzip -9, which every dpkg reads.
+    /// zstd needs dpkg 1.21.18 or newer on the installing system (Debian 12, Ubuntu 21.10).
+    public let compression: ArchiveCompression
+
+    public init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
+        self.compression = compression
+    }
+
+    public var format: PackageFormat { .deb }
+
+    /// `<name>_<version>-<iteration>_<arch>.deb`, dpkg's convention.
+    public func fileName(for info: PackageInfo) -> String {
+        "\(info.name)_\(info.debianVersion)_\(info.architecture.debian).deb"
+    }
+
+    public func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
+                      scratchDirectory: String) throws {
+        try checkInputs(contents, info)
+        let epoch = info.effectiveEpoch
+        let dataName = "data.tar.\(compression.algorithm.fileExtension)"
+        let dataPath = scratchDirectory + "/" + dataName
+        defer { unlink(dataPath) }
+
+        let dataFile = try FileSink(creating: dataPath)
+        let dataWriter = try ArchiveWriter(format: .gnutar, compression: compression) { try dataFile.write($0) }
+        let digests = try TarMembers(prefix: "./", includeParents: true, epoch: epoch)
+            .write(contents, to: dataWriter, chunks: FileChunks(), digest: .md5)
+        try dataWriter.finish()
+        try dataFile.flush()
+
+        let control = try controlArchive(contents, info: info, digests: digests)
+
+        let ar = try ArchiveWriter(format: .arBSD) { try sink.write($0) }
+        try addMember(to: ar, name: "debian-binary", size: 4, epoch: epoch) {
+            try Self.bytes("2.0\n").withUnsafeBytes { try ar.writeData($0) }
+        }
+        try addMember(to: ar, name: "control.tar.gz", size: Int64(control.count), epoch: epoch) {
+            try control.withUnsafeBytes { try ar.writeData($0) }
+        }
+        try addMember(to: ar, name: dataName, size: dataFile.byteCount, epoch: epoch) {
+            try FileChunks().read(dataPath, expectedSize: dataFile.byteCount) { try ar.writeData($0) }
+        }
+        try ar.finish()
+    }
+
+    private func addMember(to ar: ArchiveWriter, name: String, size: Int64, epoch: Int64,
+                           data: () throws -> Void) throws {
+        try ar.writeHeader(ArchiveWriteEntry(path: name, kind: .file, permissions: 0o644, size: size,
+                                             modificationTime: epoch))
+        try data()
+    }
+
+    /// `control.tar.gz`: `./`, `./conffiles`, `./control`, `./md5sums`, then the scripts.
+    private func controlArchive(_ contents: PackageContents, info: PackageInfo,
+                                digests: [(path: String, digest: String)]) throws -> [UInt8] {
+        var files: [(name: String, text: String, mode: UInt32)] = []
+        let conffiles = DebControl.conffiles(contents)
+        if !conffiles.isEmpty { files.append(("conffiles", conffiles, 0o644)) }
+        files.append(("control", try DebControl.control(info, installedSizeKiB: DebControl.installedSizeKiB(contents)), 0o644))
+        let configPaths = Set(contents.configFiles.map(\.path))
+        files.append(("md5sums", DebControl.md5sums(digests, configFiles: configPaths), 0o644))
+        for kind in ScriptKind.allCases {
+            if let script = info.scripts[kind], !script.isEmpty { files.append((kind.rawValue, script, 0o755)) }
+        }
+        files.sort { pathPrecedes($0.name, $1.name) }
+
+        var output: [UInt8] = []
+        let writer = try ArchiveWriter(format: .gnutar, compression: ArchiveCompression(.gzip, level: 9)) {
+            output.append(contentsOf: $0)
+        }
+        try writer.writeHeader(ArchiveWriteEntry(path: "./", kind: .directory, permissions: 0o755,
+                                                 modificationTime: info.effectiveEpoch, userName: "root", groupName: "root"))
+        for file in files {
+            let bytes = Self.bytes(file.text)
+            try writer.writeHeader(ArchiveWriteEntry(path: "./" + file.name, kind: .file, permissions: file.mode,
+                                                     size: Int64(bytes.count), modificationTime: info.effectiveEpoch,
+                                                     userName: "root", groupName: "root"))
+            try bytes.withUnsafeBytes { try writer.writeData($0) }
+        }
+        try writer.finish()
+        return output
+    }
+
+    private static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+}

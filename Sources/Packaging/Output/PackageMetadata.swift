@@ -1,0 +1,64 @@
+import Foundation
+
+/// `<package>.metadata.json`: what a CI job needs to publish a package without parsing its name.
+/// Keys are sorted and nothing varies between two builds of the same inputs.
+public struct PackageMetadata: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var iteration: String
+    /// The architecture as the format names it (`amd64` for deb, `x86_64` for rpm and tar).
+    public var arch: String
+    public var platform: String
+    public var platformVersion: String
+    public var format: PackageFormat
+    /// The package's file name, relative to the metadata file's directory.
+    public var basename: String
+    public var size: Int64
+    public var sha256: String
+    public var sha512: String
+    /// The `SOURCE_DATE_EPOCH` written into the package.
+    public var buildEpoch: Int64
+    /// The install dir's `version-manifest.json`, embedded unchanged (null when absent).
+    public var versionManifest: Data?
+
+    /// Pretty-printed JSON with sorted keys and a final newline.
+    public func encoded() -> Data {
+        var fields: [(String, String)] = [
+            ("arch", Self.quoted(arch)), ("basename", Self.quoted(basename)), ("build_epoch", String(buildEpoch)),
+            ("format", Self.quoted(format.rawValue)), ("iteration", Self.quoted(iteration)), ("name", Self.quoted(name)),
+            ("platform", Self.quoted(platform)), ("platform_version", Self.quoted(platformVersion)),
+            ("sha256", Self.quoted(sha256)), ("sha512", Self.quoted(sha512)), ("size", String(size)),
+            ("version", Self.quoted(version)),
+        ]
+        fields.append(("version_manifest", manifestText()))
+        fields.sort { $0.0 < $1.0 }
+        let body = fields.map { "  \(Self.quoted($0.0)): \($0.1)" }.joined(separator: ",\n")
+        return Data(("{\n" + body + "\n}\n").utf8)
+    }
+
+    /// The manifest's own text, indented one level; JSON strings hold no raw newline, so
+    /// indenting after each newline cannot change a value.
+    private func manifestText() -> String {
+        guard let manifest = versionManifest,
+              (try? JSONSerialization.jsonObject(with: manifest, options: [.fragmentsAllowed])) != nil else { return "null" }
+        let text = String(decoding: manifest, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.replacingOccurrences(of: "\n", with: "\n  ")
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+extension PackageInfo {
+    /// Every problem that would make a package wrong or unreadable, all at once; empty when fine.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if !Self.isValidName(name) {
+            problems.append("package name '\(name)' is not valid: use lowercase letters, digits, '+', '-' and '.', starting with a letter or digit, at least two characters")
+        }
+        problems += VersionNames.problem(version: version, iteration: iteration)
+        let singleLine: [(String, String)] = [
+            ("version", version), ("iteration", iteration), ("maintainer", maintainer), ("homepage", homepage),
+            ("summary", summary), ("license", license), ("vendor", vendor ?? ""), ("section", section),
+            ("priority", priority), ("rpm group", rpmGroup), ("user", user), ("group", group),
+            ("architecture", architecture.machine),
+        ]
+        for (field, value) in singleLine where value.contains(where: \.isNewline) {
+            problems.append("\(field) must be a single line")
+        }
+        if maintainer.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append("maintainer is empty: write 'Name <email@example.com>'")
+        }
+        for (field, value) in [("user", user), ("group", group)] where !Self.isValidAccount(value) {
+            problems.append("\(field) '\(value)' is not a valid account name")
+        }
+        if architecture.machine.isEmpty || architecture.machine.contains(where: { $0.isWhitespace || $0 == "/" }) {
+            problems.append("architecture '\(architecture.machine)' is not valid")
+        }
+        let dir = normalizedInstallDir
+        if !dir.hasPrefix("/") || dir == "/" || dir.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
+            problems.append("install dir '\(installDir)' must be an absolute path below / without '.' or '..'")
+        }
+        for path in configFiles where !path.hasPrefix("/") {
+            problems.append("config file '\(path)' must be an absolute path")
+        }
+        if sourceDateEpoch < 0 || sourceDateEpoch > Int64(UInt32.max) {
+            problems.append("SOURCE_DATE_EPOCH \(sourceDateEpoch) is out of range (0 to \(UInt32.max))")
+        }
+        for (field, list) in [("runtime dependency", runtimeDependencies), ("conflict", conflicts),
+                              ("replaces", replaces), ("provides", provides)] {
+            for item in list {
+                do { _ = try PackageDependency(parsing: item) } catch {
+                    if case .invalidInfo(let messages) = error { problems += messages.map { "\(field): \($0)" } }
+                }
+            }
+        }
+        for (kind, text) in scripts.sorted(by: { $0.key < $1.key }) where !text.isEmpty && !text.hasPrefix("#!") {
+            problems.append("the \(kind.rawValue) script must start with an interpreter line such as '#!/bin/sh' (dpkg executes it directly)")
+        }
+        if let manifest = versionManifest, (try? JSONSerialization.jsonObject(with: manifest)) == nil {
+            problems.append("the version manifest is not valid JSON")
+        }
+        return problems
+    }
+
+    /// Throws `PackagingError.invalidInfo` with every problem when there is any.
+    public func validate() throws(PackagingError) {
+        let found = problems()
+        if !found.isEmpty { throw .invalidInfo(found) }
+    }
+
+    /// The rule dpkg and rpm both accept, so one name works in every format.
+    static func isValidName(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard scalars.count >= 2 else { return false }
+        func lowerAlnum(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) }
+        return lowerAlnum(scalars[0]) && scalars.allSatisfy { lowerAlnum($0) || "+-.".unicodeScalars.contains($0) }
+    }
+
+    private static func isValidAccount(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-$".unicodeScalars.contains($0)
+        } && !name.hasPrefix("-")
+    }
+}

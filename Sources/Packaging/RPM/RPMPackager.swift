@@ -1,0 +1,66 @@
+import Archive
+import Digest
+import Foundation
+
+/// `.rpm` (format v4) writer: lead, signature header, header, payload, all produced here.
+///
+/// Order of work: the compressed cpio payload goes to a temporary file (its SHA-256 is a header
+/// tag), then the header is built, then the signature header, which holds the header's SHA-256,
+/// the MD5 of header and payload, and both sizes, as `rpm -K` checks. Only the install dir and
+/// what is below it are listed, so the package never claims `/`, `/opt`, `/usr`, ...
+public struct RPMPackager: Packager {
+    public let compression: ArchiveCompression
+
+    public init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
+        self.compression = compression
+    }
+
+    public var format: PackageFormat { .rpm }
+
+    /// `<name>-<version>-<release>.<arch>.rpm`, rpm's convention.
+    public func fileName(for info: PackageInfo) -> String {
+        "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease).\(info.architecture.rpm).rpm"
+    }
+
+    public func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
+                      scratchDirectory: String) throws {
+        try checkInputs(contents, info)
+        let payloadPath = scratchDirectory + "/payload.cpio"
+        defer { unlink(payloadPath) }
+        let payload = try RPMPayload.write(contents, compression: compression, to: payloadPath)
+        let header = try RPMHeaderBuilder(info: info, contents: contents, payload: payload, compression: compression)
+            .build().encoded(regionTag: RPMTag.headerImmutable)
+
+        let md5 = try StreamingDigest(.md5)
+        md5.update(header)
+        let chunks = FileChunks()
+        try chunks.read(payloadPath, expectedSize: payload.compressedSize) { md5.update($0) }
+        let signature = try signatureHeader(header: header, payload: payload, md5: md5.finalize())
+
+        let lead = RPMLead.bytes(name: "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease)",
+                                 architecture: info.architecture)
+        for part in [lead, signature, header] { try part.withUnsafeBytes { try sink.write($0) } }
+        try chunks.read(payloadPath, expectedSize: payload.compressedSize) { try sink.write($0) }
+    }
+
+    /// The signature header, padded to a multiple of 8 bytes as rpm expects before the header.
+    private func signatureHeader(header: [UInt8], payload: RPMPayload, md5: [UInt8]) throws -> [UInt8] {
+        var signature = RPMHeader()
+        signature[RPMSignatureTag.sha256] = .string(try Digests.hex(.sha256, of: header))
+        let total = Int64(header.count) + payload.compressedSize
+        if total > Int64(UInt32.max) {
+            signature[RPMSignatureTag.longSize] = .int64([UInt64(total)])
+        } else {
+            signature[RPMSignatureTag.size] = .int32([UInt32(total)])
+        }
+        signature[RPMSignatureTag.md5] = .binary(md5)
+        if payload.uncompressedSize > Int64(UInt32.max) {
+            signature[RPMSignatureTag.longArchiveSize] = .int64([UInt64(payload.uncompressedSize)])
+        } else {
+            signature[RPMSignatureTag.payloadSize] = .int32([UInt32(payload.uncompressedSize)])
+        }
+        var bytes = signature.encoded(regionTag: RPMTag.headerSignatures)
+        while bytes.count % 8 != 0 { bytes.append(0) }
+        return bytes
+    }
+}

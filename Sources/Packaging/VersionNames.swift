@@ -1,0 +1,76 @@
+/// How a project's version and iteration become each format's version fields. Both dpkg and rpm
+/// reject some characters, so they are mapped, the same way for every format:
+/// - a leading `v` before a digit is dropped (`v1.2` -> `1.2`);
+/// - `-` becomes `~`, so `1.2.0-rc1` sorts before `1.2.0` as in semantic versioning (this also
+///   makes a `git describe` suffix such as `1.2.0-3-gabc` sort before `1.2.0`: tag releases);
+/// - any other character outside the format's set becomes `.` (no epochs: `:` is mapped too).
+enum VersionNames {
+    static func debianUpstream(_ version: String) -> String {
+        map(stripV(version), allowed: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+~")
+    }
+
+    static func debianRevision(_ iteration: String) -> String {
+        map(iteration, allowed: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+~")
+    }
+
+    static func rpm(_ version: String) -> String {
+        map(stripV(version), allowed: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~^")
+    }
+
+    static func rpmRelease(_ iteration: String) -> String {
+        map(iteration, allowed: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~^")
+    }
+
+    /// The problem with a version no mapping can fix, if any.
+    static func problem(version: String, iteration: String) -> [String] {
+        var problems: [String] = []
+        let stripped = stripV(version)
+        if stripped.isEmpty {
+            problems.append("the version is empty")
+        } else if !stripped.first!.isASCII || !stripped.first!.isNumber {
+            problems.append("version '\(version)' must start with a digit (dpkg requires it)")
+        }
+        if iteration.isEmpty {
+            problems.append("the iteration is empty")
+        } else if !iteration.unicodeScalars.contains(where: { ("0"..."9").contains($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) {
+            problems.append("iteration '\(iteration)' needs at least one letter or digit")
+        }
+        return problems
+    }
+
+    private static func stripV(_ version: String) -> String {
+        let scalars = Array(version.unicodeScalars)
+        if scalars.count > 1, scalars[0] == "v" || scalars[0] == "V", ("0"..."9").contains(scalars[1]) {
+            return String(version.dropFirst())
+        }
+        return version
+    }
+
+    private static func map(_ text: String, allowed: String) -> String {
+        let allowed = Set(allowed.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if allowed.contains(scalar) {
+                out.append(scalar)
+            } else if scalar == "-" {
+                out.append("~")
+            } else {
+                out.append(".")
+            }
+        }
+        return String(out)
+    }
+}
+
+extension PackageInfo {
+    /// `version-iteration` as dpkg accepts it.
+    public var debianVersion: String {
+        VersionNames.debianUpstream(version) + "-" + VersionNames.debianRevision(iteration)
+    }
+
+    /// rpm's Version tag.
+    public var rpmVersion: String { VersionNames.rpm(version) }
+
+    /// rpm's Release tag.
+    public var rpmRelease: String { VersionNames.rpmRelease(iteration) }
+}

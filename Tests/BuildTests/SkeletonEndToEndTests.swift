@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `omnibus new` as a newcomer uses it: generate, validate, build, install with dpkg and rpm,
+/// run the program from PATH, remove. Installs into the real system, so it needs root (CI is root).
+@Suite(.serialized) struct SkeletonEndToEndTests {
+    static let isRoot = getuid() == 0
+    static let hasPackageTools = ["/usr/bin/dpkg", "/usr/bin/rpm"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: isRoot && hasPackageTools, "needs root, dpkg and rpm: it installs the generated package for real"))
+    func newProjectBuildsInstallsAndRemoves() throws {
+        let name = "skel\(UUID().uuidString.prefix(6).lowercased())"
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(name)").path
+        let repo = base + "/omnibus-\(name)"
+        defer {
+            _ = try? CommandResult.run(["dpkg", "--purge", name])
+            try? FileManager.default.removeItem(atPath: "/opt/\(name)")
+        }
+        let omnibus = OmnibusBinaryPath.path
+        let created = try CommandResult.run([omnibus, "new", name], in: base.isEmpty ? nil : try makeDirectory(base))
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(try CommandResult.run([omnibus, "validate"], in: repo).status == 0)
+
+        let scoped = ["--work-dir", base + "/work", "--cache-dir", base + "/cache"]
+        let build = try CommandResult.run([omnibus, "build", name] + scoped, in: repo)
+        #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
+        #expect(build.stdout.contains("health check passed"))
+        let deb = repo + "/pkg/\(name)_0.1.0-1_amd64.deb"
+        let rpm = repo + "/pkg/\(name)-0.1.0-1.x86_64.rpm"
+        for file in [deb, rpm, repo + "/pkg/\(name)-0.1.0-1.debian12.x86_64.tar.gz"] {
+            #expect(FileManager.default.fileExists(atPath: file), "\(file)")
+            #expect(FileManager.default.fileExists(atPath: file + ".metadata.json"), "\(file).metadata.json")
+        }
+        // The build's own copy goes; dpkg must bring it back.
+        try FileManager.default.removeItem(atPath: "/opt/\(name)")
+
+        let install = try CommandResult.run(["dpkg", "-i", deb])
+        #expect(install.status == 0, "\(install.stderr)")
+        let fromPath = try CommandResult.run(["sh", "-c", "hello"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(fromPath.stdout == "Hello from \(name)!\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello") == "/opt/\(name)/bin/hello")
+        let remove = try CommandResult.run(["dpkg", "-r", name])
+        #expect(remove.status == 0, "\(remove.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/opt/\(name)"))
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello")) == nil)
+
+        let root = base + "/rpmroot"
+        try MiniRoot.make(at: root, commands: ["sh", "chown", "ln", "readlink", "basename", "rm"])
+        let rpmInstall = try CommandResult.run(["rpm", "-i", "--root", root, "--nodeps", rpm])
+        #expect(rpmInstall.status == 0, "\(rpmInstall.stderr)")
+        #expect(FileManager.default.isExecutableFile(atPath: root + "/opt/\(name)/embedded/bin/hello"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/hello") == "/opt/\(name)/bin/hello",
+                "%post linked the command")
+        let rpmErase = try CommandResult.run(["rpm", "-e", "--root", root, "--nodeps", name])
+        #expect(rpmErase.status == 0, "\(rpmErase.stderr)")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/hello")) == nil, "%postun removed the link")
+        #expect(!FileManager.default.fileExists(atPath: root + "/opt/\(name)/embedded/bin/hello"))
+    }
+
+    private func makeDirectory(_ path: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}

@@ -1,0 +1,39 @@
+import Archive
+import Foundation
+import Testing
+@testable import Packaging
+
+@Suite struct TarTests {
+    @Test(arguments: ArchiveCompression.Algorithm.allCases)
+    func gnuTarListsTheInstallDirRootOwned(algorithm: ArchiveCompression.Algorithm) throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let built = try fixture.build(TarPackager(compression: ArchiveCompression(algorithm)), info: fixture.info())
+        let platform = PlatformInfo.current().tag
+        #expect(URL(fileURLWithPath: built.path).lastPathComponent
+                == "\(fixture.name)-1.4.2-1.\(platform).\(PackageArchitecture.host.rpm).tar.\(algorithm.fileExtension)")
+        let flag = ["gzip": "-z", "xz": "-J", "zstd": "--zstd"][algorithm.rawValue]!
+        let listing = try Command.run("tar", [flag, "-tvf", built.path])
+        #expect(listing.succeeded, "\(listing.error)")
+        let lines = listing.text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix(" opt/\(fixture.name)/") == true)
+        #expect(lines.allSatisfy { $0.contains(" root/root ") && $0.contains(" opt/\(fixture.name)/") || $0.hasSuffix(" opt/\(fixture.name)/") })
+        #expect(lines.contains { $0.hasPrefix("hrw-r--r--") && $0.hasSuffix("share/doc/README.hardlink link to opt/\(fixture.name)/share/doc/README") })
+        #expect(!lines.contains { $0.contains("/man/") })
+        // Unpacked under a root of our own, the program runs through its rpath.
+        let root = fixture.base + "/unpacked"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        #expect(try Command.run("tar", [flag, "-xf", built.path, "-C", root]).succeeded)
+        let run = try Command.run(root + fixture.installDir + "/bin/\(fixture.name)", ["tar"])
+        #expect(run.text == "hello, tar (3)\n")
+    }
+
+    @Test func gzipHeaderCarriesNoTimeAndNoName() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let built = try fixture.build(TarPackager(compression: ArchiveCompression(.gzip, level: 6)), info: fixture.info())
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: built.path))
+        #expect(Array(bytes.prefix(10)) == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])
+        #expect(try Command.run("gzip", ["-t", built.path]).succeeded)
+    }
+}
