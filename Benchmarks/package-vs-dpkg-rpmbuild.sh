@@ -76,6 +76,8 @@ perl -e '
         }
         close $out;
     }' "$INSTALL_DIR" "$FILES" "$((MB << 20))" "$work/pool.list"
+# `omnibus package` packages finished builds only, which carry a version manifest.
+printf '{\n  "manifest_format": 1,\n  "software": {}\n}\n' > "$INSTALL_DIR/version-manifest.json"
 du -sh "$INSTALL_DIR"
 
 # The packaging repository `omnibus package` reads.

@@ -2,7 +2,10 @@ import Digest
 import Foundation
 
 /// A local directory as a `path` source sees it: every entry except those named `.git` (at any
-/// depth: repositories and submodules carry their history there, not their source).
+/// depth: repositories and submodules carry their history there, not their source) and those
+/// the source's `exclude` patterns match. A pattern is matched against the path relative to the
+/// root with `fnmatch(3)` (`*` and `?` stay within one component); an excluded directory is
+/// skipped with everything below it.
 ///
 /// The content hash is a SHA-256 over one record per entry, in byte order of the relative path:
 /// `d NUL path NUL` for a directory, `f NUL path NUL x|- NUL sha256(content) NUL` for a file
@@ -16,19 +19,24 @@ enum DirectoryTree {
     }
 
     /// Entries in deterministic order, relative to `root`.
-    static func entries(of root: String) throws(FetchError) -> [Entry] {
+    static func entries(of root: String, exclude: [String] = []) throws(FetchError) -> [Entry] {
         guard FileOps.isDirectory(root) else {
             throw .pathSource(directory: root, reason: "not an existing directory")
         }
         var result: [Entry] = []
-        try walk(root: root, relative: "", into: &result)
+        try walk(root: root, relative: "", exclude: exclude, into: &result)
         return result
     }
 
-    private static func walk(root: String, relative: String, into result: inout [Entry]) throws(FetchError) {
+    static func isExcluded(_ path: String, by patterns: [String]) -> Bool {
+        patterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
+    }
+
+    private static func walk(root: String, relative: String, exclude: [String], into result: inout [Entry]) throws(FetchError) {
         let directory = relative.isEmpty ? root : "\(root)/\(relative)"
         for name in try FileOps.sortedNames(in: directory) where name != ".git" {
             let path = relative.isEmpty ? name : "\(relative)/\(name)"
+            if isExcluded(path, by: exclude) { continue }
             let full = "\(root)/\(path)"
             var info = stat()
             guard lstat(full, &info) == 0 else {
@@ -37,7 +45,7 @@ enum DirectoryTree {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 result.append(.directory(path, mode: info.st_mode & 0o7777))
-                try walk(root: root, relative: path, into: &result)
+                try walk(root: root, relative: path, exclude: exclude, into: &result)
             case S_IFREG:
                 result.append(.file(path, mode: info.st_mode & 0o7777))
             case S_IFLNK:
@@ -61,13 +69,13 @@ enum DirectoryTree {
     }
 
     /// `tree-sha256:<hex>` of the directory's content.
-    static func contentHash(of root: String) throws(FetchError) -> String {
+    static func contentHash(of root: String, exclude: [String] = []) throws(FetchError) -> String {
         let digest: StreamingDigest
         do { digest = try StreamingDigest(.sha256) } catch { throw .io(path: root, reason: error.description) }
         func record(_ fields: [String]) {
             for field in fields { digest.update(Array(field.utf8) + [0]) }
         }
-        for entry in try entries(of: root) {
+        for entry in try entries(of: root, exclude: exclude) {
             switch entry {
             case .directory(let path, _):
                 record(["d", path])
@@ -84,13 +92,14 @@ enum DirectoryTree {
         return "tree-sha256:" + Digests.hexString(digest.finalize())
     }
 
-    /// Copies the tree (without `.git`) into `destination`, which must not exist yet. Files keep
-    /// their permission bits and modification times, symlinks are copied as symlinks.
-    static func copy(_ root: String, to destination: String) throws(FetchError) {
+    /// Copies the tree (without `.git` and the excluded paths) into `destination`, which must not
+    /// exist yet. Files keep their permission bits and modification times, symlinks are copied
+    /// as symlinks.
+    static func copy(_ root: String, to destination: String, exclude: [String] = []) throws(FetchError) {
         guard !FileOps.exists(destination) else {
             throw .io(path: destination, reason: "already exists; a source is only copied into a new directory")
         }
-        let entries = try entries(of: root)
+        let entries = try entries(of: root, exclude: exclude)
         try FileOps.createDirectory(destination)
         // Directory modes are applied last: a read-only directory must still receive its files.
         var directoryModes: [(String, mode_t)] = []

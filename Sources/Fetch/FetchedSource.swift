@@ -5,8 +5,9 @@ public struct FetchedSource: Sendable, Hashable {
         case file(path: String, fileName: String)
         /// A bare repository in the cache that contains `commit`.
         case gitRepository(path: String, repository: String, commit: String)
-        /// A local directory whose content hash was taken when it was fetched.
-        case directory(path: String)
+        /// A local directory whose content hash (without the excluded paths) was taken when it
+        /// was fetched.
+        case directory(path: String, exclude: [String])
     }
 
     public let spec: SourceSpec

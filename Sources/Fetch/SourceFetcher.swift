@@ -30,10 +30,10 @@ public struct SourceFetcher: Sendable {
                                                  cacheRoot: configuration.cacheDirectory, events: events)
             return FetchedSource(spec: spec, content: .gitRepository(path: bare, repository: repository, commit: pinned),
                                  identity: "git:\(pinned)", origin: repository)
-        case .path(let directory):
+        case .path(let directory, let exclude):
             let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
-            return FetchedSource(spec: spec, content: .directory(path: absolute),
-                                 identity: try DirectoryTree.contentHash(of: absolute), origin: absolute)
+            return FetchedSource(spec: spec, content: .directory(path: absolute, exclude: exclude),
+                                 identity: try DirectoryTree.contentHash(of: absolute, exclude: exclude), origin: absolute)
         }
     }
 
@@ -58,8 +58,8 @@ public struct SourceFetcher: Sendable {
             }
         case .gitRepository(let bare, let repository, let commit):
             try await GitSource.checkout(bare: bare, repository: repository, commit: commit, into: root)
-        case .directory(let directory):
-            try DirectoryTree.copy(directory, to: root)
+        case .directory(let directory, let exclude):
+            try DirectoryTree.copy(directory, to: root, exclude: exclude)
             let copied = try DirectoryTree.contentHash(of: root)
             guard copied == fetched.identity else {
                 FileOps.remove(root)

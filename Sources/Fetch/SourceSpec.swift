@@ -13,8 +13,9 @@ public enum SourceSpec: Sendable, Hashable {
     case mirrorOnly(fileName: String, Checksum, debian: DebianOrigin? = nil)
     /// A git repository checked out at a pinned full commit id.
     case git(repository: String, commit: String)
-    /// A local directory, copied without `.git` and identified by a hash of its content.
-    case path(directory: String)
+    /// A local directory, copied without `.git` and without what `exclude` matches (see
+    /// `DirectoryTree`), and identified by a hash of what is copied.
+    case path(directory: String, exclude: [String] = [])
 
     /// The file name a file source is stored and looked up under; nil for git and path sources.
     public var fileName: String? {

@@ -37,7 +37,37 @@ import Testing
         #expect(software?["libgreet"]?["source_type"] as? String == "path")
         #expect((software?["libgreet"]?["checksum"] as? String)?.hasPrefix("tree-sha256:") == true)
         #expect(FileManager.default.fileExists(atPath: repo.installDir + "/LICENSES/libgreet/LICENSE"))
+        let summary = try String(contentsOfFile: repo.installDir + "/LICENSE", encoding: .utf8)
+        #expect(summary.hasPrefix("app 1.0.0-1: Unspecified\n"))
+        #expect(summary.contains("\nlibgreet 1.0.0\n  license: ISC\n  license files: LICENSES/libgreet/LICENSE\n  source: ../src/libgreet\n"))
+        #expect(summary.contains("\ngreet 1.0.0\n  license: ISC\n"))
         #expect(FileManager.default.fileExists(atPath: repo.workDir + "/app/logs/libgreet.log"))
+    }
+
+    @Test func softwareWithoutLicenseFilesIsWarnedAboutOrRefused() throws {
+        let repo = try TestRepository("licenses")
+        try repo.write("src/bare/README", "bare\n")
+        try repo.write("Software/bare.yml", """
+            name: bare
+            default_version: "2"
+            license: MIT
+            versions:
+              "2":
+                source: { path: ../src/bare }
+            build:
+              - mkdir: "{{embedded}}/share"
+            """)
+        try repo.project(dependencies: ["bare"])
+        let warned = try repo.omnibus(["build", "app"])
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect((warned.stdout + warned.stderr).contains("warning: no 'license_files' for bare: LICENSE names their license but the package carries no license text"))
+        let summary = try String(contentsOfFile: repo.installDir + "/LICENSE", encoding: .utf8)
+        #expect(summary.contains("\nbare 2\n  license: MIT\n  license files: none given\n"))
+
+        try repo.project(dependencies: ["bare"], extra: "require_license_files: true")
+        let refused = try repo.omnibus(["build", "app"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("Projects/app.yml: 'require_license_files' is set, and these software name no 'license_files': bare"))
     }
 
     @Test func buildSeesOnlyThePinnedEnvironment() throws {

@@ -5,9 +5,9 @@ import Testing
 /// run the program from PATH, remove. Installs into the real system, so it needs root (CI is root).
 @Suite(.serialized) struct SkeletonEndToEndTests {
     static let isRoot = getuid() == 0
-    static let hasPackageTools = ["/usr/bin/dpkg", "/usr/bin/rpm"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+    static let hasPackageTools = ["/usr/bin/dpkg", "/usr/bin/rpm", "/usr/bin/lintian", "/usr/bin/rpmlint"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test(.enabled(if: isRoot && hasPackageTools, "needs root, dpkg and rpm: it installs the generated package for real"))
+    @Test(.enabled(if: isRoot && hasPackageTools, "needs root, dpkg, rpm, lintian and rpmlint: it installs the generated package for real"))
     func newProjectBuildsInstallsAndRemoves() throws {
         let name = "skel\(UUID().uuidString.prefix(6).lowercased())"
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(name)").path
@@ -31,6 +31,9 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: file), "\(file)")
             #expect(FileManager.default.fileExists(atPath: file + ".metadata.json"), "\(file).metadata.json")
         }
+        #expect(try lintTags(["lintian", "--tag-display-limit", "0", deb]) == Self.expectedLintian)
+        #expect(try lintTags(["rpmlint", rpm]) == Self.expectedRPMLint)
+
         // The build's own copy goes; dpkg must bring it back.
         try FileManager.default.removeItem(atPath: "/opt/\(name)")
 
@@ -55,6 +58,31 @@ import Testing
         #expect(rpmErase.status == 0, "\(rpmErase.stderr)")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/hello")) == nil, "%postun removed the link")
         #expect(!FileManager.default.fileExists(atPath: root + "/opt/\(name)/embedded/bin/hello"))
+    }
+
+    /// What the linters say of the generated package, and nothing else: each tag is explained in
+    /// docs/packaging.md ("What lintian and rpmlint say"). A new tag means the skeleton or the
+    /// packager changed what a newcomer's first package looks like.
+    static let expectedLintian: Set<String> = [
+        "dir-or-file-in-opt", "no-changelog", "no-copyright-file", "custom-library-search-path",
+        "recursive-privilege-change", "unstripped-binary-or-object", "undeclared-elf-prerequisites",
+    ]
+    static let expectedRPMLint: Set<String> = [
+        "dir-or-file-in-opt", "no-signature", "no-changelogname-tag", "no-documentation", "invalid-license",
+        "dangerous-command-in-%post", "binary-or-shlib-defines-rpath", "unstripped-binary-or-object",
+    ]
+
+    /// The tags of `<letter>: <package>: <tag> ...` (lintian) or `<package>.<arch>: <letter>: <tag> ...` (rpmlint).
+    private func lintTags(_ command: [String]) throws -> Set<String> {
+        let result = try CommandResult.run(command)
+        var tags = Set<String>()
+        for line in result.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3, fields[1].hasSuffix(":"), fields[0].hasSuffix(":") else { continue }
+            tags.insert(String(fields[2]))
+        }
+        #expect(!tags.isEmpty, "\(command[0]) printed no tags: \(result.stdout)\(result.stderr)")
+        return tags
     }
 
     private func makeDirectory(_ path: String) throws -> String {

@@ -33,6 +33,11 @@ import Testing
     ("git-with-checksum", [
         "Software/tool.yml:10:7: 'sha256' does not apply to a git source (it is pinned by 'commit')",
     ]),
+    ("path-exclude-misused", [
+        "Software/tool.yml:9:28: 'exclude' patterns are relative to the path source and stay inside it, found '/abs'",
+        "Software/tool.yml:9:36: 'exclude' patterns are relative to the path source and stay inside it, found '../up'",
+        "Software/tool.yml:14:7: 'exclude' does not apply to a url source",
+    ]),
     ("install-dir-relative", [
         "Projects/app.yml:6:14: 'install_dir' must be an absolute path such as /opt/app, found 'opt/app'",
     ]),
@@ -70,7 +75,7 @@ import Testing
         "Projects/app.yml:7:10: override pins zlib to '1.10', which Software/zlib.yml does not define (defined: 1.0)",
     ]),
     ("root-not-mapping", [
-        "Projects/app.yml:1:1: a project definition must be a mapping of keys (name, maintainer, homepage, description, license, install_dir, version, iteration, dependencies, overrides, runtime_dependencies, conflicts, replaces, provides, config_files, exclude, pass_env, package, health_check), found a list",
+        "Projects/app.yml:1:1: a project definition must be a mapping of keys (name, maintainer, homepage, description, license, install_dir, version, iteration, dependencies, overrides, runtime_dependencies, conflicts, replaces, provides, config_files, exclude, pass_env, require_license_files, package, health_check), found a list",
     ]),
     ("source-two-kinds", [
         "Software/zlib.yml:8:7: a source has exactly one of url, git, path; found url and git",

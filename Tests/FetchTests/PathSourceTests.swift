@@ -68,6 +68,21 @@ struct PathSourceTests {
         #expect(try hash(work.sub("copy")) == fetched.identity)
     }
 
+    @Test func excludedPathsAreNeitherHashedNorCopied() async throws {
+        try write("object\n", to: "\(source)/.build/release/main.o")
+        try write("notes\n", to: "\(source)/doc/notes.tmp")
+        let exclude = [".build", "doc/*.tmp"]
+        let fetched = try await fetcher.fetch(.path(directory: source, exclude: exclude))
+        try write("rebuilt\n", to: "\(source)/.build/release/main.o")
+        #expect(try await fetcher.fetch(.path(directory: source, exclude: exclude)).identity == fetched.identity,
+                "what is excluded does not change the identity")
+        #expect(try await fetcher.fetch(.path(directory: source)).identity != fetched.identity)
+        let unpacked = try await fetcher.unpack(fetched, into: work.sub("copy"))
+        #expect(!exists(unpacked.root + "/.build"))
+        #expect(!exists(unpacked.root + "/doc/notes.tmp"))
+        #expect(exists(unpacked.root + "/doc/README"))
+    }
+
     @Test func aSourceChangedAfterFetchIsRefusedAtUnpack() async throws {
         let fetched = try await fetcher.fetch(.path(directory: source))
         try write("changed\n", to: "\(source)/main.c")

@@ -99,6 +99,7 @@ import Testing
         "dir-or-file-in-opt", "no-changelog", "no-copyright-file",           // any package in /opt
         "non-etc-file-marked-as-conffile",                                    // config_files under the install dir
         "recursive-privilege-change",                                        // the default postinst
+        "custom-library-search-path",                                        // the rpath into embedded/lib
         "unstripped-binary-or-object", "shared-library-is-executable",       // what the test project built
     ]
 

@@ -20,11 +20,13 @@ import Testing
         #expect(lines.allSatisfy { $0.contains(" root/root ") && $0.contains(" opt/\(fixture.name)/") || $0.hasSuffix(" opt/\(fixture.name)/") })
         #expect(lines.contains { $0.hasPrefix("hrw-r--r--") && $0.hasSuffix("share/doc/README.hardlink link to opt/\(fixture.name)/share/doc/README") })
         #expect(!lines.contains { $0.contains("/man/") })
-        // Unpacked under a root of our own, the program runs through its rpath.
+        // Unpacked under a root of our own, the program and its library still work; its rpath
+        // names the real install dir, so the loader is pointed at the unpacked one instead.
         let root = fixture.base + "/unpacked"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         #expect(try Command.run("tar", [flag, "-xf", built.path, "-C", root]).succeeded)
-        let run = try Command.run(root + fixture.installDir + "/bin/\(fixture.name)", ["tar"])
+        let run = try Command.run(root + fixture.installDir + "/bin/\(fixture.name)", ["tar"],
+                                  environment: ["LD_LIBRARY_PATH": root + fixture.installDir + "/embedded/lib"])
         #expect(run.text == "hello, tar (3)\n")
     }
 

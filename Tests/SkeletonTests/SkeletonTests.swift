@@ -57,7 +57,7 @@ import Testing
     @Test func packageScriptsParseAndAreIdempotentAboutLinks() throws {
         let directory = temporaryDirectory()
         try SkeletonGenerator(name: "demo").write(to: directory, force: false)
-        for script in ["preinst", "postinst", "prerm", "postrm"] {
+        for script in ["postinst", "postrm"] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-n", directory + "/PackageScripts/demo/" + script]

@@ -4,7 +4,7 @@ import Foundation
 public enum ProjectLoader {
     static let keys = ["name", "maintainer", "homepage", "description", "license", "install_dir", "version",
                        "iteration", "dependencies", "overrides", "runtime_dependencies", "conflicts", "replaces",
-                       "provides", "config_files", "exclude", "pass_env", "package", "health_check"]
+                       "provides", "config_files", "exclude", "pass_env", "require_license_files", "package", "health_check"]
 
     /// Directories a project may never use as its install dir: removing them would break the host.
     static let systemDirectories: Set<String> = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64",
@@ -71,6 +71,7 @@ public enum ProjectLoader {
             configFiles: configFiles.map(\.value),
             exclude: map.stringList("exclude", problems: &problems).map(\.value),
             passEnv: map.stringList("pass_env", problems: &problems).map(\.value),
+            requireLicenseFiles: map.bool("require_license_files", problems: &problems)?.value ?? false,
             package: package, healthCheck: healthCheck)
     }
 

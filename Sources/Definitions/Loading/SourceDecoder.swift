@@ -2,7 +2,7 @@ import Foundation
 
 /// Decodes a version's `source:` mapping: exactly one of `url`, `file` (mirror-only), `git`, `path`.
 enum SourceDecoder {
-    static let keys = ["url", "file", "sha256", "sha512", "debian", "git", "commit", "path"]
+    static let keys = ["url", "file", "sha256", "sha512", "debian", "git", "commit", "path", "exclude"]
 
     static func decode(_ value: YAMLValue, directory: String, problems: inout Diagnostics) -> Source? {
         guard let map = MappingReader(value, describing: "'source'", allowed: keys,
@@ -30,7 +30,7 @@ enum SourceDecoder {
     }
 
     static func decodeURL(_ map: MappingReader, problems: inout Diagnostics) -> Source? {
-        rejectKeys(["commit"], for: "a url source", in: map, problems: &problems)
+        rejectKeys(["commit", "exclude"], for: "a url source", in: map, problems: &problems)
         guard let url = map.string("url", problems: &problems) else { return nil }
         if !["http://", "https://", "file://"].contains(where: url.value.hasPrefix) {
             problems.error("'url' must start with https://, http:// or file://, found '\(url.value)'", at: url.location)
@@ -44,7 +44,7 @@ enum SourceDecoder {
     }
 
     static func decodeMirrorOnly(_ map: MappingReader, problems: inout Diagnostics) -> Source? {
-        rejectKeys(["commit"], for: "a mirror-only (file) source", in: map, problems: &problems)
+        rejectKeys(["commit", "exclude"], for: "a mirror-only (file) source", in: map, problems: &problems)
         guard let file = map.string("file", problems: &problems) else { return nil }
         checkFileName(file, problems: &problems)
         guard let checksum = decodeChecksum(map, missing: "a mirror-only (file) source needs a checksum: add 'sha256: <64 hex digits>' or 'sha512: <128 hex digits>'",
@@ -53,7 +53,7 @@ enum SourceDecoder {
     }
 
     static func decodeGit(_ map: MappingReader, problems: inout Diagnostics) -> Source? {
-        rejectKeys(["sha256", "sha512", "file", "debian"], for: "a git source (it is pinned by 'commit')", in: map,
+        rejectKeys(["sha256", "sha512", "file", "debian", "exclude"], for: "a git source (it is pinned by 'commit')", in: map,
                    problems: &problems)
         let repository = map.string("git", problems: &problems)
         guard let commit = map.string("commit", required: "a git source (a full 40-hex commit id)", problems: &problems)
@@ -76,7 +76,17 @@ enum SourceDecoder {
             problems.error("path source '\(path.value)' is not a directory (paths are relative to \(StepDecoder.shownDirectory(of: path)))",
                            at: path.location)
         }
-        return .path(path.value)
+        var exclude: [String] = []
+        for pattern in map.stringList("exclude", problems: &problems) {
+            let components = pattern.value.split(separator: "/", omittingEmptySubsequences: false)
+            if pattern.value.isEmpty || pattern.value.hasPrefix("/") || components.contains("..") {
+                problems.error("'exclude' patterns are relative to the path source and stay inside it, found '\(pattern.value)'",
+                               at: pattern.location)
+            } else {
+                exclude.append(pattern.value)
+            }
+        }
+        return .path(path.value, exclude: exclude)
     }
 
     static func decodeChecksum(_ map: MappingReader, missing: String, problems: inout Diagnostics) -> Checksum? {

@@ -20,6 +20,8 @@ public struct Project: Sendable {
     public let exclude: [String]
     /// Names of caller environment variables a build may see (proxies, say); nothing else leaks in.
     public let passEnv: [String]
+    /// A software without `license_files` stops the build instead of only being warned about.
+    public let requireLicenseFiles: Bool
     public let package: PackageSettings
     public let healthCheck: HealthCheckSettings
 
@@ -27,7 +29,7 @@ public struct Project: Sendable {
                 license: String, installDir: String, version: ProjectVersion, iteration: Int,
                 dependencies: [Located<String>], overrides: [String: Located<String>],
                 runtimeDependencies: [String], conflicts: [String], replaces: [String], provides: [String],
-                configFiles: [String], exclude: [String], passEnv: [String],
+                configFiles: [String], exclude: [String], passEnv: [String], requireLicenseFiles: Bool = false,
                 package: PackageSettings, healthCheck: HealthCheckSettings) {
         self.name = name
         self.file = file
@@ -47,6 +49,7 @@ public struct Project: Sendable {
         self.configFiles = configFiles
         self.exclude = exclude
         self.passEnv = passEnv
+        self.requireLicenseFiles = requireLicenseFiles
         self.package = package
         self.healthCheck = healthCheck
     }

@@ -9,7 +9,9 @@ public enum Source: Sendable, Equatable {
     /// A git repository checked out at a pinned commit.
     case git(repository: String, commit: String)
     /// A local directory, relative to the definition file or absolute; hashed by content.
-    case path(String)
+    /// `exclude` holds glob patterns of paths inside it that are neither hashed nor copied
+    /// (build output of a checkout, for instance).
+    case path(String, exclude: [String])
 
     public var kindName: String {
         switch self {

@@ -68,6 +68,14 @@ public final class ProjectBuilder: @unchecked Sendable {
             throw .refused(error.description)
         }
         let buildEpoch = options.sourceDateEpoch ?? Self.defaultBuildEpoch
+        let unlicensed = LicenseSummary.withoutLicenseFiles(graph)
+        if !unlicensed.isEmpty {
+            let names = unlicensed.joined(separator: ", ")
+            if project.requireLicenseFiles {
+                throw .refused("\(project.file): 'require_license_files' is set, and these software name no 'license_files': \(names)")
+            }
+            reporter.report(.note("warning: no 'license_files' for \(names): LICENSE names their license but the package carries no license text (set 'require_license_files: true' in \(project.file) to make this an error)"))
+        }
         let keys = try cacheKeys(buildEpoch: buildEpoch)
         do {
             try InstallDirGuard(installDir: project.installDir, recordPath: paths.installDirRecord).prepareFresh()
@@ -84,8 +92,10 @@ public final class ProjectBuilder: @unchecked Sendable {
         let manifest = makeManifest(version: version, keys: keys)
         do {
             try manifest.encoded().write(to: URL(fileURLWithPath: project.installDir + "/version-manifest.json"))
+            try Data(LicenseSummary.text(project: project, manifest: manifest).utf8)
+                .write(to: URL(fileURLWithPath: project.installDir + "/LICENSE"))
         } catch {
-            throw .refused("cannot write \(project.installDir)/version-manifest.json: \(error.localizedDescription)")
+            throw .refused("cannot write the version manifest and LICENSE into \(project.installDir): \(error.localizedDescription)")
         }
         return BuildResult(project: project, version: version, layers: graph.order.compactMap { state.layers[$0.name] },
                            owners: state.owners, built: state.built, restored: state.restored, manifest: manifest)
@@ -118,7 +128,7 @@ public final class ProjectBuilder: @unchecked Sendable {
             case .url(let url, _, _, _): ("url", url)
             case .mirrorOnly(let file, _, _): ("file", file)
             case .git(let repository, let commit): ("git", "\(repository)@\(commit)")
-            case .path(let path): ("path", path)
+            case .path(let path, _): ("path", path)
             }
             components[node.name] = .init(version: node.version.version, sourceType: type, source: location,
                                           checksum: identity, license: node.software.license,

@@ -63,8 +63,8 @@ public struct FetchSourcePreparer: SourcePreparer {
             return .mirrorOnly(fileName: fileName, try checksum(sum), debian: debian.map(DebianOrigin.init(parsing:)))
         case .git(let repository, let commit):
             return .git(repository: repository, commit: commit)
-        case .path(let path):
-            return .path(directory: path.hasPrefix("/") ? path : node.definitionDir + "/" + path)
+        case .path(let path, let exclude):
+            return .path(directory: path.hasPrefix("/") ? path : node.definitionDir + "/" + path, exclude: exclude)
         }
     }
 

@@ -29,9 +29,7 @@ public struct SkeletonGenerator {
             ("src/hello/hello.c", templates.helloSource, false),
             ("src/hello/Makefile", templates.helloMakefile, false),
             ("src/hello/LICENSE", templates.helloLicense, false),
-            ("PackageScripts/\(name)/preinst", templates.preinst, true),
             ("PackageScripts/\(name)/postinst", templates.postinst, true),
-            ("PackageScripts/\(name)/prerm", templates.prerm, true),
             ("PackageScripts/\(name)/postrm", templates.postrm, true),
         ]
     }

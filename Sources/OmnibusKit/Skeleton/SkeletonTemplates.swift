@@ -11,8 +11,9 @@ struct SkeletonTemplates {
         maintainer: Your Name <you@example.com>  # "Name <email>": shown by dpkg and rpm
         homepage: https://example.com/\(name)
         description: |
-          \(name), packaged with omnibus
-          The first line is the summary; the rest is the long description package managers show.
+          Example program packaged with omnibus
+          Replace this text. The first line is the summary; the lines after
+          it are the long description that dpkg and rpm show (keep them short).
         license: Apache-2.0
         install_dir: /opt/\(name)            # everything goes here; software installs into /opt/\(name)/embedded
         version: "0.1.0"                     # or { from: git } for `git describe --tags`, or { from: env, variable: X }
@@ -114,19 +115,6 @@ struct SkeletonTemplates {
         """
     }
 
-    var preinst: String {
-        """
-        #!/bin/sh
-        # Runs before the files are unpacked.
-        #   deb: preinst install | upgrade <old-version>
-        #   rpm: %pre with $1 = 1 (install) or 2 (upgrade)
-        # Create service users or stop services here. Must be safe to run twice.
-        set -e
-        exit 0
-
-        """
-    }
-
     var postinst: String {
         """
         #!/bin/sh
@@ -151,19 +139,6 @@ struct SkeletonTemplates {
             fi
           done
         fi
-        exit 0
-
-        """
-    }
-
-    var prerm: String {
-        """
-        #!/bin/sh
-        # Runs before the files are removed.
-        #   deb: prerm remove | upgrade <new-version>
-        #   rpm: %preun with $1 = 0 (erase) or 1 (upgrade)
-        # Stop services here. Must be safe to run twice.
-        set -e
         exit 0
 
         """
@@ -256,7 +231,7 @@ struct SkeletonTemplates {
         | `Projects/\(name).yml` | the project: package name, version, maintainer, install dir, what it bundles |
         | `Software/hello.yml` | how the example program is fetched and built (each key is commented) |
         | `src/hello/` | the example program's source (a `path` source, so the build works offline) |
-        | `PackageScripts/\(name)/` | `preinst`, `postinst`, `prerm`, `postrm` for both deb and rpm |
+        | `PackageScripts/\(name)/` | `postinst` and `postrm` for both deb and rpm; add `preinst` (before unpacking) or `prerm` (before removal) beside them when needed |
         | `.github/workflows/package.yml` | CI: builds the packages and uploads them as artifacts |
 
         Software not found in `Software/` is taken from the library that ships with omnibus

@@ -63,8 +63,9 @@ struct Fixture {
         let library = root + "/embedded/lib/libdemo.so.1.0.0"
         try compile(["-shared", "-fPIC", "-O2", "-Wl,-soname,libdemo.so.1", "-o", library, sources + "/greet.c"])
         try manager.createSymbolicLink(atPath: root + "/embedded/lib/libdemo.so.1", withDestinationPath: "libdemo.so.1.0.0")
+        // An absolute rpath into the install dir, as every omnibus build links.
         try compile(["-O2", "-o", root + "/bin/\(name)", sources + "/main.c", library,
-                     "-Wl,-rpath,$ORIGIN/../embedded/lib"])
+                     "-Wl,-rpath,\(installDir)/embedded/lib"])
         try write(root + "/etc/\(name).conf", "# \(name) settings\nlisten = 127.0.0.1:8080\n")
         try write(root + "/share/doc/README", "The \(name) package, for tests.\n")
         try manager.linkItem(atPath: root + "/share/doc/README", toPath: root + "/share/doc/README.hardlink")
