@@ -44,6 +44,41 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: repo.workDir + "/app/logs/libgreet.log"))
     }
 
+    @Test func aStagedSoftwareWritingIntoTheLiveInstallDirIsStopped() throws {
+        let repo = try TestRepository("stray")
+        try repo.write("src/stray/Makefile", "DESTDIR =\ninstall:\n\tmkdir -p $(DESTDIR)$(PREFIX)/lib\n\techo lib > $(DESTDIR)$(PREFIX)/lib/libstray.so\n")
+        try repo.write("Software/stray.yml", """
+            name: stray
+            default_version: "1"
+            license: MIT
+            versions:
+              "1":
+                source: { path: ../src/stray }
+            build:
+              - make: [install, "PREFIX={{embedded}}"]
+            """)
+        try repo.project(dependencies: ["stray"])
+        let build = try repo.omnibus(["build", "app"])
+        #expect(build.status == 1)
+        #expect(build.stderr.contains("stray wrote into the install dir \(repo.installDir) instead of its staging root $DESTDIR: embedded/lib/libstray.so. A Makefile that sets DESTDIR itself ignores the environment's: pass it on make's command line"))
+
+        // The same Makefile given DESTDIR on the command line stages properly.
+        try repo.write("Software/stray.yml", """
+            name: stray
+            default_version: "1"
+            license: MIT
+            versions:
+              "1":
+                source: { path: ../src/stray }
+            build:
+              - make: [install, "PREFIX={{embedded}}", "DESTDIR={{destdir}}"]
+            """)
+        let fixed = try repo.omnibus(["build", "app"])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        let layer = try String(contentsOfFile: repo.workDir + "/app/layers/stray.json", encoding: .utf8)
+        #expect(layer.contains("embedded/lib/libstray.so"))
+    }
+
     @Test func softwareWithoutLicenseFilesIsWarnedAboutOrRefused() throws {
         let repo = try TestRepository("licenses")
         try repo.write("src/bare/README", "bare\n")

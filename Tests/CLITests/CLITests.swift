@@ -51,7 +51,7 @@ import Testing
             """)
         let json = try OmnibusBinary.run(["graph", "archive-tools", "--format", "json"])
         let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
-        #expect(decoded?["order"] as? [String] == ["zlib", "bzip2", "xz", "openssl", "libarchive"])
+        #expect(decoded?["order"] as? [String] == ["zlib", "bzip2", "xz", "zstd", "openssl", "libarchive"])
         let dot = try OmnibusBinary.run(["graph", "archive-tools", "--format", "dot"])
         #expect(dot.stdout.hasPrefix("digraph \"archive-tools\" {"))
         #expect(dot.stdout.contains("\"openssl\" -> \"zlib\";"))
@@ -78,7 +78,7 @@ import Testing
     @Test func unknownProjectAndUsageErrorsExitTwo() throws {
         let unknown = try OmnibusBinary.run(["graph", "dmeo"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "unknown project 'dmeo' (did you mean 'demo'?); projects: archive-tools, demo\n")
+        #expect(unknown.stderr == "unknown project 'dmeo' (did you mean 'demo'?); projects: archive-tools, demo, omnibus\n")
         let usage = try OmnibusBinary.run(["graph", "demo", "--format", "svg"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--format"))

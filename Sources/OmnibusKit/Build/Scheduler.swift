@@ -90,6 +90,33 @@ final class Scheduler: @unchecked Sendable {
         thread.start()
     }
 
+    /// A staged software must write only below `$DESTDIR`. One that installs into the live
+    /// install dir anyway (typically a Makefile that assigns `DESTDIR=` itself, which overrides
+    /// the environment) would leave files no layer records: they would vanish from cached
+    /// rebuilds and be attributed to no one. Every file in the install dir must belong to a
+    /// merged layer, so such files are found right after the build and stop it.
+    private func checkNoStrayWrites(by node: ResolvedSoftware, logPath: String) throws(BuildFailure) {
+        let installDir = builder.graph.project.installDir
+        mergeLock.lock()
+        defer { mergeLock.unlock() }
+        let live: [Layer.Entry]
+        do { live = try TreeScanner.scan(installDir, hashing: false) } catch {
+            throw BuildFailure(software: node.name, step: nil, reason: .io("cannot inspect \(installDir): \(error)"),
+                               lastLines: [], logPath: logPath)
+        }
+        let stray = live.filter { $0.kind != .directory && state.owners[$0.path] == nil }.map(\.path)
+        guard !stray.isEmpty else { return }
+        condition.lock()
+        let others = status.filter { $0.value == .running && $0.key != node.name }.map(\.key).sorted()
+        condition.unlock()
+        let shown = stray.prefix(5).joined(separator: ", ") + (stray.count > 5 ? " and \(stray.count - 5) more" : "")
+        let who = others.isEmpty ? node.name : "\(node.name) (or \(others.joined(separator: ", ")), building at the same time)"
+        let message = "\(who) wrote into the install dir \(installDir) instead of its staging root $DESTDIR: \(shown). "
+            + "A Makefile that sets DESTDIR itself ignores the environment's: pass it on make's command line "
+            + "(make: [install, \"DESTDIR={{destdir}}\"]), or declare 'live_install: true' in \(node.software.file)"
+        throw BuildFailure(software: node.name, step: nil, reason: .merge(message), lastLines: [], logPath: logPath)
+    }
+
     private func isCancellation(_ failure: BuildFailure) -> Bool {
         if case .cancelled = failure.reason { return true }
         return false
@@ -127,6 +154,7 @@ final class Scheduler: @unchecked Sendable {
                                             jobs: jobs, buildEpoch: buildEpoch, sources: builder.sources,
                                             registry: builder.registry, reporter: reporter, verbose: builder.options.verbose,
                                             caller: builder.caller).run()
+            if !outcome.alreadyInPlace { try checkNoStrayWrites(by: node, logPath: logPath) }
             var tree = outcome.tree
             if builder.options.useLayerCache {
                 do { tree = try cache.store(tree: outcome.tree, layer: outcome.layer).tree } catch {
