@@ -70,6 +70,8 @@ enum CommandRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // git and apt-get get no descriptor of ours beyond the three standard ones.
+        if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -95,6 +97,14 @@ enum CommandRunner {
         guard code == 0 else { throw SpawnError(code: code) }
         return pid
     }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc 2.34+ `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module hides.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     /// The exit status, or 128 + the signal number when the process was killed, as shells report it.
     private static func waitForExit(_ pid: pid_t) -> Int32 {

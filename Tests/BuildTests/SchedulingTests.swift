@@ -91,6 +91,34 @@ import Testing
         #expect(leftover.stdout.isEmpty, "no build process is left running")
     }
 
+    @Test func buildStepsInheritOnlyTheStandardStreams() throws {
+        // Two builds at once: neither step may hold the other's log file or output pipe (a
+        // reader waiting for a pipe that a sibling's child keeps open would stall a build). The
+        // inner sh lists its own descriptors, so the outer shell's private ones do not count.
+        let repo = try TestRepository("fds")
+        for name in ["one", "two"] {
+            try repo.write("src/\(name)/README", "\(name)\n")
+            try repo.write("Software/\(name).yml", """
+                name: \(name)
+                default_version: "1"
+                license: MIT
+                versions:
+                  "1":
+                    source: { path: ../src/\(name) }
+                build:
+                  - mkdir: "{{embedded}}/share"
+                  - run: "sleep 0.5; sh -c 'ls /proc/$$/fd' > $DESTDIR{{embedded}}/share/fds-\(name); sleep 0.5"
+                """)
+        }
+        try repo.project(dependencies: ["one", "two"])
+        let build = try repo.omnibus(["build", "app", "--jobs", "2"])
+        #expect(build.status == 0, "\(build.stderr)")
+        for name in ["one", "two"] {
+            let fds = try String(contentsOfFile: repo.installDir + "/embedded/share/fds-\(name)", encoding: .utf8)
+            #expect(fds.split(separator: "\n").sorted() == ["0", "1", "2"], "\(name) had open: \(fds)")
+        }
+    }
+
     @Test func changeRebuildsOnlyThatSoftwareAndItsDependents() throws {
         let repo = try TestRepository("incremental")
         try diamond(repo, seconds: 0.1)

@@ -30,9 +30,11 @@ public struct Subprocess {
     /// thread. Returns the exit status (128 + signal when killed by a signal).
     public func run(registry: ProcessRegistry, output: @escaping @Sendable (Data) -> Void) throws(Failure) -> Int32 {
         var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw .spawn(command: arguments[0], errno: errno) }
+        // Both ends close-on-exec from the start: builds spawn concurrently, and a write end
+        // inherited by another build's child would keep this pipe open (and this step waiting)
+        // until that child exits. The child gets its stdout/stderr through dup2, which clears the flag.
+        guard Self.closeOnExecPipe(&pipeFDs) == 0 else { throw .spawn(command: arguments[0], errno: errno) }
         let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
-        _ = fcntl(readFD, F_SETFD, FD_CLOEXEC)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -41,6 +43,9 @@ public struct Subprocess {
         posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
         posix_spawn_file_actions_adddup2(&actions, writeFD, 2)
         posix_spawn_file_actions_addclose(&actions, writeFD)
+        // Nothing else of ours reaches a build step: not another build's log file, not its pipe
+        // (whose reader would otherwise wait for this step to end), not a socket.
+        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
         guard let addChdir = Self.addChdir, addChdir(&actions, directory) == 0 else {
             close(readFD)
             close(writeFD)
@@ -106,6 +111,21 @@ public struct Subprocess {
         if waitStatus & 0x7f == 0 { return (waitStatus >> 8) & 0xff }
         return 128 + (waitStatus & 0x7f)
     }
+
+    /// `pipe2(fds, O_CLOEXEC)`, which Swift's Glibc module does not import; looked up at run time.
+    private static func closeOnExecPipe(_ fds: inout [Int32]) -> Int32 {
+        typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else { return -1 }
+        return fds.withUnsafeMutableBufferPointer { unsafeBitCast(symbol, to: Pipe2.self)($0.baseAddress!, O_CLOEXEC) }
+    }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc 2.34+ `posix_spawn_file_actions_addclosefrom_np`, also hidden from Swift.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
