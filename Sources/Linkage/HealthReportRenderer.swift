@@ -5,7 +5,7 @@ extension HealthReport {
         var lines: [String] = []
         let failing = failures.count + errors.count
         if passed {
-            lines.append("Linkage health check passed: \(filesChecked) ELF files in \(installDir) link only inside it or against allowed system libraries.")
+            lines.append("Linkage health check passed: \(filesChecked) ELF files in \(installDir) link only inside it or against allowed base libraries.")
         } else {
             lines.append("Linkage health check FAILED: \(failing) of \(filesChecked) ELF files in \(installDir) have problems.")
         }
