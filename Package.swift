@@ -4,7 +4,8 @@ import PackageDescription
 // Dependency direction is top to bottom; nothing points back up.
 //
 //   omnibus (executable) -> OmnibusCLI -> OmnibusKit -> {Fetch, Packaging, Linkage, Graph}
-//   Graph -> Definitions;  Fetch -> {Digest, Archive};  Packaging -> {Digest, Archive}
+//   Graph -> Definitions;  Fetch -> {Digest, Archive};  Packaging -> {Digest, Archive, Globbing}
+//   Linkage -> Globbing
 //   Digest -> COpenSSL;  Archive -> CArchive   (each C module has exactly one Swift wrapper)
 let package = Package(
     name: "omnibus",
@@ -31,12 +32,14 @@ let package = Package(
         .target(name: "Definitions", dependencies: ["Yams"]),
         // Dependency DAG: resolution, overrides, deterministic order, cycles.
         .target(name: "Graph", dependencies: ["Definitions"]),
+        // Shell-style path patterns (`*`, `?`, `**`, `[a-z]`) shared by Linkage and Packaging.
+        .target(name: "Globbing"),
         // ELF reader, loader-faithful library resolution, health-check policy.
-        .target(name: "Linkage"),
+        .target(name: "Linkage", dependencies: ["Globbing"]),
         // Sources: url/git/path fetchers, source cache, mirrors, safe extraction.
         .target(name: "Fetch", dependencies: ["Digest", "Archive"]),
         // Native .deb, .rpm and .tar.* writers over a format-neutral content list.
-        .target(name: "Packaging", dependencies: ["Digest", "Archive"]),
+        .target(name: "Packaging", dependencies: ["Digest", "Archive", "Globbing"]),
         // Orchestration: build pipeline, scheduler, layers, cache, skeleton generator.
         .target(name: "OmnibusKit",
                 dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive"]),
@@ -52,7 +55,7 @@ let package = Package(
         .testTarget(name: "GraphTests", dependencies: ["Graph", "Definitions"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["Digest", "Archive"]),
         .testTarget(name: "CLITests", dependencies: ["omnibus"]),
-        .testTarget(name: "LinkageTests", dependencies: ["Linkage"]),
+        .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive"]),
         .testTarget(name: "BuildTests", dependencies: ["omnibus"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Archive", "Digest"]),

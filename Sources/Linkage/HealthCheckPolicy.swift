@@ -1,3 +1,5 @@
+import Globbing
+
 /// What the health check accepts: libraries outside the install dir that every Linux target
 /// provides, a project's own additions, and files a project exempts with a reason.
 public struct HealthCheckPolicy: Sendable, Equatable, Codable {

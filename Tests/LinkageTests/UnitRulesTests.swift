@@ -1,3 +1,4 @@
+import Globbing
 import Testing
 @testable import Linkage
 

@@ -1,5 +1,5 @@
-/// Shell-style patterns for allow-list names and exempted paths: `*` and `?` stay within one
-/// path component, `**` crosses `/` (and `**/` also matches no directory at all), `[abc]`,
+/// Shell-style patterns, one language for the health check's allow-list names and exempted
+/// paths and for the packages' `exclude`: `*` and `?` stay within one path component, `**` crosses `/` (and `**/` also matches no directory at all), `[abc]`,
 /// `[a-z]` and `[!x]` match one byte.
 public struct Glob: Sendable, Hashable, Codable, CustomStringConvertible {
     private enum Token: Hashable {
