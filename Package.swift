@@ -3,8 +3,8 @@ import PackageDescription
 
 // Dependency direction is top to bottom; nothing points back up.
 //
-//   omnibus (executable) -> OmnibusCLI -> OmnibusKit -> {Fetch, Packaging, Linkage, Graph}
-//   Graph -> Definitions;  Fetch -> {Digest, Archive};  Packaging -> {Digest, Archive, Globbing}
+//   omnibus (executable) -> OmnibusCLI -> OmnibusKit -> {Fetch, Packaging, Linkage, Graph, Spawning}
+//   Graph -> Definitions;  Fetch -> {Digest, Archive, Spawning};  Packaging -> {Digest, Archive, Globbing}
 //   Linkage -> Globbing
 //   Digest -> COpenSSL;  Archive -> CArchive   (each C module has exactly one Swift wrapper)
 let package = Package(
@@ -36,13 +36,15 @@ let package = Package(
         .target(name: "Globbing"),
         // ELF reader, loader-faithful library resolution, health-check policy.
         .target(name: "Linkage", dependencies: ["Globbing"]),
+        // How every child process is started: own process group, default signals, no inherited descriptors.
+        .target(name: "Spawning"),
         // Sources: url/git/path fetchers, source cache, mirrors, safe extraction.
-        .target(name: "Fetch", dependencies: ["Digest", "Archive"]),
+        .target(name: "Fetch", dependencies: ["Digest", "Archive", "Spawning"]),
         // Native .deb, .rpm and .tar.* writers over a format-neutral content list.
         .target(name: "Packaging", dependencies: ["Digest", "Archive", "Globbing"]),
         // Orchestration: build pipeline, scheduler, layers, cache, skeleton generator.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive"]),
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [
             "OmnibusKit", "Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive",

@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,56 +37,25 @@ public struct Subprocess {
         guard Self.closeOnExecPipe(&pipeFDs) == 0 else { throw .spawn(command: arguments[0], errno: errno) }
         let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, writeFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, writeFD, 2)
-        posix_spawn_file_actions_addclose(&actions, writeFD)
-        // Nothing else of ours reaches a build step: not another build's log file, not its pipe
-        // (whose reader would otherwise wait for this step to end), not a socket.
-        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
-        guard let addChdir = Self.addChdir, addChdir(&actions, directory) == 0 else {
+        let child = ChildSpawn(resetting: [SIGINT, SIGTERM, SIGPIPE, SIGQUIT])
+        child.output(toDescriptor: writeFD)
+        guard child.changeDirectory(to: directory) else {
             close(readFD)
             close(writeFD)
             throw .spawn(command: arguments[0], errno: ENOSYS)
         }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Own process group (so the whole tree can be signalled), default signal handling and an
-        // empty mask (the parent ignores SIGINT/SIGTERM to handle them itself).
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
         // Registration and spawn happen under the registry's lock, so a concurrent cancel either
         // sees this process or stops it from starting.
         let status: Int32 = registry.spawning {
             let path = arguments[0].contains("/") ? arguments[0] : (Self.which(arguments[0], in: environment["PATH"]) ?? arguments[0])
-            let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-            return result == 0 ? pid : -result
+            return child.spawn(path, arguments: arguments, environment: environment)
         }
         close(writeFD)
         guard status > 0 else {
             close(readFD)
             throw .spawn(command: arguments[0], errno: status == 0 ? ECANCELED : -status)
         }
+        let pid = status
         defer { registry.finished(pid) }
 
         // The reader drains the pipe until every writer (including grandchildren) has closed it.
@@ -118,23 +88,6 @@ public struct Subprocess {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else { return -1 }
         return fds.withUnsafeMutableBufferPointer { unsafeBitCast(symbol, to: Pipe2.self)($0.baseAddress!, O_CLOEXEC) }
     }
-
-    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-
-    /// glibc 2.34+ `posix_spawn_file_actions_addclosefrom_np`, also hidden from Swift.
-    private static let addCloseFrom: AddCloseFrom? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddCloseFrom.self)
-    }()
-
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-
-    /// glibc (2.29+) has posix_spawn_file_actions_addchdir_np, but its header hides it from Swift;
-    /// looking it up avoids forking a shell just to change directory.
-    private static let addChdir: AddChdir? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
-        return unsafeBitCast(symbol, to: AddChdir.self)
-    }()
 
     static func which(_ command: String, in path: String?) -> String? {
         for dir in (path ?? "/usr/bin:/bin").split(separator: ":") {

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How omnibus starts a child (a build step, git, apt-get) with `posix_spawn`: in a process group
+/// of its own so the whole tree can be signalled; with default handlers and an empty signal mask,
+/// because the threads that start it block or ignore signals the child must obey; standard input
+/// from `/dev/null`; and no descriptor of ours beyond the three standard ones, so a child never
+/// holds another build's log or output pipe open.
+public final class ChildSpawn {
+    private var actions = posix_spawn_file_actions_t()
+    private var attributes = posix_spawnattr_t()
+
+    /// - Parameter signals: the signals whose handling is reset to the default in the child.
+    public init(resetting signals: [Int32]) {
+        posix_spawn_file_actions_init(&actions)
+        posix_spawnattr_init(&attributes)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in signals { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
+
+    deinit {
+        posix_spawn_file_actions_destroy(&actions)
+        posix_spawnattr_destroy(&attributes)
+    }
+
+    /// Standard output and error both go to `path`, created or truncated.
+    public func output(toFile path: String) {
+        posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    }
+
+    /// Standard output and error both go to `descriptor`, which the child then closes.
+    public func output(toDescriptor descriptor: Int32) {
+        posix_spawn_file_actions_adddup2(&actions, descriptor, 1)
+        posix_spawn_file_actions_adddup2(&actions, descriptor, 2)
+        posix_spawn_file_actions_addclose(&actions, descriptor)
+    }
+
+    /// Starts the child in `directory`; false when the C library cannot (glibc before 2.29).
+    public func changeDirectory(to directory: String) -> Bool {
+        guard let addChdir = Self.addChdir else { return false }
+        return addChdir(&actions, directory) == 0
+    }
+
+    /// Starts `executable` (looked up on the parent's PATH when `searchPath` and it has no `/`)
+    /// with exactly `environment`. Returns the pid, or the error number as a negative value.
+    public func spawn(_ executable: String, arguments: [String], environment: [String: String],
+                      searchPath: Bool = false) -> pid_t {
+        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let code = searchPath ? posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+                              : posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        return code == 0 ? pid : -code
+    }
+
+    // glibc has these file actions, but its header hides them from Swift: looked up at run time.
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc 2.29+; avoids forking a shell just to change directory.
+    private static let addChdir: AddChdir? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
+    /// glibc 2.34+.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+}
