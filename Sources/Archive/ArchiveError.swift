@@ -1,3 +1,5 @@
+import CArchive
+
 /// A libarchive failure, carrying the archive path and libarchive's own message.
 public struct ArchiveError: Error, CustomStringConvertible, Sendable {
     public let path: String
@@ -9,4 +11,9 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(path): \(message)" }
+}
+
+/// libarchive's message for the last failure on `handle`.
+func libarchiveMessage(_ handle: OpaquePointer) -> String {
+    archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
 }

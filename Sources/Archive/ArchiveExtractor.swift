@@ -44,7 +44,7 @@ public final class ArchiveExtractor {
         self.writer = writer
         // Every property is set by now, so a failure here runs deinit, which frees both handles.
         guard archive_read_open_filename(reader, path, 1 << 16) == ARCHIVE_OK else {
-            throw ArchiveError(path: path, message: Self.message(reader))
+            throw ArchiveError(path: path, message: libarchiveMessage(reader))
         }
     }
 
@@ -62,9 +62,9 @@ public final class ArchiveExtractor {
             let status = archive_read_next_header(reader, &entry)
             if status == ARCHIVE_EOF { break }
             guard status >= ARCHIVE_WARN, let entry else {
-                throw ArchiveError(path: path, message: Self.message(reader))
+                throw ArchiveError(path: path, message: libarchiveMessage(reader))
             }
-            let info = Self.entryInfo(entry)
+            let info = ArchiveEntryInfo(entry)
             guard let placement = try place(info) else {
                 archive_read_data_skip(reader)
                 continue
@@ -72,16 +72,16 @@ public final class ArchiveExtractor {
             archive_entry_set_pathname(entry, placement.path)
             if let target = placement.hardlinkTarget { archive_entry_set_hardlink(entry, target) }
             guard archive_write_header(writer, entry) >= ARCHIVE_WARN else {
-                throw ArchiveError(path: path, message: "\(info.path): \(Self.message(writer))")
+                throw ArchiveError(path: path, message: "\(info.path): \(libarchiveMessage(writer))")
             }
             if archive_entry_size(entry) > 0 { try copyData(of: info.path) }
             guard archive_write_finish_entry(writer) >= ARCHIVE_WARN else {
-                throw ArchiveError(path: path, message: "\(info.path): \(Self.message(writer))")
+                throw ArchiveError(path: path, message: "\(info.path): \(libarchiveMessage(writer))")
             }
         }
         // Directory times and permissions are applied at close, after their contents exist.
         guard archive_write_close(writer) >= ARCHIVE_WARN else {
-            throw ArchiveError(path: path, message: Self.message(writer))
+            throw ArchiveError(path: path, message: libarchiveMessage(writer))
         }
     }
 
@@ -93,33 +93,11 @@ public final class ArchiveExtractor {
             let status = archive_read_data_block(reader, &buffer, &size, &offset)
             if status == ARCHIVE_EOF { return }
             guard status >= ARCHIVE_WARN else {
-                throw ArchiveError(path: path, message: "\(member): \(Self.message(reader))")
+                throw ArchiveError(path: path, message: "\(member): \(libarchiveMessage(reader))")
             }
             guard archive_write_data_block(writer, buffer, size, offset) >= ARCHIVE_WARN else {
-                throw ArchiveError(path: path, message: "\(member): \(Self.message(writer))")
+                throw ArchiveError(path: path, message: "\(member): \(libarchiveMessage(writer))")
             }
         }
-    }
-
-    private static func entryInfo(_ entry: OpaquePointer) -> ArchiveEntryInfo {
-        let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
-        let mode = UInt32(archive_entry_mode(entry))
-        let kind: ArchiveEntryInfo.Kind
-        if let hardlink = archive_entry_hardlink(entry) {
-            kind = .hardlink(target: String(cString: hardlink))
-        } else {
-            switch mode & UInt32(S_IFMT) {
-            case UInt32(S_IFREG): kind = .file
-            case UInt32(S_IFDIR): kind = .directory
-            case UInt32(S_IFLNK):
-                kind = .symlink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
-            default: kind = .other
-            }
-        }
-        return ArchiveEntryInfo(path: name, kind: kind, size: archive_entry_size(entry), mode: mode & 0o7777)
-    }
-
-    private static func message(_ handle: OpaquePointer) -> String {
-        archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
     }
 }

@@ -15,7 +15,7 @@ public final class ArchiveReader {
         self.handle = handle
         // Every property is set by now, so deinit frees the handle if opening fails.
         guard archive_read_open_filename(handle, path, 1 << 16) == ARCHIVE_OK else {
-            throw ArchiveError(path: path, message: Self.message(handle))
+            throw ArchiveError(path: path, message: libarchiveMessage(handle))
         }
     }
 
@@ -27,23 +27,9 @@ public final class ArchiveReader {
         let status = archive_read_next_header(handle, &entry)
         if status == ARCHIVE_EOF { return nil }
         guard status >= ARCHIVE_WARN, let entry else {
-            throw ArchiveError(path: path, message: Self.message(handle))
+            throw ArchiveError(path: path, message: libarchiveMessage(handle))
         }
-        let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
-        let mode = UInt32(archive_entry_mode(entry))
-        let kind: ArchiveEntryInfo.Kind
-        if let hardlink = archive_entry_hardlink(entry) {
-            kind = .hardlink(target: String(cString: hardlink))
-        } else {
-            switch mode & UInt32(S_IFMT) {
-            case UInt32(S_IFREG): kind = .file
-            case UInt32(S_IFDIR): kind = .directory
-            case UInt32(S_IFLNK):
-                kind = .symlink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "")
-            default: kind = .other
-            }
-        }
-        return ArchiveEntryInfo(path: name, kind: kind, size: archive_entry_size(entry), mode: mode & 0o7777)
+        return ArchiveEntryInfo(entry)
     }
 
     /// Reads the current member's data in chunks; call after `nextEntry()`.
@@ -52,7 +38,7 @@ public final class ArchiveReader {
         while true {
             let count = buffer.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
             if count == 0 { return }
-            guard count > 0 else { throw ArchiveError(path: path, message: Self.message(handle)) }
+            guard count > 0 else { throw ArchiveError(path: path, message: libarchiveMessage(handle)) }
             try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
         }
     }
@@ -63,9 +49,5 @@ public final class ArchiveReader {
         var entries: [ArchiveEntryInfo] = []
         while let entry = try reader.nextEntry() { entries.append(entry) }
         return entries
-    }
-
-    static func message(_ handle: OpaquePointer) -> String {
-        archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
     }
 }

@@ -22,7 +22,7 @@ public final class ArchiveWriter {
     public let format: Format
     public let compression: ArchiveCompression?
     private let handle: OpaquePointer
-    private let context: SinkContext
+    private let sink: ArchiveSink
     private let compressor: CompressingStream?
     private var closed = false
 
@@ -42,22 +42,9 @@ public final class ArchiveWriter {
         // every call, which costs more than the compression of a small piece.
         let compressor = try compression.map { try CompressingStream($0, sink: sink) }
         self.compressor = compressor
-        self.context = SinkContext(sink: compressor.map { stream in { try stream.write($0) } } ?? sink)
+        self.sink = ArchiveSink(compressor.map { stream in { try stream.write($0) } } ?? sink)
         try check(setFormat(format), "cannot select the \(format) format")
-        archive_write_set_bytes_per_block(handle, 1 << 16)
-        archive_write_set_bytes_in_last_block(handle, 1)
-        let client = Unmanaged.passUnretained(context).toOpaque()
-        let status = archive_write_open2(handle, client, nil, { _, client, buffer, length in
-            let context = Unmanaged<SinkContext>.fromOpaque(client!).takeUnretainedValue()
-            do {
-                try context.sink(UnsafeRawBufferPointer(start: buffer, count: length))
-                return la_ssize_t(length)
-            } catch {
-                context.error = error
-                return -1
-            }
-        }, nil, nil)
-        try check(status, "cannot open the archive writer")
+        try check(self.sink.open(handle), "cannot open the archive writer")
     }
 
     deinit {
@@ -106,7 +93,7 @@ public final class ArchiveWriter {
         var offset = 0
         while offset < bytes.count {
             let written = archive_write_data(handle, base + offset, bytes.count - offset)
-            if written < 0 { try rethrowSinkError(); throw failure("writing data") }
+            if written < 0 { throw sink.failure(handle, "writing data") }
             // libarchive accepts no more than the size announced in the header.
             if written == 0 { throw ArchiveError(path: "writing data", message: "more data than the member's size") }
             offset += written
@@ -134,31 +121,6 @@ public final class ArchiveWriter {
     }
 
     private func check(_ status: Int32, _ what: String) throws {
-        guard status < ARCHIVE_OK else { return }
-        try rethrowSinkError()
-        // A warning still wrote the member; for these archives any warning means lost fidelity.
-        throw failure(what)
-    }
-
-    private func rethrowSinkError() throws {
-        if let error = context.error {
-            context.error = nil
-            throw error
-        }
-    }
-
-    private func failure(_ what: String) -> ArchiveError {
-        let message = archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
-        return ArchiveError(path: what, message: message)
-    }
-}
-
-/// The sink and the first error it threw, reachable from libarchive's C callback.
-final class SinkContext {
-    let sink: (UnsafeRawBufferPointer) throws -> Void
-    var error: (any Error)?
-
-    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
-        self.sink = sink
+        try sink.check(status, handle, what)
     }
 }

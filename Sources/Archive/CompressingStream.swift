@@ -5,7 +5,7 @@ import CArchive
 /// The filter settings live here (see `ArchiveCompression` for why they keep bytes stable).
 final class CompressingStream {
     private let handle: OpaquePointer
-    private let context: SinkContext
+    private let sink: ArchiveSink
     private var buffer: [UInt8] = []
     private static let chunk = 1 << 20
     private var closed = false
@@ -15,23 +15,11 @@ final class CompressingStream {
             throw ArchiveError(path: "<compressor>", message: "cannot allocate a compressor")
         }
         self.handle = handle
-        self.context = SinkContext(sink: sink)
+        self.sink = ArchiveSink(sink)
         buffer.reserveCapacity(Self.chunk)
         try check(archive_write_set_format_raw(handle), "cannot select the raw format")
         try configure(compression)
-        archive_write_set_bytes_per_block(handle, 1 << 16)
-        archive_write_set_bytes_in_last_block(handle, 1)
-        let client = Unmanaged.passUnretained(context).toOpaque()
-        try check(archive_write_open2(handle, client, nil, { _, client, buffer, length in
-            let context = Unmanaged<SinkContext>.fromOpaque(client!).takeUnretainedValue()
-            do {
-                try context.sink(UnsafeRawBufferPointer(start: buffer, count: length))
-                return la_ssize_t(length)
-            } catch {
-                context.error = error
-                return -1
-            }
-        }, nil, nil), "cannot open the compressor")
+        try check(self.sink.open(handle), "cannot open the compressor")
         // The raw format carries one nameless regular file: the stream itself.
         guard let entry = archive_entry_new() else {
             throw ArchiveError(path: "<compressor>", message: "cannot allocate an archive entry")
@@ -73,10 +61,7 @@ final class CompressingStream {
         var offset = 0
         while offset < bytes.count {
             let written = archive_write_data(handle, bytes.baseAddress! + offset, bytes.count - offset)
-            guard written > 0 else {
-                try rethrowSinkError()
-                throw failure("compressing")
-            }
+            guard written > 0 else { throw sink.failure(handle, "compressing") }
             offset += written
         }
     }
@@ -108,20 +93,6 @@ final class CompressingStream {
     }
 
     private func check(_ status: Int32, _ what: String) throws {
-        guard status < ARCHIVE_OK else { return }
-        try rethrowSinkError()
-        throw failure(what)
-    }
-
-    private func rethrowSinkError() throws {
-        if let error = context.error {
-            context.error = nil
-            throw error
-        }
-    }
-
-    private func failure(_ what: String) -> ArchiveError {
-        let message = archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
-        return ArchiveError(path: what, message: message)
+        try sink.check(status, handle, what)
     }
 }
