@@ -47,32 +47,14 @@ import Testing
     @Test func aStagedSoftwareWritingIntoTheLiveInstallDirIsStopped() throws {
         let repo = try TestRepository("stray")
         try repo.write("src/stray/Makefile", "DESTDIR =\ninstall:\n\tmkdir -p $(DESTDIR)$(PREFIX)/lib\n\techo lib > $(DESTDIR)$(PREFIX)/lib/libstray.so\n")
-        try repo.write("Software/stray.yml", """
-            name: stray
-            default_version: "1"
-            license: MIT
-            versions:
-              "1":
-                source: { path: ../src/stray }
-            build:
-              - make: [install, "PREFIX={{embedded}}"]
-            """)
+        try repo.localSoftware("stray", steps: [#"make: [install, "PREFIX={{embedded}}"]"#])
         try repo.project(dependencies: ["stray"])
         let build = try repo.omnibus(["build", "app"])
         #expect(build.status == 1)
         #expect(build.stderr.contains("stray wrote into the install dir \(repo.installDir) instead of its staging root $DESTDIR: embedded/lib/libstray.so. A Makefile that sets DESTDIR itself ignores the environment's: pass it on make's command line"))
 
         // The same Makefile given DESTDIR on the command line stages properly.
-        try repo.write("Software/stray.yml", """
-            name: stray
-            default_version: "1"
-            license: MIT
-            versions:
-              "1":
-                source: { path: ../src/stray }
-            build:
-              - make: [install, "PREFIX={{embedded}}", "DESTDIR={{destdir}}"]
-            """)
+        try repo.localSoftware("stray", steps: [#"make: [install, "PREFIX={{embedded}}", "DESTDIR={{destdir}}"]"#])
         let fixed = try repo.omnibus(["build", "app"])
         #expect(fixed.status == 0, "\(fixed.stderr)")
         let layer = try String(contentsOfFile: repo.workDir + "/app/layers/stray.json", encoding: .utf8)
@@ -81,17 +63,7 @@ import Testing
 
     @Test func softwareWithoutLicenseFilesIsWarnedAboutOrRefused() throws {
         let repo = try TestRepository("licenses")
-        try repo.write("src/bare/README", "bare\n")
-        try repo.write("Software/bare.yml", """
-            name: bare
-            default_version: "2"
-            license: MIT
-            versions:
-              "2":
-                source: { path: ../src/bare }
-            build:
-              - mkdir: "{{embedded}}/share"
-            """)
+        try repo.localSoftware("bare", version: "2", steps: [#"mkdir: "{{embedded}}/share""#])
         try repo.project(dependencies: ["bare"])
         let warned = try repo.omnibus(["build", "app"])
         #expect(warned.status == 0, "\(warned.stderr)")
@@ -107,19 +79,8 @@ import Testing
 
     @Test func buildSeesOnlyThePinnedEnvironment() throws {
         let repo = try TestRepository("env")
-        try repo.write("src/probe/README", "probe\n")
-        try repo.write("Software/probe.yml", """
-            name: probe
-            default_version: "1"
-            license: MIT
-            versions:
-              "1":
-                source: { path: ../src/probe }
-            env: { EXTRA_FLAG: "-DPROBE={{version}}" }
-            build:
-              - mkdir: "{{embedded}}/share"
-              - run: "env | sort > $DESTDIR{{embedded}}/share/env.txt"
-            """)
+        try repo.localSoftware("probe", extra: [#"env: { EXTRA_FLAG: "-DPROBE={{version}}" }"#],
+                               steps: [#"mkdir: "{{embedded}}/share""#, #"run: "env | sort > $DESTDIR{{embedded}}/share/env.txt""#])
         try repo.project(dependencies: ["probe"], extra: "pass_env: [ALLOWED_VAR]")
         let build = try repo.omnibus(["build", "app"], environment: ["LEAKY_VAR": "leak", "ALLOWED_VAR": "ok"])
         #expect(build.status == 0, "\(build.stderr)")

@@ -5,19 +5,10 @@ import Testing
 @Suite(.serialized) struct SchedulingTests {
     /// A software whose only step records when it ran, then idles, so overlaps are visible.
     func timedSoftware(_ repo: TestRepository, _ name: String, deps: [String], seconds: Double, extra: String = "") throws {
-        try repo.write("src/\(name)/README", "\(name)\n")
-        try repo.write("Software/\(name).yml", """
-            name: \(name)
-            default_version: "1"
-            license: MIT
-            dependencies: [\(deps.joined(separator: ", "))]
-            versions:
-              "1":
-                source: { path: ../src/\(name) }
-            build:
-              - mkdir: "{{embedded}}/times"
-              - run: "date +%s.%N > $DESTDIR{{embedded}}/times/\(name); sleep \(seconds); date +%s.%N >> $DESTDIR{{embedded}}/times/\(name)\(extra)"
-            """)
+        try repo.localSoftware(name, dependencies: deps, steps: [
+            #"mkdir: "{{embedded}}/times""#,
+            #"run: "date +%s.%N > $DESTDIR{{embedded}}/times/\#(name); sleep \#(seconds); date +%s.%N >> $DESTDIR{{embedded}}/times/\#(name)\#(extra)""#,
+        ])
     }
 
     func interval(_ repo: TestRepository, _ name: String) throws -> (Double, Double) {
@@ -60,18 +51,10 @@ import Testing
 
     @Test func failureReportsStepCommandStatusOutputAndLog() throws {
         let repo = try TestRepository("fail")
-        try repo.write("src/broken/README", "x\n")
-        try repo.write("Software/broken.yml", """
-            name: broken
-            default_version: "1"
-            license: MIT
-            versions:
-              "1":
-                source: { path: ../src/broken }
-            build:
-              - run: "echo preparing"
-              - run: "for i in $(seq 1 40); do echo line $i; done; echo 'compiler says no' >&2; exit 3"
-            """)
+        try repo.localSoftware("broken", steps: [
+            #"run: "echo preparing""#,
+            #"run: "for i in $(seq 1 40); do echo line $i; done; echo 'compiler says no' >&2; exit 3""#,
+        ])
         let finished = repo.root + "/slow-finished"
         try timedSoftware(repo, "slow", deps: [], seconds: 20, extra: "; touch \(finished)")
         try repo.project(dependencies: ["slow", "broken"])
@@ -97,18 +80,10 @@ import Testing
         // inner sh lists its own descriptors, so the outer shell's private ones do not count.
         let repo = try TestRepository("fds")
         for name in ["one", "two"] {
-            try repo.write("src/\(name)/README", "\(name)\n")
-            try repo.write("Software/\(name).yml", """
-                name: \(name)
-                default_version: "1"
-                license: MIT
-                versions:
-                  "1":
-                    source: { path: ../src/\(name) }
-                build:
-                  - mkdir: "{{embedded}}/share"
-                  - run: "sleep 0.5; sh -c 'ls /proc/$$/fd' > $DESTDIR{{embedded}}/share/fds-\(name); sleep 0.5"
-                """)
+            try repo.localSoftware(name, steps: [
+                #"mkdir: "{{embedded}}/share""#,
+                #"run: "sleep 0.5; sh -c 'ls /proc/$$/fd' > $DESTDIR{{embedded}}/share/fds-\#(name); sleep 0.5""#,
+            ])
         }
         try repo.project(dependencies: ["one", "two"])
         let build = try repo.omnibus(["build", "app", "--jobs", "2"])
@@ -158,18 +133,10 @@ import Testing
     @Test func conflictingFilesFromTwoSoftwareAreAnError() throws {
         let repo = try TestRepository("conflict")
         for (name, content) in [("one", "1"), ("two", "2")] {
-            try repo.write("src/\(name)/README", "x\n")
-            try repo.write("Software/\(name).yml", """
-                name: \(name)
-                default_version: "1"
-                license: MIT
-                versions:
-                  "1":
-                    source: { path: ../src/\(name) }
-                build:
-                  - mkdir: "{{embedded}}/etc"
-                  - run: "echo \(content) > $DESTDIR{{embedded}}/etc/shared.conf"
-                """)
+            try repo.localSoftware(name, steps: [
+                #"mkdir: "{{embedded}}/etc""#,
+                #"run: "echo \#(content) > $DESTDIR{{embedded}}/etc/shared.conf""#,
+            ])
         }
         try repo.project(dependencies: ["one", "two"])
         let build = try repo.omnibus(["build", "app", "--jobs", "1"])

@@ -37,6 +37,18 @@ struct TestRepository {
         try FileManager.default.copyItem(atPath: Self.repositoryRoot + "/" + relative, toPath: target)
     }
 
+    /// A software built from `src/<name>` of this repository (created with a README when the
+    /// test has not put anything there), with `steps` as its build list, one YAML item each.
+    func localSoftware(_ name: String, version: String = "1", dependencies: [String] = [],
+                       extra: [String] = [], steps: [String]) throws {
+        if !FileManager.default.fileExists(atPath: root + "/src/\(name)") { try write("src/\(name)/README", "\(name)\n") }
+        let lines = ["name: \(name)", "default_version: \"\(version)\"", "license: MIT",
+                     "dependencies: [\(dependencies.joined(separator: ", "))]",
+                     "versions:", "  \"\(version)\":", "    source: { path: ../src/\(name) }"]
+            + extra + ["build:"] + steps.map { "  - " + $0 }
+        try write("Software/\(name).yml", lines.joined(separator: "\n") + "\n")
+    }
+
     func project(_ name: String = "app", dependencies: [String], extra: String = "") throws {
         try write("Projects/\(name).yml", """
             name: \(name)
