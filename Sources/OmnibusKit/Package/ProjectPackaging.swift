@@ -54,11 +54,10 @@ public struct ProjectPackaging {
     }
 
     public func info(versionManifest: Data?) throws(Failure) -> PackageInfo {
-        let lines = project.description.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // PackageInfo takes the description's first line as the summary and the rest as the long text.
         return PackageInfo(
             name: project.name, version: version, iteration: String(project.iteration), maintainer: project.maintainer,
-            homepage: project.homepage, summary: lines.first ?? project.name,
-            description: lines.dropFirst().joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+            homepage: project.homepage, description: project.description,
             license: project.license, vendor: project.package.rpm.vendor, section: project.package.deb.section,
             priority: project.package.deb.priority, rpmGroup: project.package.rpm.group,
             runtimeDependencies: project.runtimeDependencies, conflicts: project.conflicts, replaces: project.replaces,
