@@ -14,12 +14,12 @@ import Darwin
 ///   differs. So a machine with one CPU still asks for two threads.
 /// - zstd: always at least one worker (`ZSTD_c_nbWorkers`). 1, 2, 3 or 4 workers give identical
 ///   bytes; 0 workers (single-threaded mode) gives different bytes.
-public struct ArchiveCompression: Sendable, Equatable {
-    public enum Algorithm: String, Sendable, CaseIterable, Codable {
+package struct ArchiveCompression: Sendable, Equatable {
+    package enum Algorithm: String, Sendable, CaseIterable, Codable {
         case gzip, xz, zstd
 
         /// Conventional file-name extension without the dot: `gz`, `xz`, `zst`.
-        public var fileExtension: String {
+        package var fileExtension: String {
             switch self {
             case .gzip: "gz"
             case .xz: "xz"
@@ -28,7 +28,7 @@ public struct ArchiveCompression: Sendable, Equatable {
         }
 
         /// The level `dpkg-deb` uses when none is given (gzip 9, xz 6, zstd 3).
-        public var defaultLevel: Int {
+        package var defaultLevel: Int {
             switch self {
             case .gzip: 9
             case .xz: 6
@@ -37,7 +37,7 @@ public struct ArchiveCompression: Sendable, Equatable {
         }
 
         /// Levels the underlying library accepts.
-        public var levels: ClosedRange<Int> {
+        package var levels: ClosedRange<Int> {
             switch self {
             case .gzip: 1...9
             case .xz: 0...9
@@ -46,12 +46,12 @@ public struct ArchiveCompression: Sendable, Equatable {
         }
     }
 
-    public var algorithm: Algorithm
-    public var level: Int
+    package var algorithm: Algorithm
+    package var level: Int
     /// Worker threads for xz and zstd (0: one per CPU). gzip ignores it. Never changes the bytes.
-    public var threads: Int
+    package var threads: Int
 
-    public init(_ algorithm: Algorithm, level: Int? = nil, threads: Int = 0) {
+    package init(_ algorithm: Algorithm, level: Int? = nil, threads: Int = 0) {
         self.algorithm = algorithm
         self.level = level ?? algorithm.defaultLevel
         self.threads = threads

@@ -1,16 +1,16 @@
 import CArchive
 
 /// A libarchive failure, carrying the archive path and libarchive's own message.
-public struct ArchiveError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let message: String
+package struct ArchiveError: Error, CustomStringConvertible, Sendable {
+    package let path: String
+    package let message: String
 
-    public init(path: String, message: String) {
+    package init(path: String, message: String) {
         self.path = path
         self.message = message
     }
 
-    public var description: String { "\(path): \(message)" }
+    package var description: String { "\(path): \(message)" }
 }
 
 /// libarchive's message for the last failure on `handle`.

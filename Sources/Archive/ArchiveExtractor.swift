@@ -1,13 +1,13 @@
 import CArchive
 
 /// Where one archive member is written, chosen by the caller before anything touches the disk.
-public struct ExtractionPlacement: Sendable, Equatable {
+package struct ExtractionPlacement: Sendable, Equatable {
     /// Absolute destination path of the member.
-    public var path: String
+    package var path: String
     /// Absolute path of the already-extracted file a hardlink member links to.
-    public var hardlinkTarget: String?
+    package var hardlinkTarget: String?
 
-    public init(path: String, hardlinkTarget: String? = nil) {
+    package init(path: String, hardlinkTarget: String? = nil) {
         self.path = path
         self.hardlinkTarget = hardlinkTarget
     }
@@ -22,12 +22,12 @@ public struct ExtractionPlacement: Sendable, Equatable {
 /// root build must not create files owned by whoever made the tarball) and permissions go through
 /// the umask, so no setuid bit survives; modification times are restored because builds compare
 /// them (an unpacked `configure` must stay newer than its `configure.ac`).
-public final class ArchiveExtractor {
-    public let path: String
+package final class ArchiveExtractor {
+    package let path: String
     private let reader: OpaquePointer
     private let writer: OpaquePointer
 
-    public init(path: String) throws(ArchiveError) {
+    package init(path: String) throws(ArchiveError) {
         guard let reader = archive_read_new() else {
             throw ArchiveError(path: path, message: "cannot allocate an archive reader")
         }
@@ -56,7 +56,7 @@ public final class ArchiveExtractor {
     /// Extracts every member in archive order. `place` sees each member's header and returns its
     /// destination, or nil to skip it; an error it throws stops the extraction and is rethrown
     /// unchanged. libarchive failures are thrown as `ArchiveError`.
-    public func extract(_ place: (ArchiveEntryInfo) throws -> ExtractionPlacement?) throws {
+    package func extract(_ place: (ArchiveEntryInfo) throws -> ExtractionPlacement?) throws {
         while true {
             var entry: OpaquePointer?
             let status = archive_read_next_header(reader, &entry)

@@ -1,11 +1,11 @@
 import CArchive
 
 /// Sequential reader over any format and compression libarchive recognises.
-public final class ArchiveReader {
-    public let path: String
+package final class ArchiveReader {
+    package let path: String
     private let handle: OpaquePointer
 
-    public init(path: String) throws(ArchiveError) {
+    package init(path: String) throws(ArchiveError) {
         guard let handle = archive_read_new() else {
             throw ArchiveError(path: path, message: "cannot allocate an archive reader")
         }
@@ -22,7 +22,7 @@ public final class ArchiveReader {
     deinit { archive_read_free(handle) }
 
     /// The next member's header, or nil at the end of the archive.
-    public func nextEntry() throws(ArchiveError) -> ArchiveEntryInfo? {
+    package func nextEntry() throws(ArchiveError) -> ArchiveEntryInfo? {
         var entry: OpaquePointer?
         let status = archive_read_next_header(handle, &entry)
         if status == ARCHIVE_EOF { return nil }
@@ -33,7 +33,7 @@ public final class ArchiveReader {
     }
 
     /// Reads the current member's data in chunks; call after `nextEntry()`.
-    public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = buffer.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
@@ -44,7 +44,7 @@ public final class ArchiveReader {
     }
 
     /// Every member's header, in archive order.
-    public static func listEntries(path: String) throws(ArchiveError) -> [ArchiveEntryInfo] {
+    package static func listEntries(path: String) throws(ArchiveError) -> [ArchiveEntryInfo] {
         let reader = try ArchiveReader(path: path)
         var entries: [ArchiveEntryInfo] = []
         while let entry = try reader.nextEntry() { entries.append(entry) }

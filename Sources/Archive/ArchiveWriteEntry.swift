@@ -1,7 +1,7 @@
 /// One member to write with `ArchiveWriter`: every field is given by the caller, nothing is read
 /// from the disk, so the archive holds exactly what the caller decided (owners, times, inodes).
-public struct ArchiveWriteEntry: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct ArchiveWriteEntry: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case file
         case directory
         case symlink(target: String)
@@ -11,21 +11,21 @@ public struct ArchiveWriteEntry: Sendable, Equatable {
     }
 
     /// The member name exactly as stored (`./opt/demo/bin/tool`, `debian-binary`, ...).
-    public var path: String
-    public var kind: Kind
+    package var path: String
+    package var kind: Kind
     /// Permission bits (`0o7777`); the file type comes from `kind`.
-    public var permissions: UInt32
+    package var permissions: UInt32
     /// Bytes of data that follow the header; must be 0 for anything but `.file`.
-    public var size: Int64
-    public var modificationTime: Int64
-    public var uid: Int64
-    public var gid: Int64
-    public var userName: String?
-    public var groupName: String?
-    public var inode: Int64
-    public var linkCount: UInt32
+    package var size: Int64
+    package var modificationTime: Int64
+    package var uid: Int64
+    package var gid: Int64
+    package var userName: String?
+    package var groupName: String?
+    package var inode: Int64
+    package var linkCount: UInt32
 
-    public init(path: String, kind: Kind, permissions: UInt32, size: Int64 = 0, modificationTime: Int64,
+    package init(path: String, kind: Kind, permissions: UInt32, size: Int64 = 0, modificationTime: Int64,
                 uid: Int64 = 0, gid: Int64 = 0, userName: String? = nil, groupName: String? = nil,
                 inode: Int64 = 0, linkCount: UInt32 = 1) {
         self.path = path

@@ -6,8 +6,8 @@ import CArchive
 /// Nothing about the writing machine leaks in: members carry only what `ArchiveWriteEntry` says,
 /// gzip headers carry no time, and the final block is not padded (`bytes_in_last_block` 1), so
 /// compressed streams end where the compressor ends.
-public final class ArchiveWriter {
-    public enum Format: Sendable, Equatable {
+package final class ArchiveWriter {
+    package enum Format: Sendable, Equatable {
         /// ar with BSD names: names of 16 bytes or fewer are stored as-is, padded with spaces,
         /// which is what `dpkg-deb` writes for `debian-binary`, `control.tar.gz`, ...
         case arBSD
@@ -19,8 +19,8 @@ public final class ArchiveWriter {
         case cpioNewc
     }
 
-    public let format: Format
-    public let compression: ArchiveCompression?
+    package let format: Format
+    package let compression: ArchiveCompression?
     private let handle: OpaquePointer
     private let sink: ArchiveSink
     private let compressor: CompressingStream?
@@ -29,7 +29,7 @@ public final class ArchiveWriter {
     /// - Parameter sink: receives the archive's bytes in order; an error it throws stops the
     ///   writing and is rethrown unchanged by the call that was writing. Other failures are
     ///   thrown as `ArchiveError`.
-    public init(format: Format, compression: ArchiveCompression? = nil,
+    package init(format: Format, compression: ArchiveCompression? = nil,
                 sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let handle = archive_write_new() else {
             throw ArchiveError(path: "<writer>", message: "cannot allocate an archive writer")
@@ -54,7 +54,7 @@ public final class ArchiveWriter {
     }
 
     /// Writes a member's header; `.file` members are followed by exactly `size` bytes of data.
-    public func writeHeader(_ member: ArchiveWriteEntry) throws {
+    package func writeHeader(_ member: ArchiveWriteEntry) throws {
         guard let entry = archive_entry_new() else {
             throw ArchiveError(path: member.path, message: "cannot allocate an archive entry")
         }
@@ -88,7 +88,7 @@ public final class ArchiveWriter {
     }
 
     /// Appends data to the current `.file` member.
-    public func writeData(_ bytes: UnsafeRawBufferPointer) throws {
+    package func writeData(_ bytes: UnsafeRawBufferPointer) throws {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         var offset = 0
         while offset < bytes.count {
@@ -101,7 +101,7 @@ public final class ArchiveWriter {
     }
 
     /// Finishes the archive: the end-of-archive marker, the compressor's trailer, the last block.
-    public func finish() throws {
+    package func finish() throws {
         guard !closed else { return }
         closed = true
         try check(archive_write_close(handle), "finishing the archive")
@@ -109,7 +109,7 @@ public final class ArchiveWriter {
     }
 
     /// Bytes the format produced before compression (so far, or in total after `finish()`).
-    public var uncompressedByteCount: Int64 { archive_filter_bytes(handle, -1) }
+    package var uncompressedByteCount: Int64 { archive_filter_bytes(handle, -1) }
 
     private func setFormat(_ format: Format) -> Int32 {
         switch format {

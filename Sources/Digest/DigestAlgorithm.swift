@@ -2,11 +2,11 @@ import COpenSSL
 
 /// The digests the tool computes. MD5 exists only because `.deb` md5sums and rpm's
 /// legacy header fields require it; nothing trusts it for integrity.
-public enum DigestAlgorithm: String, Sendable, CaseIterable, Codable {
+package enum DigestAlgorithm: String, Sendable, CaseIterable, Codable {
     case sha256, sha512, md5
 
     /// Length of the digest in bytes.
-    public var byteCount: Int {
+    package var byteCount: Int {
         switch self {
         case .sha256: 32
         case .sha512: 64

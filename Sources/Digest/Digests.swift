@@ -1,20 +1,20 @@
 import Foundation
 
 /// One-shot digests of bytes and files, as lowercase hex.
-public enum Digests {
-    public static func hex(_ algorithm: DigestAlgorithm, of bytes: some Sequence<UInt8>) throws(DigestError) -> String {
+package enum Digests {
+    package static func hex(_ algorithm: DigestAlgorithm, of bytes: some Sequence<UInt8>) throws(DigestError) -> String {
         let digest = try StreamingDigest(algorithm)
         digest.update(bytes)
         return hexString(digest.finalize())
     }
 
     /// Hashes a file in fixed-size chunks so memory stays flat for any file size.
-    public static func hex(_ algorithm: DigestAlgorithm, ofFile path: String) throws(DigestError) -> String {
+    package static func hex(_ algorithm: DigestAlgorithm, ofFile path: String) throws(DigestError) -> String {
         try hex([algorithm], ofFile: path)[algorithm]!
     }
 
     /// Several digests in one pass over the file.
-    public static func hex(_ algorithms: [DigestAlgorithm], ofFile path: String) throws(DigestError) -> [DigestAlgorithm: String] {
+    package static func hex(_ algorithms: [DigestAlgorithm], ofFile path: String) throws(DigestError) -> [DigestAlgorithm: String] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
@@ -34,7 +34,7 @@ public enum Digests {
         return result
     }
 
-    public static func hexString(_ bytes: [UInt8]) -> String {
+    package static func hexString(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)

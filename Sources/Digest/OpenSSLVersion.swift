@@ -1,6 +1,6 @@
 import COpenSSL
 
-public enum OpenSSLVersion {
+package enum OpenSSLVersion {
     /// The version of the libcrypto actually loaded at run time, e.g. "OpenSSL 3.0.19 ...".
-    public static var runtime: String { String(cString: OpenSSL_version(OPENSSL_VERSION)) }
+    package static var runtime: String { String(cString: OpenSSL_version(OPENSSL_VERSION)) }
 }

@@ -2,15 +2,15 @@ import Digest
 
 /// The expected digest of a source file: the only thing that decides whether bytes are accepted,
 /// wherever they come from (cache, mirror or upstream).
-public struct Checksum: Sendable, Hashable, CustomStringConvertible {
+package struct Checksum: Sendable, Hashable, CustomStringConvertible {
     /// `.sha256` or `.sha512`; MD5 is refused because it does not protect integrity.
-    public let algorithm: DigestAlgorithm
+    package let algorithm: DigestAlgorithm
     /// Lowercase hex digest.
-    public let hex: String
+    package let hex: String
 
     /// Validates the algorithm and the hex digest's length and digits; upper-case hex is accepted
     /// and normalised to lower case.
-    public init(_ algorithm: DigestAlgorithm, _ hex: String) throws(FetchError) {
+    package init(_ algorithm: DigestAlgorithm, _ hex: String) throws(FetchError) {
         guard algorithm == .sha256 || algorithm == .sha512 else {
             throw .invalidChecksum("\(algorithm.rawValue) is not accepted for sources; use sha256 or sha512")
         }
@@ -25,7 +25,7 @@ public struct Checksum: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `sha256:<hex>`, the form used in messages, manifests and cache keys.
-    public var description: String { "\(algorithm.rawValue):\(hex)" }
+    package var description: String { "\(algorithm.rawValue):\(hex)" }
 
     /// Whether the file at `path` has this digest; the actual digest is returned for messages.
     func verify(file path: String) throws(FetchError) -> (matches: Bool, actual: String) {

@@ -8,16 +8,16 @@ import Foundation
 /// only `.orig` files whose digest equals the request's checksum, and stores the match as
 /// `<mirror>/<file name>` and `<mirror>/<algorithm>/<hex>`. Nothing else is kept. apt's sources
 /// are never changed: without `deb-src` entries the fill stops and says what to add.
-public struct DebianMirrorFiller: Sendable {
-    public let mirrorDirectory: String
+package struct DebianMirrorFiller: Sendable {
+    package let mirrorDirectory: String
 
-    public init(mirrorDirectory: String) {
+    package init(mirrorDirectory: String) {
         self.mirrorDirectory = URL(fileURLWithPath: mirrorDirectory).standardizedFileURL.path
     }
 
     /// Fills the mirror. Per-request problems (no match, unknown version) are reported in the
     /// result; only machine-wide problems (no `deb-src`, no apt-get, unwritable mirror) throw.
-    public func fill(_ requests: [DebianMirrorRequest],
+    package func fill(_ requests: [DebianMirrorRequest],
                      log: (@Sendable (String) -> Void)? = nil) async throws(FetchError) -> DebianMirrorReport {
         try FileOps.createDirectory(mirrorDirectory)
         var entries: [DebianMirrorReport.Entry?] = []

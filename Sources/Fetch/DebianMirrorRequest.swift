@@ -1,17 +1,17 @@
 /// One file to put into a source mirror from a Debian source package's `.orig` files.
-public struct DebianMirrorRequest: Sendable, Hashable {
+package struct DebianMirrorRequest: Sendable, Hashable {
     /// Debian source (or binary) package name, as `apt-get source` takes it.
-    public var package: String
+    package var package: String
     /// Exact Debian version (epoch included, e.g. `1:1.2.13.dfsg-1`). When nil and the checksum is
     /// sha256, the version whose `.orig` has that sha256 is chosen from apt's Sources index;
     /// otherwise apt's default candidate is used.
-    public var version: String?
+    package var version: String?
     /// The name the file gets in the mirror: the upstream file name of a `url` source, or the
     /// file name of a `mirrorOnly` source.
-    public var fileName: String
-    public var checksum: Checksum
+    package var fileName: String
+    package var checksum: Checksum
 
-    public init(package: String, version: String? = nil, fileName: String, checksum: Checksum) {
+    package init(package: String, version: String? = nil, fileName: String, checksum: Checksum) {
         self.package = package
         self.version = version
         self.fileName = fileName
@@ -20,9 +20,9 @@ public struct DebianMirrorRequest: Sendable, Hashable {
 }
 
 /// What happened to each request of a mirror fill.
-public struct DebianMirrorReport: Sendable, Hashable, CustomStringConvertible {
-    public struct Entry: Sendable, Hashable {
-        public enum Outcome: Sendable, Hashable {
+package struct DebianMirrorReport: Sendable, Hashable, CustomStringConvertible {
+    package struct Entry: Sendable, Hashable {
+        package enum Outcome: Sendable, Hashable {
             /// A matching `.orig` file was stored; `paths` are the mirror entries written.
             case stored(debianFile: String, version: String?, paths: [String])
             /// The mirror already held the verified file; nothing was downloaded.
@@ -34,14 +34,14 @@ public struct DebianMirrorReport: Sendable, Hashable, CustomStringConvertible {
             case failed(String)
         }
 
-        public let request: DebianMirrorRequest
-        public let outcome: Outcome
+        package let request: DebianMirrorRequest
+        package let outcome: Outcome
     }
 
-    public var entries: [Entry]
+    package var entries: [Entry]
 
     /// True when every request ended with the file in the mirror.
-    public var isComplete: Bool {
+    package var isComplete: Bool {
         entries.allSatisfy {
             switch $0.outcome {
             case .stored, .alreadyPresent: true
@@ -50,7 +50,7 @@ public struct DebianMirrorReport: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         entries.map { entry in
             let request = entry.request
             let what = "\(request.fileName) from Debian package \(request.package)"

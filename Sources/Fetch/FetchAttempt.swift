@@ -1,7 +1,7 @@
 /// One place a file was looked for, and what happened there; collected so that a final failure
 /// can list every location tried.
-public struct FetchAttempt: Sendable, Hashable, CustomStringConvertible {
-    public enum Outcome: Sendable, Hashable {
+package struct FetchAttempt: Sendable, Hashable, CustomStringConvertible {
+    package enum Outcome: Sendable, Hashable {
         /// Nothing at that location (no such file, HTTP 404 or 410).
         case notFound
         /// The server answered with this status, after the retries the policy allows.
@@ -13,15 +13,15 @@ public struct FetchAttempt: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A URL or a path.
-    public let location: String
-    public let outcome: Outcome
+    package let location: String
+    package let outcome: Outcome
 
-    public init(location: String, outcome: Outcome) {
+    package init(location: String, outcome: Outcome) {
         self.location = location
         self.outcome = outcome
     }
 
-    public var description: String {
+    package var description: String {
         switch outcome {
         case .notFound:
             return "\(location): not found"

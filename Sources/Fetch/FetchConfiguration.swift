@@ -1,22 +1,22 @@
 import Foundation
 
 /// Everything a `SourceFetcher` needs besides the sources themselves.
-public struct FetchConfiguration: Sendable {
+package struct FetchConfiguration: Sendable {
     /// Root of the content-addressed source cache (see docs/sources.md for the layout).
-    public var cacheDirectory: String
+    package var cacheDirectory: String
     /// Mirrors, tried in this order before any upstream URL.
-    public var mirrors: [SourceMirror]
+    package var mirrors: [SourceMirror]
     /// When false, upstream URLs are never contacted: only the cache and the mirrors are used
     /// (an offline build then fails at once instead of waiting for network timeouts).
-    public var allowUpstream: Bool
-    public var retry: RetryPolicy
+    package var allowUpstream: Bool
+    package var retry: RetryPolicy
     /// Seconds a request may wait for data before it counts as a failed attempt.
-    public var requestTimeout: TimeInterval
+    package var requestTimeout: TimeInterval
     /// Appended to "not found in any mirror" errors; the CLI sets it to the command that fills a
     /// mirror from Debian, spelled the way the CLI spells it.
-    public var mirrorFillHint: String?
+    package var mirrorFillHint: String?
 
-    public init(cacheDirectory: String, mirrors: [SourceMirror] = [], allowUpstream: Bool = true,
+    package init(cacheDirectory: String, mirrors: [SourceMirror] = [], allowUpstream: Bool = true,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: TimeInterval = 60,
                 mirrorFillHint: String? = nil) {
         self.cacheDirectory = cacheDirectory
@@ -30,14 +30,14 @@ public struct FetchConfiguration: Sendable {
 
 /// How often and how patiently a failing download is retried. Only failures that can be
 /// transient are retried (connection errors, timeouts, HTTP 408, 429 and 5xx); a 404 is final.
-public struct RetryPolicy: Sendable, Hashable {
+package struct RetryPolicy: Sendable, Hashable {
     /// Total attempts per location, at least 1.
-    public var attempts: Int
+    package var attempts: Int
     /// Delay before the second attempt; each later delay doubles, up to `maximumDelay`.
-    public var initialDelay: TimeInterval
-    public var maximumDelay: TimeInterval
+    package var initialDelay: TimeInterval
+    package var maximumDelay: TimeInterval
 
-    public init(attempts: Int = 4, initialDelay: TimeInterval = 1, maximumDelay: TimeInterval = 16) {
+    package init(attempts: Int = 4, initialDelay: TimeInterval = 1, maximumDelay: TimeInterval = 16) {
         self.attempts = max(1, attempts)
         self.initialDelay = max(0, initialDelay)
         self.maximumDelay = max(0, maximumDelay)
@@ -51,14 +51,14 @@ public struct RetryPolicy: Sendable, Hashable {
 
 /// A source mirror: a local directory or a base URL holding files under their upstream names
 /// and under `<algorithm>/<hex>`.
-public enum SourceMirror: Sendable, Hashable, CustomStringConvertible {
+package enum SourceMirror: Sendable, Hashable, CustomStringConvertible {
     case directory(String)
     /// An http, https or file base URL.
     case url(URL)
 
     /// Reads a `--source-mirror` value: an http(s) or file URL, otherwise a directory path
     /// (relative paths are made absolute against the current directory).
-    public init(parsing text: String) throws(FetchError) {
+    package init(parsing text: String) throws(FetchError) {
         let lower = text.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             guard let url = URL(string: text), url.host != nil else {
@@ -82,7 +82,7 @@ public enum SourceMirror: Sendable, Hashable, CustomStringConvertible {
 
     /// Reads a list of mirrors separated by whitespace, as an environment variable or a config
     /// file line gives them (`:` cannot separate them: URLs contain it).
-    public static func parseList(_ text: String) throws(FetchError) -> [SourceMirror] {
+    package static func parseList(_ text: String) throws(FetchError) -> [SourceMirror] {
         var mirrors: [SourceMirror] = []
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
             mirrors.append(try SourceMirror(parsing: String(word)))
@@ -90,7 +90,7 @@ public enum SourceMirror: Sendable, Hashable, CustomStringConvertible {
         return mirrors
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .directory(let path): path
         case .url(let url): url.absoluteString

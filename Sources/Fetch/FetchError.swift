@@ -1,6 +1,6 @@
 /// Everything that can go wrong while fetching, verifying or unpacking a source. Each message
 /// says what was being done, with which file, and what the user can do about it.
-public enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidChecksum(String)
     case invalidMirror(String, reason: String)
     /// A source spec that cannot be used as given (bad file name, bad URL scheme, short commit).
@@ -28,7 +28,7 @@ public enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `apt-get source` needs `deb-src` entries and the machine has none.
     case debSrcMissing(advice: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidChecksum(let message):
             return "invalid checksum: \(message)"

@@ -1,5 +1,5 @@
 /// Progress reported while fetching, for logs and the live display.
-public enum FetchEvent: Sendable, Hashable {
+package enum FetchEvent: Sendable, Hashable {
     /// The verified file was already in the cache; nothing is downloaded.
     case cacheHit(path: String)
     /// Looking for the file at this URL or path.
@@ -15,4 +15,4 @@ public enum FetchEvent: Sendable, Hashable {
 }
 
 /// Receives `FetchEvent`s; called from whatever task is fetching.
-public typealias FetchEventHandler = @Sendable (FetchEvent) -> Void
+package typealias FetchEventHandler = @Sendable (FetchEvent) -> Void

@@ -1,6 +1,6 @@
 /// A source that is available locally and verified, ready to be unpacked any number of times.
-public struct FetchedSource: Sendable, Hashable {
-    public enum Content: Sendable, Hashable {
+package struct FetchedSource: Sendable, Hashable {
+    package enum Content: Sendable, Hashable {
         /// A verified file in the source cache; `fileName` decides how it is unpacked.
         case file(path: String, fileName: String)
         /// A bare repository in the cache that contains `commit`.
@@ -10,16 +10,16 @@ public struct FetchedSource: Sendable, Hashable {
         case directory(path: String, exclude: [String])
     }
 
-    public let spec: SourceSpec
-    public let content: Content
+    package let spec: SourceSpec
+    package let content: Content
     /// What identifies the bytes, for the version manifest and cache keys: `sha256:<hex>` or
     /// `sha512:<hex>` for files, `git:<commit>`, `tree-sha256:<hex>` for path sources.
-    public let identity: String
+    package let identity: String
     /// Where the bytes came from this time: `cache`, a mirror location, the upstream URL, the
     /// repository, or the directory.
-    public let origin: String
+    package let origin: String
 
-    public init(spec: SourceSpec, content: Content, identity: String, origin: String) {
+    package init(spec: SourceSpec, content: Content, identity: String, origin: String) {
         self.spec = spec
         self.content = content
         self.identity = identity
@@ -28,14 +28,14 @@ public struct FetchedSource: Sendable, Hashable {
 }
 
 /// A source laid out in a work directory.
-public struct UnpackedSource: Sendable, Hashable {
+package struct UnpackedSource: Sendable, Hashable {
     /// The directory everything was unpacked or copied into.
-    public let root: String
+    package let root: String
     /// Where the build runs: `relative_path` if given, else an archive's single top-level
     /// directory, else `root`.
-    public let buildDirectory: String
+    package let buildDirectory: String
 
-    public init(root: String, buildDirectory: String) {
+    package init(root: String, buildDirectory: String) {
         self.root = root
         self.buildDirectory = buildDirectory
     }

@@ -4,16 +4,16 @@ import Foundation
 ///
 /// `fetch` is the only step that touches the network; `unpack` works from what `fetch` returned
 /// and can be repeated for every fresh build tree.
-public struct SourceFetcher: Sendable {
-    public let configuration: FetchConfiguration
+package struct SourceFetcher: Sendable {
+    package let configuration: FetchConfiguration
 
-    public init(configuration: FetchConfiguration) {
+    package init(configuration: FetchConfiguration) {
         self.configuration = configuration
     }
 
     /// Makes the source available locally and verified: from the cache, else from each mirror in
     /// order (by file name, then by checksum), else from the upstream URL.
-    public func fetch(_ spec: SourceSpec, events: FetchEventHandler? = nil) async throws(FetchError) -> FetchedSource {
+    package func fetch(_ spec: SourceSpec, events: FetchEventHandler? = nil) async throws(FetchError) -> FetchedSource {
         switch spec {
         case .url(let url, let checksum, _):
             guard let scheme = url.scheme?.lowercased(), ["http", "https", "file"].contains(scheme) else {
@@ -41,7 +41,7 @@ public struct SourceFetcher: Sendable {
     /// directory. Archives are extracted safely, other files are copied as they are, git sources
     /// are checked out at their commit, path sources are copied without `.git` and must still
     /// have the content hash taken by `fetch`.
-    public func unpack(_ fetched: FetchedSource, into root: String,
+    package func unpack(_ fetched: FetchedSource, into root: String,
                        relativePath: String? = nil) async throws(FetchError) -> UnpackedSource {
         var isArchive = false
         switch fetched.content {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where a software's source comes from, as plain values: the Definitions layer maps a
 /// definition's `source` to one of these.
-public enum SourceSpec: Sendable, Hashable {
+package enum SourceSpec: Sendable, Hashable {
     /// A file downloaded from `url` (http, https or file) and accepted only if it has `checksum`.
     /// `fileName` (default: the URL's last path component) is the name used for mirror lookup,
     /// in the cache, and to recognise the archive format.
@@ -18,7 +18,7 @@ public enum SourceSpec: Sendable, Hashable {
     case path(directory: String, exclude: [String] = [])
 
     /// The file name a file source is stored and looked up under; nil for git and path sources.
-    public var fileName: String? {
+    package var fileName: String? {
         switch self {
         case .url(let url, _, let name): name ?? url.lastPathComponent
         case .mirrorOnly(let name, _, _): name
@@ -27,7 +27,7 @@ public enum SourceSpec: Sendable, Hashable {
     }
 
     /// The checksum of a file source; nil for git and path sources.
-    public var checksum: Checksum? {
+    package var checksum: Checksum? {
         switch self {
         case .url(_, let checksum, _), .mirrorOnly(_, let checksum, _): checksum
         case .git, .path: nil
@@ -37,15 +37,15 @@ public enum SourceSpec: Sendable, Hashable {
 
 /// A Debian source package (and optionally its exact Debian version, epoch included, such as
 /// `1:1.2.13.dfsg-1`) whose `.orig` file carries a source's bytes.
-public struct DebianOrigin: Sendable, Hashable {
-    public var package: String
-    public var version: String?
+package struct DebianOrigin: Sendable, Hashable {
+    package var package: String
+    package var version: String?
 
-    public init(package: String, version: String? = nil) {
+    package init(package: String, version: String? = nil) {
         self.package = package
         self.version = version
     }
 
     /// `zlib=1:1.2.13.dfsg-1` or `zlib`, as `apt-get source` takes it.
-    public var aptArgument: String { version.map { "\(package)=\($0)" } ?? package }
+    package var aptArgument: String { version.map { "\(package)=\($0)" } ?? package }
 }

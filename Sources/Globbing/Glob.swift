@@ -1,7 +1,7 @@
 /// Shell-style patterns, one language for the health check's allow-list names and exempted
 /// paths and for the packages' `exclude`: `*` and `?` stay within one path component, `**` crosses `/` (and `**/` also matches no directory at all), `[abc]`,
 /// `[a-z]` and `[!x]` match one byte.
-public struct Glob: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct Glob: Sendable, Hashable, Codable, CustomStringConvertible {
     private enum Token: Hashable {
         case byte(UInt8)
         case one
@@ -11,33 +11,33 @@ public struct Glob: Sendable, Hashable, Codable, CustomStringConvertible {
         case globstarSlash
     }
 
-    public let pattern: String
+    package let pattern: String
     private let tokens: [Token]
 
-    public init(_ pattern: String) {
+    package init(_ pattern: String) {
         self.pattern = pattern
         self.tokens = Self.compile(Array(pattern.utf8))
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         self.init(try decoder.singleValueContainer().decode(String.self))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(pattern)
     }
 
-    public static func == (lhs: Glob, rhs: Glob) -> Bool { lhs.pattern == rhs.pattern }
-    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
+    package static func == (lhs: Glob, rhs: Glob) -> Bool { lhs.pattern == rhs.pattern }
+    package func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 
-    public var description: String { pattern }
+    package var description: String { pattern }
 
     private static let slash = UInt8(ascii: "/")
 
     /// Runs the pattern as an automaton over the text's positions, so every match takes
     /// (pattern length x text length) steps whatever the pattern; no backtracking blow-up.
-    public func matches(_ string: String) -> Bool {
+    package func matches(_ string: String) -> Bool {
         let text = Array(string.utf8)
         let count = text.count
         var current = [Bool](repeating: false, count: count + 1)

@@ -1,39 +1,39 @@
 import Definitions
 
 /// One software as it will be built: its definition, the version chosen, its direct dependencies.
-public struct ResolvedSoftware: Sendable {
-    public let software: Software
-    public let version: SoftwareVersion
+package struct ResolvedSoftware: Sendable {
+    package let software: Software
+    package let version: SoftwareVersion
     /// Whether the version came from a project override rather than `default_version`.
-    public let overridden: Bool
+    package let overridden: Bool
     /// Direct dependencies, in declared order.
-    public let dependencies: [String]
+    package let dependencies: [String]
 
-    public var name: String { software.name }
+    package var name: String { software.name }
 
     /// The build steps for the chosen version (a version may replace the software's steps).
-    public var steps: [Located<BuildStep>] { version.build ?? software.build }
-    public var relativePath: String? { version.relativePath ?? software.relativePath }
+    package var steps: [Located<BuildStep>] { version.build ?? software.build }
+    package var relativePath: String? { version.relativePath ?? software.relativePath }
     /// Software-level env first, so a version's settings win.
-    public var env: [EnvSetting] { software.env + version.env }
+    package var env: [EnvSetting] { software.env + version.env }
 }
 
 /// A project's resolved dependency DAG in a deterministic build order.
-public struct BuildGraph: Sendable {
-    public let project: Project
+package struct BuildGraph: Sendable {
+    package let project: Project
     /// Topological order: every software comes after all of its dependencies. The same inputs
     /// always give the same order (depth-first in declared order).
-    public let order: [ResolvedSoftware]
+    package let order: [ResolvedSoftware]
 
-    public subscript(name: String) -> ResolvedSoftware? { order.first { $0.name == name } }
+    package subscript(name: String) -> ResolvedSoftware? { order.first { $0.name == name } }
 
     /// Software that depends on `name` directly.
-    public func dependents(of name: String) -> [String] {
+    package func dependents(of name: String) -> [String] {
         order.filter { $0.dependencies.contains(name) }.map(\.name)
     }
 
     /// Every software `name` needs, directly or not, in build order.
-    public func transitiveDependencies(of name: String) -> [String] {
+    package func transitiveDependencies(of name: String) -> [String] {
         var needed = Set<String>()
         var pending = self[name]?.dependencies ?? []
         while let next = pending.popLast() {

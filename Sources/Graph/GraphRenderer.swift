@@ -1,12 +1,12 @@
 import Foundation
 
 /// Text, Graphviz and JSON views of a resolved graph.
-public enum GraphRenderer {
-    public enum Format: String, CaseIterable, Sendable {
+package enum GraphRenderer {
+    package enum Format: String, CaseIterable, Sendable {
         case text, dot, json
     }
 
-    public static func render(_ graph: BuildGraph, as format: Format) -> String {
+    package static func render(_ graph: BuildGraph, as format: Format) -> String {
         switch format {
         case .text: text(graph)
         case .dot: dot(graph)

@@ -1,7 +1,7 @@
 import Definitions
 
 /// What looking up a software by name can give.
-public enum SoftwareLookup: Sendable {
+package enum SoftwareLookup: Sendable {
     case found(Software)
     /// The definition exists but has problems (reported with the graph's).
     case invalid(DefinitionError)
@@ -10,20 +10,20 @@ public enum SoftwareLookup: Sendable {
 
 /// Resolves a project's dependencies transitively, applies overrides, detects cycles, and orders
 /// the software for building. Every problem is collected and reported together.
-public struct GraphResolver {
+package struct GraphResolver {
     let lookup: (String) -> SoftwareLookup
     /// Where lookups searched, for "unknown software" messages.
     let searchedDescription: String
     /// Every name a lookup could find, for did-you-mean hints.
     let knownNames: [String]
 
-    public init(searched: String, knownNames: [String] = [], lookup: @escaping (String) -> SoftwareLookup) {
+    package init(searched: String, knownNames: [String] = [], lookup: @escaping (String) -> SoftwareLookup) {
         self.searchedDescription = searched
         self.knownNames = knownNames
         self.lookup = lookup
     }
 
-    public func resolve(_ project: Project) throws(DefinitionError) -> BuildGraph {
+    package func resolve(_ project: Project) throws(DefinitionError) -> BuildGraph {
         var state = State()
         for dependency in project.dependencies {
             visit(dependency, state: &state)
@@ -49,7 +49,7 @@ public struct GraphResolver {
 
     /// Checks the dependencies reachable from `roots` (unknown names, cycles) without a project,
     /// so `validate` can check software no project uses yet.
-    public func check(roots: [Located<String>]) -> [Diagnostic] {
+    package func check(roots: [Located<String>]) -> [Diagnostic] {
         var state = State()
         for root in roots { visit(root, state: &state) }
         return state.problems.all

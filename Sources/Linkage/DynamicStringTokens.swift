@@ -57,14 +57,14 @@ enum DynamicStringTokens {
 }
 
 /// One element of a `DT_RPATH` or `DT_RUNPATH` value, before and after token expansion.
-public struct SearchPathEntry: Sendable, Equatable, Codable {
-    public enum Tag: String, Sendable, Codable { case rpath = "RPATH", runpath = "RUNPATH" }
-    public let tag: Tag
+package struct SearchPathEntry: Sendable, Equatable, Codable {
+    package enum Tag: String, Sendable, Codable { case rpath = "RPATH", runpath = "RUNPATH" }
+    package let tag: Tag
     /// The element as written in the file.
-    public let raw: String
+    package let raw: String
     /// The directory the loader searches, or nil when the element is dropped (a token that
     /// cannot be expanded, or an element that expands to nothing).
-    public let expanded: String?
+    package let expanded: String?
 
     /// Splits a search path value into elements the way the loader does (`fillin_rpath`): an
     /// empty element means the current directory, trailing slashes are removed.

@@ -1,8 +1,8 @@
 /// Why a file could not be read as an ELF object. Always names the file, so a report line is
 /// actionable on its own.
-public struct ELFError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ELFError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was wrong with the file.
-    public enum Problem: Sendable, Equatable {
+    package enum Problem: Sendable, Equatable {
         /// The file could not be opened or read (`errno` text).
         case unreadable(String)
         /// Not a regular file (a directory, a FIFO, a device...).
@@ -16,15 +16,15 @@ public struct ELFError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The file, as it was given to the reader.
-    public let path: String
-    public let problem: Problem
+    package let path: String
+    package let problem: Problem
 
-    public init(path: String, problem: Problem) {
+    package init(path: String, problem: Problem) {
         self.path = path
         self.problem = problem
     }
 
-    public var description: String {
+    package var description: String {
         switch problem {
         case .unreadable(let reason): "\(path): cannot read: \(reason)"
         case .notRegularFile: "\(path): not a regular file"

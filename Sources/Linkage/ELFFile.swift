@@ -1,8 +1,8 @@
 /// What the dynamic loader needs to know about one ELF file: read from the file's headers and
 /// dynamic section, never by running it.
-public struct ELFFile: Sendable, Equatable {
+package struct ELFFile: Sendable, Equatable {
     /// `e_type`.
-    public enum FileType: Sendable, Equatable {
+    package enum FileType: Sendable, Equatable {
         case relocatable, executable, sharedObject, core
         case other(UInt16)
 
@@ -18,29 +18,29 @@ public struct ELFFile: Sendable, Equatable {
     }
 
     /// `DT_FLAGS_1` bit: the object's dependencies must not come from the default directories.
-    public static let nodeflib: UInt64 = 0x800
+    package static let nodeflib: UInt64 = 0x800
 
     /// The path the file was read from.
-    public let path: String
-    public let target: ELFTarget
+    package let path: String
+    package let target: ELFTarget
     /// `e_ident[EI_OSABI]`: the loader accepts only System V (0) and GNU (3).
-    public let osABI: UInt8
-    public let type: FileType
+    package let osABI: UInt8
+    package let type: FileType
     /// `PT_INTERP`: the program interpreter named by an executable.
-    public let interpreter: String?
+    package let interpreter: String?
     /// Whether the file has a `PT_DYNAMIC` segment at all (static and relocatable files do not).
-    public let isDynamic: Bool
+    package let isDynamic: Bool
     /// `DT_NEEDED` entries, in file order (the loader's order).
-    public let needed: [String]
-    public let soname: String?
+    package let needed: [String]
+    package let soname: String?
     /// `DT_RPATH`, unexpanded (may hold `$ORIGIN`, `$LIB`, `$PLATFORM`).
-    public let rpath: String?
+    package let rpath: String?
     /// `DT_RUNPATH`, unexpanded.
-    public let runpath: String?
+    package let runpath: String?
     /// `DT_FLAGS_1`, 0 when absent.
-    public let flags1: UInt64
+    package let flags1: UInt64
 
-    public init(path: String, target: ELFTarget, osABI: UInt8 = 0, type: FileType,
+    package init(path: String, target: ELFTarget, osABI: UInt8 = 0, type: FileType,
                 interpreter: String?, isDynamic: Bool, needed: [String], soname: String?,
                 rpath: String?, runpath: String?, flags1: UInt64) {
         self.path = path
@@ -58,7 +58,7 @@ public struct ELFFile: Sendable, Equatable {
 
     /// Reads the ELF file at `path` with bounded reads; every offset and size is checked against
     /// the file, so a truncated or hostile file throws instead of crashing.
-    public static func read(path: String) throws(ELFError) -> ELFFile {
+    package static func read(path: String) throws(ELFError) -> ELFFile {
         guard let file = try ELFParser.parseIfELF(path: path)?.file else {
             throw ELFError(path: path, problem: .notELF)
         }
@@ -67,7 +67,7 @@ public struct ELFFile: Sendable, Equatable {
 
     /// Whether the file at `path` is a regular file starting with the ELF magic. Unreadable
     /// files answer `false`.
-    public static func hasELFMagic(path: String) -> Bool {
+    package static func hasELFMagic(path: String) -> Bool {
         guard let reader = try? BoundedFileReader(path: path), reader.size >= 4,
               let head = try? reader.read(offset: 0, count: 4) else { return false }
         return head == ELFParser.magic

@@ -1,21 +1,21 @@
 /// The ABI an ELF object is built for, as far as the dynamic loader cares: it only loads a
 /// library whose class, byte order and machine equal those of the object that needs it.
-public struct ELFTarget: Hashable, Sendable, Codable, CustomStringConvertible {
-    public enum Class: String, Sendable, Codable { case elf32, elf64 }
-    public enum Endianness: String, Sendable, Codable { case little, big }
+package struct ELFTarget: Hashable, Sendable, Codable, CustomStringConvertible {
+    package enum Class: String, Sendable, Codable { case elf32, elf64 }
+    package enum Endianness: String, Sendable, Codable { case little, big }
 
-    public let elfClass: Class
-    public let endianness: Endianness
+    package let elfClass: Class
+    package let endianness: Endianness
     /// `e_machine` (62 is x86-64, 3 is i386, 183 is AArch64, 21 is PowerPC64...).
-    public let machine: UInt16
+    package let machine: UInt16
 
-    public init(elfClass: Class, endianness: Endianness, machine: UInt16) {
+    package init(elfClass: Class, endianness: Endianness, machine: UInt16) {
         self.elfClass = elfClass
         self.endianness = endianness
         self.machine = machine
     }
 
-    public var description: String {
+    package var description: String {
         "\(elfClass == .elf64 ? "ELF64" : "ELF32") \(endianness)-endian \(ELFTarget.machineName(machine))"
     }
 

@@ -1,6 +1,6 @@
 /// One reason a file fails the health check.
-public struct Finding: Sendable, Equatable, Hashable, Codable {
-    public enum Reason: String, Sendable, Codable {
+package struct Finding: Sendable, Equatable, Hashable, Codable {
+    package enum Reason: String, Sendable, Codable {
         /// The library resolves outside the install dir and is not on the allow-list.
         case outsideInstallDir = "outside-install-dir"
         /// The loader would not find the library.
@@ -14,19 +14,19 @@ public struct Finding: Sendable, Equatable, Hashable, Codable {
 
     /// The library as needed (`libz.so.1`), the interpreter path, or the search path entry as
     /// written in the file (`$ORIGIN/../lib`).
-    public let library: String
+    package let library: String
     /// Where it resolved, or the expanded search directory; nil means not found.
-    public let resolvedPath: String?
-    public let reason: Reason
+    package let resolvedPath: String?
+    package let reason: Reason
     /// The object whose `DT_NEEDED` asked for the library (relative to the install dir when it is
     /// inside); nil for search path entries and the interpreter.
-    public let neededBy: String?
+    package let neededBy: String?
     /// For a search path finding, which dynamic tag held the entry.
-    public let searchPathTag: SearchPathEntry.Tag?
+    package let searchPathTag: SearchPathEntry.Tag?
     /// Extra explanation for a person (a symlink's target, a loader error).
-    public let detail: String?
+    package let detail: String?
 
-    public init(library: String, resolvedPath: String?, reason: Reason, neededBy: String? = nil,
+    package init(library: String, resolvedPath: String?, reason: Reason, neededBy: String? = nil,
                 searchPathTag: SearchPathEntry.Tag? = nil, detail: String? = nil) {
         self.library = library
         self.resolvedPath = resolvedPath

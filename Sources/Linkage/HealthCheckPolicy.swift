@@ -2,14 +2,14 @@ import Globbing
 
 /// What the health check accepts: libraries outside the install dir that every Linux target
 /// provides, a project's own additions, and files a project exempts with a reason.
-public struct HealthCheckPolicy: Sendable, Equatable, Codable {
+package struct HealthCheckPolicy: Sendable, Equatable, Codable {
     /// A file (glob relative to the install dir) the check reports but does not fail on.
-    public struct Exemption: Sendable, Equatable, Codable {
-        public let pattern: Glob
+    package struct Exemption: Sendable, Equatable, Codable {
+        package let pattern: Glob
         /// Printed in the report next to every file it exempts.
-        public let reason: String
+        package let reason: String
 
-        public init(_ pattern: String, reason: String) {
+        package init(_ pattern: String, reason: String) {
             self.pattern = Glob(pattern)
             self.reason = reason
         }
@@ -18,7 +18,7 @@ public struct HealthCheckPolicy: Sendable, Equatable, Codable {
     /// The base system every glibc Linux target has: the loader, the vDSO, glibc's libraries,
     /// libxcrypt's libcrypt and the compiler runtime (libgcc_s, libstdc++). Matched against the
     /// needed name's last path component.
-    public static let linuxAllowList: [Glob] = [
+    package static let linuxAllowList: [Glob] = [
         "ld-linux.so.*", "ld-linux-*.so.*", "ld64.so.*", "ld.so.*",
         "linux-vdso.so.*", "linux-vdso32.so.*", "linux-vdso64.so.*", "linux-gate.so.*",
         "libc.so.*", "libm.so.*", "libpthread.so.*", "libdl.so.*", "librt.so.*", "libutil.so.*",
@@ -27,26 +27,26 @@ public struct HealthCheckPolicy: Sendable, Equatable, Codable {
     ].map(Glob.init)
 
     /// Library name patterns allowed to resolve outside the install dir.
-    public var allowed: [Glob]
-    public var exemptions: [Exemption]
+    package var allowed: [Glob]
+    package var exemptions: [Exemption]
 
     /// - Parameters:
     ///   - additionalAllowed: patterns added to the Linux allow-list (`libfoo.so*`).
     ///   - exemptions: files not failed, each with its reason.
     ///   - includeLinuxAllowList: false starts from an empty allow-list.
-    public init(additionalAllowed: [String] = [], exemptions: [Exemption] = [], includeLinuxAllowList: Bool = true) {
+    package init(additionalAllowed: [String] = [], exemptions: [Exemption] = [], includeLinuxAllowList: Bool = true) {
         allowed = (includeLinuxAllowList ? Self.linuxAllowList : []) + additionalAllowed.map(Glob.init)
         self.exemptions = exemptions
     }
 
     /// Whether a library needed as `name` may come from outside the install dir.
-    public func isAllowed(_ name: String) -> Bool {
+    package func isAllowed(_ name: String) -> Bool {
         let component = PathNames.lastComponent(name)
         return allowed.contains { $0.matches(component) }
     }
 
     /// The first exemption covering `relativePath`, if any.
-    public func exemption(for relativePath: String) -> Exemption? {
+    package func exemption(for relativePath: String) -> Exemption? {
         exemptions.first { $0.pattern.matches(relativePath) }
     }
 }

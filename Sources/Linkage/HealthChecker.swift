@@ -1,20 +1,20 @@
 import Foundation
 
 /// The install dir cannot be checked at all.
-public struct HealthCheckError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let installDir: String
-    public let reason: String
-    public var description: String { "cannot check \(installDir): \(reason)" }
+package struct HealthCheckError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let installDir: String
+    package let reason: String
+    package var description: String { "cannot check \(installDir): \(reason)" }
 }
 
 /// Proves that nothing under an install dir links outside it: every regular file starting with
 /// the ELF magic is read (never run), its libraries resolved as the loader would on the target,
 /// and the result judged against a policy. Files are checked in parallel; the report order is
 /// by path, whatever the scheduling.
-public struct HealthChecker: Sendable {
-    public let resolver: LibraryResolver
+package struct HealthChecker: Sendable {
+    package let resolver: LibraryResolver
 
-    public init(resolver: LibraryResolver = LibraryResolver()) {
+    package init(resolver: LibraryResolver = LibraryResolver()) {
         self.resolver = resolver
     }
 
@@ -22,7 +22,7 @@ public struct HealthChecker: Sendable {
     ///   - installDir: the directory checked in place, as it will be on the target (`/opt/<name>`).
     ///   - policy: allow-list and exemptions.
     ///   - owners: file path relative to `installDir` -> the software that installed it.
-    public func check(installDir: String, policy: HealthCheckPolicy = HealthCheckPolicy(),
+    package func check(installDir: String, policy: HealthCheckPolicy = HealthCheckPolicy(),
                       owners: [String: String] = [:]) throws(HealthCheckError) -> HealthReport {
         var trimmed = PathNames.absolute(installDir)
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }

@@ -1,7 +1,7 @@
 extension HealthReport {
     /// The report for a terminal: a verdict line, then per failing file the software that
     /// installed it and one line per library naming where it resolved and why it fails.
-    public func render() -> String {
+    package func render() -> String {
         var lines: [String] = []
         let failing = failures.count + errors.count
         if passed {

@@ -1,20 +1,20 @@
 /// Resolves the libraries an ELF file needs the way glibc's loader does (ld.so(8)), transitively,
 /// by reading files only. One resolver is meant to serve many files: what it learns about a
 /// library path (exists? which ELF? its needs?) is kept and shared across threads.
-public final class LibraryResolver: Sendable {
+package final class LibraryResolver: Sendable {
     /// The parsed `/etc/ld.so.cache`, when it could be read.
-    public let cache: LoaderCache?
+    package let cache: LoaderCache?
     /// Why the cache could not be used, if it could not.
-    public let cacheError: LoaderCacheError?
+    package let cacheError: LoaderCacheError?
     /// Directories of `ld.so.conf` searched in place of the cache when there is no cache.
-    public let configDirectories: [String]
+    package let configDirectories: [String]
     private let makeEnvironment: @Sendable (ELFTarget) -> LoaderEnvironment
     private let state = ResolverState()
 
     /// - Parameters:
     ///   - cache: the loader cache; nil to search `configDirectories` instead.
     ///   - environment: the loader behaviour per target; the host's by default.
-    public init(cache: LoaderCache?, cacheError: LoaderCacheError? = nil, configDirectories: [String] = [],
+    package init(cache: LoaderCache?, cacheError: LoaderCacheError? = nil, configDirectories: [String] = [],
                 environment: @escaping @Sendable (ELFTarget) -> LoaderEnvironment = LoaderEnvironment.host(for:)) {
         self.cache = cache
         self.cacheError = cacheError
@@ -24,7 +24,7 @@ public final class LibraryResolver: Sendable {
 
     /// A resolver for this system: `/etc/ld.so.cache`, falling back to the directories of
     /// `/etc/ld.so.conf` and its includes when the cache cannot be read.
-    public convenience init(cachePath: String = "/etc/ld.so.cache", configPath: String = "/etc/ld.so.conf") {
+    package convenience init(cachePath: String = "/etc/ld.so.cache", configPath: String = "/etc/ld.so.conf") {
         do {
             self.init(cache: try LoaderCache(contentsOf: cachePath))
         } catch {
@@ -33,12 +33,12 @@ public final class LibraryResolver: Sendable {
     }
 
     /// The loader environment used for objects of `target`.
-    public func environment(for target: ELFTarget) -> LoaderEnvironment {
+    package func environment(for target: ELFTarget) -> LoaderEnvironment {
         state.environment(for: target, make: makeEnvironment)
     }
 
     /// Reads the file at `path` and resolves its libraries.
-    public func linkMap(forFileAt path: String) throws(ELFError) -> LinkMap {
+    package func linkMap(forFileAt path: String) throws(ELFError) -> LinkMap {
         guard let parsed = try ELFParser.parseIfELF(path: path) else {
             throw ELFError(path: path, problem: .notELF)
         }

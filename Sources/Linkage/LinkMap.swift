@@ -1,9 +1,9 @@
 /// The objects the loader would bring in for one file, as `ldd` lists them, computed by reading
 /// files only.
-public struct LinkMap: Sendable, Equatable {
+package struct LinkMap: Sendable, Equatable {
     /// One loaded object (the checked file itself is not listed).
-    public struct Object: Sendable, Equatable {
-        public enum Kind: String, Sendable, Codable {
+    package struct Object: Sendable, Equatable {
+        package enum Kind: String, Sendable, Codable {
             /// A shared library found by name or path.
             case library
             /// The dynamic loader itself, listed when something needs it by name.
@@ -13,21 +13,21 @@ public struct LinkMap: Sendable, Equatable {
         }
 
         /// The name it was first needed as (a `DT_NEEDED` string, after token expansion).
-        public let name: String
+        package let name: String
         /// Where the loader finds it; nil when it is not found.
-        public let path: String?
-        public let kind: Kind
+        package let path: String?
+        package let kind: Kind
         /// The path of the object whose `DT_NEEDED` first asked for it.
-        public let neededBy: String?
+        package let neededBy: String?
         /// Set when a file was found but the loader would refuse it (bad ELF header, wrong
         /// OS ABI, not a shared object); the loader stops there, so the program would not start.
-        public let loadError: String?
+        package let loadError: String?
     }
 
     /// The checked file.
-    public let file: ELFFile
+    package let file: ELFFile
     /// Load order, breadth first, as the loader maps them.
-    public let objects: [Object]
+    package let objects: [Object]
     /// The file's own `DT_RPATH` and `DT_RUNPATH` elements, expanded with its `$ORIGIN`.
-    public let searchPaths: [SearchPathEntry]
+    package let searchPaths: [SearchPathEntry]
 }

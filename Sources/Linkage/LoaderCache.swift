@@ -1,32 +1,32 @@
 import Foundation
 
 /// Why `/etc/ld.so.cache` could not be used.
-public struct LoaderCacheError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let path: String
-    public let reason: String
-    public var description: String { "\(path): unusable loader cache: \(reason)" }
+package struct LoaderCacheError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let path: String
+    package let reason: String
+    package var description: String { "\(path): unusable loader cache: \(reason)" }
 }
 
 /// The loader cache `ldconfig` writes (`/etc/ld.so.cache`), in the current format
 /// (`glibc-ld.so.cache1.1`) or the old `ld.so-1.7.0` format, alone or with the new one appended.
-public struct LoaderCache: Sendable {
+package struct LoaderCache: Sendable {
     /// One library the cache knows.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// The name looked up (a soname such as `libz.so.1`).
-        public let name: String
+        package let name: String
         /// Where the loader opens it.
-        public let path: String
+        package let path: String
         /// Type and ABI flags; the loader only takes entries whose flags equal its own ID.
-        public let flags: Int32
+        package let flags: Int32
         /// Hardware-capability bits; entries for `glibc-hwcaps` subdirectories carry bit 62.
-        public let hwcap: UInt64
+        package let hwcap: UInt64
         /// For a `glibc-hwcaps` entry, the subdirectory name (such as `x86-64-v3`).
-        public let hwcapsSubdirectory: String?
+        package let hwcapsSubdirectory: String?
     }
 
-    public let path: String
+    package let path: String
     /// Entries in file order; the loader prefers the first plain entry among equal names.
-    public let entries: [Entry]
+    package let entries: [Entry]
     private let index: [String: [Int]]
 
     private static let oldMagic = Array("ld.so-1.7.0".utf8)
@@ -34,7 +34,7 @@ public struct LoaderCache: Sendable {
     private static let hwcapExtensionBit: UInt64 = 1 << 62
 
     /// Reads and parses the cache file.
-    public init(contentsOf path: String = "/etc/ld.so.cache") throws(LoaderCacheError) {
+    package init(contentsOf path: String = "/etc/ld.so.cache") throws(LoaderCacheError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LoaderCacheError(path: path, reason: "cannot read the file")
         }
@@ -42,7 +42,7 @@ public struct LoaderCache: Sendable {
     }
 
     /// Parses cache bytes; `path` is used in messages only.
-    public init(bytes: [UInt8], path: String) throws(LoaderCacheError) {
+    package init(bytes: [UInt8], path: String) throws(LoaderCacheError) {
         self.path = path
         entries = try Self.parse(bytes: bytes, path: path)
         var index: [String: [Int]] = [:]
@@ -55,7 +55,7 @@ public struct LoaderCache: Sendable {
     /// first in `hwcapsPriority`, else the first plain entry. An entry tagged with legacy hwcap
     /// bits (dropped in glibc 2.37) is taken only when no plain entry exists, since which of
     /// those bits a target CPU has is not knowable here.
-    public func lookup(_ name: String, flags: Int32, hwcapsPriority: [String] = []) -> String? {
+    package func lookup(_ name: String, flags: Int32, hwcapsPriority: [String] = []) -> String? {
         guard let positions = index[name] else { return nil }
         var best: (rank: Int, path: String)?
         var legacy: String?

@@ -7,13 +7,13 @@ import Musl
 
 /// The directory list of `/etc/ld.so.conf` and the files it includes: what `ldconfig` indexes into
 /// the cache. Used as the cache's stand-in when the cache is missing or unreadable.
-public enum LoaderConfig {
+package enum LoaderConfig {
     /// Include chains deeper than this are a loop.
     private static let maximumIncludeDepth = 16
 
     /// Directories in configuration order, duplicates removed. Unreadable files are skipped,
     /// as `ldconfig` skips them.
-    public static func directories(configPath: String = "/etc/ld.so.conf") -> [String] {
+    package static func directories(configPath: String = "/etc/ld.so.conf") -> [String] {
         var seen = Set<String>()
         var result: [String] = []
         collect(configPath, depth: 0, seen: &seen, into: &result)

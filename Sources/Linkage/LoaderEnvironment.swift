@@ -6,24 +6,24 @@ import Glibc
 /// What the glibc loader for one target (class, byte order, machine) does that is not written in
 /// the object itself: its cache ID, `$LIB` and `$PLATFORM`, default directories, the
 /// hardware-capability subdirectories it tries first in every directory, and its own name.
-public struct LoaderEnvironment: Sendable, Equatable {
+package struct LoaderEnvironment: Sendable, Equatable {
     /// The flags a cache entry must carry for this loader to take it (`_DL_CACHE_DEFAULT_ID`).
-    public let cacheFlags: Int32
+    package let cacheFlags: Int32
     /// Expansion of `$LIB`.
-    public let lib: String
+    package let lib: String
     /// Expansion of `$PLATFORM` (`AT_PLATFORM`).
-    public let platform: String
+    package let platform: String
     /// The trusted directories searched last (glibc's `SYSTEM_DIRS`).
-    public let defaultDirectories: [String]
+    package let defaultDirectories: [String]
     /// Subdirectories tried, in order, before each search directory itself
     /// (`glibc-hwcaps/x86-64-v3`, legacy `tls`, `x86_64`...).
-    public let capabilitySubdirectories: [String]
+    package let capabilitySubdirectories: [String]
     /// The loader's own path, standing in for `PT_INTERP` when the checked file has none.
-    public let interpreter: String?
+    package let interpreter: String?
     /// Names the kernel's vDSO answers to.
-    public let vdsoNames: [String]
+    package let vdsoNames: [String]
 
-    public init(cacheFlags: Int32, lib: String, platform: String, defaultDirectories: [String],
+    package init(cacheFlags: Int32, lib: String, platform: String, defaultDirectories: [String],
                 capabilitySubdirectories: [String], interpreter: String?, vdsoNames: [String]) {
         self.cacheFlags = cacheFlags
         self.lib = lib
@@ -38,14 +38,14 @@ public struct LoaderEnvironment: Sendable, Equatable {
     }
 
     /// `glibc-hwcaps` subdirectory names in priority order, as the cache lookup ranks them.
-    public let hwcapsPriority: [String]
+    package let hwcapsPriority: [String]
 
     /// The environment of the system's loader for `target` on this host. Debian-style multiarch
     /// (`/usr/lib/<triplet>` exists) gives `$LIB = lib/<triplet>` and the four Debian default
     /// directories; otherwise 64-bit targets that use `lib64` get `/lib64:/usr/lib64`, others
     /// `/lib:/usr/lib`. Hardware-capability subdirectories are listed for x86-64 only, all
     /// levels included (the target CPU may support any of them).
-    public static func host(for target: ELFTarget) -> LoaderEnvironment {
+    package static func host(for target: ELFTarget) -> LoaderEnvironment {
         let abi = ABI(target)
         let multiarch = abi.triplet.map { directoryExists("/usr/lib/" + $0) } ?? false
         let lib: String

@@ -1,5 +1,5 @@
 /// The documented exit codes; every command ends in one of these.
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     case success = 0
     /// A build, health check or packaging step failed.
     case failure = 1
@@ -10,14 +10,14 @@ public enum ExitStatus: Int32, Sendable {
 }
 
 /// A command's way of ending with a message and a documented status.
-public struct CommandFailure: Error, CustomStringConvertible {
-    public let status: ExitStatus
-    public let message: String
+package struct CommandFailure: Error, CustomStringConvertible {
+    package let status: ExitStatus
+    package let message: String
 
-    public init(_ status: ExitStatus, _ message: String) {
+    package init(_ status: ExitStatus, _ message: String) {
         self.status = status
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -3,8 +3,8 @@ import Definitions
 import Foundation
 
 /// The root command. `main` maps every outcome to a documented exit status.
-public struct OmnibusCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct OmnibusCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "omnibus",
         abstract: "Build reproducible native packages from pinned sources, the Omnibus way.",
         discussion: """
@@ -15,10 +15,10 @@ public struct OmnibusCommand: AsyncParsableCommand {
                       HealthCheckCommand.self, MirrorCommand.self, PackageCommand.self,
                       VersionCommand.self])
 
-    public init() {}
+    package init() {}
 
     /// Parses and runs, printing errors to stderr; returns the process exit status.
-    public static func run(arguments: [String]) async -> Int32 {
+    package static func run(arguments: [String]) async -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -5,20 +5,20 @@ import Darwin
 #endif
 
 /// A machine architecture and the names each package format gives it.
-public struct PackageArchitecture: Sendable, Hashable, CustomStringConvertible {
+package struct PackageArchitecture: Sendable, Hashable, CustomStringConvertible {
     /// The kernel's name (`uname -m`): `x86_64`, `aarch64`, `i686`, `armv7l`, `ppc64le`, ...
     /// or `noarch` for an architecture-independent package.
-    public let machine: String
+    package let machine: String
 
-    public init(machine: String) {
+    package init(machine: String) {
         self.machine = machine
     }
 
     /// An architecture-independent package (`all` / `noarch`).
-    public static let independent = PackageArchitecture(machine: "noarch")
+    package static let independent = PackageArchitecture(machine: "noarch")
 
     /// The architecture this process runs on.
-    public static var host: PackageArchitecture {
+    package static var host: PackageArchitecture {
         var names = utsname()
         uname(&names)
         let machine = withUnsafeBytes(of: &names.machine) { raw in
@@ -28,7 +28,7 @@ public struct PackageArchitecture: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The Debian architecture name (`amd64`, `arm64`, ...); unknown machines pass through.
-    public var debian: String {
+    package var debian: String {
         switch machine {
         case "noarch", "all": "all"
         case "x86_64", "amd64": "amd64"
@@ -47,7 +47,7 @@ public struct PackageArchitecture: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The RPM architecture name (`x86_64`, `aarch64`, ...); unknown machines pass through.
-    public var rpm: String {
+    package var rpm: String {
         switch machine {
         case "noarch", "all": "noarch"
         case "x86_64", "amd64": "x86_64"
@@ -73,5 +73,5 @@ public struct PackageArchitecture: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { machine }
+    package var description: String { machine }
 }

@@ -1,4 +1,4 @@
 /// The package formats this module writes.
-public enum PackageFormat: String, Sendable, CaseIterable, Codable {
+package enum PackageFormat: String, Sendable, CaseIterable, Codable {
     case deb, rpm, tar
 }

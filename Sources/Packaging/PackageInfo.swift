@@ -2,52 +2,52 @@ import Foundation
 
 /// Everything a package says about itself, as plain values: the caller (the CLI) has already
 /// loaded the project, rendered the maintainer scripts and resolved the version.
-public struct PackageInfo: Sendable, Equatable {
-    public var name: String
+package struct PackageInfo: Sendable, Equatable {
+    package var name: String
     /// The project's version as written; each format maps it to what its tools accept.
-    public var version: String
+    package var version: String
     /// The package release (`iteration`), `1` for a first package of a version.
-    public var iteration: String
+    package var iteration: String
     /// `Name <email>`.
-    public var maintainer: String
-    public var homepage: String
+    package var maintainer: String
+    package var homepage: String
     /// One line. When empty, the first line of `description` is used.
-    public var summary: String
+    package var summary: String
     /// Free text, possibly several lines and paragraphs.
-    public var description: String
-    public var license: String
+    package var description: String
+    package var license: String
     /// rpm's Vendor tag; Debian has no such field.
-    public var vendor: String?
-    public var architecture: PackageArchitecture
+    package var vendor: String?
+    package var architecture: PackageArchitecture
     /// Debian Section and Priority.
-    public var section: String
-    public var priority: String
+    package var section: String
+    package var priority: String
     /// rpm's Group tag.
-    public var rpmGroup: String
+    package var rpmGroup: String
     /// Debian Depends / rpm Requires, e.g. `libc6 (>= 2.31)`, `openssl >= 3.0`, `a | b`.
-    public var runtimeDependencies: [String]
-    public var conflicts: [String]
+    package var runtimeDependencies: [String]
+    package var conflicts: [String]
     /// Debian Replaces / rpm Obsoletes.
-    public var replaces: [String]
-    public var provides: [String]
+    package var replaces: [String]
+    package var provides: [String]
     /// Absolute paths of regular files in the package to mark as configuration
     /// (Debian conffiles; rpm `%config(noreplace)`).
-    public var configFiles: [String]
+    package var configFiles: [String]
     /// Owner and group of every packaged entry, whoever runs the packaging.
-    public var user: String
-    public var group: String
+    package var user: String
+    package var group: String
     /// Where the package installs (`/opt/demo`).
-    public var installDir: String
+    package var installDir: String
     /// `SOURCE_DATE_EPOCH`: newer file times are lowered to it and it is the only time written.
     /// See `PackageInfo.minimumEpoch` for the lower bound.
-    public var sourceDateEpoch: Int64
+    package var sourceDateEpoch: Int64
     /// Final script texts, already rendered (no `{{variables}}` left).
-    public var scripts: [ScriptKind: String]
+    package var scripts: [ScriptKind: String]
     /// The bytes of `version-manifest.json`, embedded in each package's metadata file.
-    public var versionManifest: Data?
-    public var platform: PlatformInfo
+    package var versionManifest: Data?
+    package var platform: PlatformInfo
 
-    public init(name: String, version: String, iteration: String = "1", maintainer: String,
+    package init(name: String, version: String, iteration: String = "1", maintainer: String,
                 homepage: String = "", summary: String = "", description: String = "",
                 license: String = "Unspecified", vendor: String? = nil,
                 architecture: PackageArchitecture = .host, section: String = "misc",
@@ -87,20 +87,20 @@ public struct PackageInfo: Sendable, Equatable {
     /// 1980-01-01T00:00:00Z. Times are never written below it: lintian reports files dated before
     /// 1975 (`package-contains-ancient-file`) and zip-based tools cannot store earlier times, so a
     /// `SOURCE_DATE_EPOCH` of 0 (or a file with time 0) is raised to this.
-    public static let minimumEpoch: Int64 = 315_532_800
+    package static let minimumEpoch: Int64 = 315_532_800
 
     /// The time written for generated members (control files, parent directories, rpm BUILDTIME).
-    public var effectiveEpoch: Int64 { max(sourceDateEpoch, Self.minimumEpoch) }
+    package var effectiveEpoch: Int64 { max(sourceDateEpoch, Self.minimumEpoch) }
 
     /// The one-line summary: `summary`, or else the first non-blank line of `description`.
-    public var synopsis: String {
+    package var synopsis: String {
         let given = summary.trimmingCharacters(in: .whitespaces)
         if !given.isEmpty { return given }
         return descriptionLines.first?.trimmingCharacters(in: .whitespaces) ?? name
     }
 
     /// The description without the line used as synopsis, blank lines at both ends removed.
-    public var extendedDescription: [String] {
+    package var extendedDescription: [String] {
         var lines = descriptionLines
         if summary.trimmingCharacters(in: .whitespaces).isEmpty, !lines.isEmpty { lines.removeFirst() }
         while lines.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeFirst() }

@@ -2,7 +2,7 @@ import Foundation
 
 extension PackageInfo {
     /// Every problem that would make a package wrong or unreadable, all at once; empty when fine.
-    public func problems() -> [String] {
+    package func problems() -> [String] {
         var problems: [String] = []
         if !Self.isValidName(name) {
             problems.append("package name '\(name)' is not valid: use lowercase letters, digits, '+', '-' and '.', starting with a letter or digit, at least two characters")
@@ -54,7 +54,7 @@ extension PackageInfo {
     }
 
     /// Throws `PackagingError.invalidInfo` with every problem when there is any.
-    public func validate() throws(PackagingError) {
+    package func validate() throws(PackagingError) {
         let found = problems()
         if !found.isEmpty { throw .invalidInfo(found) }
     }

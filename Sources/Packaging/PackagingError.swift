@@ -1,5 +1,5 @@
 /// Why a package could not be written, worded so that the user knows what to change.
-public enum PackagingError: Error, CustomStringConvertible, Sendable, Equatable {
+package enum PackagingError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Every problem found in the package description at once (name, version, fields, ...).
     case invalidInfo([String])
     /// The install dir (or the directory being packaged) is missing or not a directory.
@@ -19,7 +19,7 @@ public enum PackagingError: Error, CustomStringConvertible, Sendable, Equatable 
     /// The package or its metadata could not be written to the output directory.
     case output(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidInfo(let problems):
             "cannot package: " + problems.joined(separator: "; ")

@@ -2,23 +2,23 @@ import Foundation
 
 /// The distribution a package is built for, as `/etc/os-release` names it (`debian` `12`,
 /// `ubuntu` `22.04`, `rhel` `9.4`), for file names and metadata.
-public struct PlatformInfo: Sendable, Hashable, Codable {
+package struct PlatformInfo: Sendable, Hashable, Codable {
     /// `ID` from os-release (`debian`, `ubuntu`, `rhel`, ...).
-    public var id: String
+    package var id: String
     /// `VERSION_ID` from os-release; empty for rolling distributions.
-    public var version: String
+    package var version: String
 
-    public init(id: String, version: String) {
+    package init(id: String, version: String) {
         self.id = id
         self.version = version
     }
 
     /// `debian12`, `ubuntu22.04`: the form used in tarball names.
-    public var tag: String { id + version }
+    package var tag: String { id + version }
 
     /// The host's platform, from `/etc/os-release` (then `/usr/lib/os-release`); `linux` with an
     /// empty version when neither exists.
-    public static func current() -> PlatformInfo {
+    package static func current() -> PlatformInfo {
         for path in ["/etc/os-release", "/usr/lib/os-release"] {
             if let text = try? String(contentsOfFile: path, encoding: .utf8) {
                 return parse(osRelease: text)
@@ -28,7 +28,7 @@ public struct PlatformInfo: Sendable, Hashable, Codable {
     }
 
     /// Reads `ID` and `VERSION_ID` from os-release text (shell-style `KEY=value`, optionally quoted).
-    public static func parse(osRelease text: String) -> PlatformInfo {
+    package static func parse(osRelease text: String) -> PlatformInfo {
         var values: [String: String] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
             guard let equals = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }

@@ -64,13 +64,13 @@ enum VersionNames {
 
 extension PackageInfo {
     /// `version-iteration` as dpkg accepts it.
-    public var debianVersion: String {
+    package var debianVersion: String {
         VersionNames.debianUpstream(version) + "-" + VersionNames.debianRevision(iteration)
     }
 
     /// rpm's Version tag.
-    public var rpmVersion: String { VersionNames.rpm(version) }
+    package var rpmVersion: String { VersionNames.rpm(version) }
 
     /// rpm's Release tag.
-    public var rpmRelease: String { VersionNames.rpmRelease(iteration) }
+    package var rpmRelease: String { VersionNames.rpmRelease(iteration) }
 }

@@ -7,12 +7,12 @@ import Glibc
 /// because the threads that start it block or ignore signals the child must obey; standard input
 /// from `/dev/null`; and no descriptor of ours beyond the three standard ones, so a child never
 /// holds another build's log or output pipe open.
-public final class ChildSpawn {
+package final class ChildSpawn {
     private var actions = posix_spawn_file_actions_t()
     private var attributes = posix_spawnattr_t()
 
     /// - Parameter signals: the signals whose handling is reset to the default in the child.
-    public init(resetting signals: [Int32]) {
+    package init(resetting signals: [Int32]) {
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
@@ -33,27 +33,27 @@ public final class ChildSpawn {
     }
 
     /// Standard output and error both go to `path`, created or truncated.
-    public func output(toFile path: String) {
+    package func output(toFile path: String) {
         posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
     }
 
     /// Standard output and error both go to `descriptor`, which the child then closes.
-    public func output(toDescriptor descriptor: Int32) {
+    package func output(toDescriptor descriptor: Int32) {
         posix_spawn_file_actions_adddup2(&actions, descriptor, 1)
         posix_spawn_file_actions_adddup2(&actions, descriptor, 2)
         posix_spawn_file_actions_addclose(&actions, descriptor)
     }
 
     /// Starts the child in `directory`; false when the C library cannot (glibc before 2.29).
-    public func changeDirectory(to directory: String) -> Bool {
+    package func changeDirectory(to directory: String) -> Bool {
         guard let addChdir = Self.addChdir else { return false }
         return addChdir(&actions, directory) == 0
     }
 
     /// Starts `executable` (looked up on the parent's PATH when `searchPath` and it has no `/`)
     /// with exactly `environment`. Returns the pid, or the error number as a negative value.
-    public func spawn(_ executable: String, arguments: [String], environment: [String: String],
+    package func spawn(_ executable: String, arguments: [String], environment: [String: String],
                       searchPath: Bool = false) -> pid_t {
         if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
         let argv = arguments.map { strdup($0) } + [nil]

@@ -1,9 +1,9 @@
 /// `{{variable}}` substitution in definition strings and templates.
-public enum Interpolation {
+package enum Interpolation {
     /// The variables a definition may use; anything else is a mistake worth reporting early.
-    public static let variables = ["install_dir", "embedded", "version", "jobs", "destdir", "source_dir", "project"]
+    package static let variables = ["install_dir", "embedded", "version", "jobs", "destdir", "source_dir", "project"]
 
-    public enum Failure: Error, Sendable, Equatable {
+    package enum Failure: Error, Sendable, Equatable {
         case unknownVariable(name: String, offset: Int)
         case unclosed(offset: Int)
     }
@@ -31,7 +31,7 @@ public enum Interpolation {
     }
 
     /// Reports every unknown variable and unclosed `{{` in a located string.
-    public static func check(_ text: Located<String>, allowed: [String] = variables, problems: inout Diagnostics) {
+    package static func check(_ text: Located<String>, allowed: [String] = variables, problems: inout Diagnostics) {
         let singleLine = !text.value.contains("\n")
         func location(_ offset: Int) -> SourceLocation { singleLine ? text.location.advanced(by: offset) : text.location }
         switch references(in: text.value) {
@@ -55,7 +55,7 @@ public enum Interpolation {
     }
 
     /// Substitutes every reference; fails on the first unknown name.
-    public static func render(_ text: String, values: [String: String]) throws(Failure) -> String {
+    package static func render(_ text: String, values: [String: String]) throws(Failure) -> String {
         let references: [Reference]
         switch Self.references(in: text) {
         case .success(let found): references = found

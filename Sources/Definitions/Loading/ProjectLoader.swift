@@ -1,7 +1,7 @@
 import Foundation
 
 /// Loads and checks one project definition (`Projects/<name>.yml`).
-public enum ProjectLoader {
+package enum ProjectLoader {
     static let keys = ["name", "maintainer", "homepage", "description", "license", "install_dir", "version",
                        "iteration", "dependencies", "overrides", "runtime_dependencies", "conflicts", "replaces",
                        "provides", "config_files", "exclude", "pass_env", "require_license_files", "package", "health_check"]
@@ -11,7 +11,7 @@ public enum ProjectLoader {
                                                  "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp",
                                                  "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/var"]
 
-    public static func load(path: String, displayPath: String) throws(DefinitionError) -> Project {
+    package static func load(path: String, displayPath: String) throws(DefinitionError) -> Project {
         let root = try DefinitionFile.read(path: path, displayPath: displayPath)
         var problems = Diagnostics()
         let project = decode(root, path: path, displayPath: displayPath, problems: &problems)

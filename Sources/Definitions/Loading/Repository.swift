@@ -2,11 +2,11 @@ import Foundation
 
 /// A packaging repository: its projects, and the ordered directories software is looked up in
 /// (the repository's own `Software/`, then configured extra directories, then the tool's library).
-public struct Repository: Sendable {
-    public let root: String
-    public let softwareDirs: [String]
+package struct Repository: Sendable {
+    package let root: String
+    package let softwareDirs: [String]
 
-    public init(root: String, extraSoftwareDirs: [String] = [], librarySoftwareDir: String?) {
+    package init(root: String, extraSoftwareDirs: [String] = [], librarySoftwareDir: String?) {
         let root = Repository.standardize(root)
         self.root = root
         var dirs = [root + "/Software"] + extraSoftwareDirs.map(Repository.standardize)
@@ -14,27 +14,27 @@ public struct Repository: Sendable {
         self.softwareDirs = dirs
     }
 
-    public var projectsDir: String { root + "/Projects" }
+    package var projectsDir: String { root + "/Projects" }
 
     /// A path as the user should see it: relative to the repository when inside it.
-    public func display(_ path: String) -> String {
+    package func display(_ path: String) -> String {
         let path = Repository.standardize(path)
         if path.hasPrefix(root + "/") { return String(path.dropFirst(root.count + 1)) }
         return path
     }
 
     /// Directory names as shown in "looked in" messages.
-    public var softwareDirsDescription: String {
+    package var softwareDirsDescription: String {
         softwareDirs.map { display($0) + "/" }.joined(separator: ", ")
     }
 
-    public func projectNames() -> [String] { definitionNames(in: projectsDir) }
+    package func projectNames() -> [String] { definitionNames(in: projectsDir) }
 
-    public func projectPath(_ name: String) -> String? {
+    package func projectPath(_ name: String) -> String? {
         ["yml", "yaml"].map { "\(projectsDir)/\(name).\($0)" }.first(where: FileManager.default.fileExists)
     }
 
-    public func loadProject(_ name: String) throws(DefinitionError) -> Project {
+    package func loadProject(_ name: String) throws(DefinitionError) -> Project {
         guard let path = projectPath(name) else {
             let known = projectNames()
             let hint = Suggestion.closest(to: name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
@@ -46,7 +46,7 @@ public struct Repository: Sendable {
     }
 
     /// The definition file that provides `name`: the first software directory that has it wins.
-    public func softwarePath(_ name: String) -> String? {
+    package func softwarePath(_ name: String) -> String? {
         for dir in softwareDirs {
             for ext in ["yml", "yaml"] where FileManager.default.fileExists(atPath: "\(dir)/\(name).\(ext)") {
                 return "\(dir)/\(name).\(ext)"
@@ -56,7 +56,7 @@ public struct Repository: Sendable {
     }
 
     /// Every software name visible from this repository, each with the file that wins the lookup.
-    public func allSoftware() -> [(name: String, path: String)] {
+    package func allSoftware() -> [(name: String, path: String)] {
         var seen = Set<String>()
         var result: [(String, String)] = []
         for dir in softwareDirs {
@@ -67,7 +67,7 @@ public struct Repository: Sendable {
         return result.sorted { $0.0 < $1.0 }
     }
 
-    public func loadSoftware(path: String) throws(DefinitionError) -> Software {
+    package func loadSoftware(path: String) throws(DefinitionError) -> Software {
         try SoftwareLoader.load(path: path, displayPath: display(path))
     }
 

@@ -2,20 +2,20 @@ import Foundation
 
 /// Optional `omnibus.config.yml` at the root of a packaging repository: settings that belong to
 /// the repository rather than to one project.
-public struct RepositoryConfig: Sendable, Equatable {
-    public static let fileName = "omnibus.config.yml"
+package struct RepositoryConfig: Sendable, Equatable {
+    package static let fileName = "omnibus.config.yml"
 
     /// Extra software directories, searched after the repository's own `Software/`.
-    public var softwareDirs: [String] = []
+    package var softwareDirs: [String] = []
     /// Source mirrors (directories or URLs), tried before upstream URLs.
-    public var sourceMirrors: [String] = []
-    public var cacheDir: String?
-    public var workDir: String?
+    package var sourceMirrors: [String] = []
+    package var cacheDir: String?
+    package var workDir: String?
 
-    public init() {}
+    package init() {}
 
     /// Loads the config if the repository has one; paths are made absolute against the root.
-    public static func load(root: String) throws(DefinitionError) -> RepositoryConfig {
+    package static func load(root: String) throws(DefinitionError) -> RepositoryConfig {
         var config = RepositoryConfig()
         let names = [fileName, fileName.replacingOccurrences(of: ".yml", with: ".yaml")]
         guard let name = names.first(where: { FileManager.default.fileExists(atPath: root + "/" + $0) }) else { return config }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Loads and checks one software definition (`Software/<name>.yml`).
-public enum SoftwareLoader {
+package enum SoftwareLoader {
     static let keys = ["name", "default_version", "license", "license_files", "dependencies", "versions",
                        "relative_path", "env", "build", "live_install"]
     static let versionKeys = ["source", "relative_path", "env", "build"]
 
-    public static func load(path: String, displayPath: String) throws(DefinitionError) -> Software {
+    package static func load(path: String, displayPath: String) throws(DefinitionError) -> Software {
         let root = try DefinitionFile.read(path: path, displayPath: displayPath)
         var problems = Diagnostics()
         let software = decode(root, path: path, displayPath: displayPath, problems: &problems)

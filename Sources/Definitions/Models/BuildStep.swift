@@ -1,6 +1,6 @@
 /// One build step. The structured steps exist so definitions say what they mean and the tool can
 /// pin the details (prefix, parallelism, DESTDIR); `run` is the escape hatch.
-public enum BuildStep: Sendable, Equatable {
+package enum BuildStep: Sendable, Equatable {
     /// A shell command run with `/bin/sh -c` in the build directory.
     case run(String)
     /// `<script> [--prefix={{embedded}}] args...`; script defaults to `./configure`.
@@ -17,7 +17,7 @@ public enum BuildStep: Sendable, Equatable {
     /// Renders a file beside the definition with the build variables into `dest`.
     case template(source: String, dest: String, mode: UInt32?)
 
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .run: "run"
         case .configure: "configure"
@@ -31,10 +31,10 @@ public enum BuildStep: Sendable, Equatable {
         }
     }
 
-    public static let kindNames = ["run", "configure", "make", "patch", "copy", "link", "mkdir", "delete", "template"]
+    package static let kindNames = ["run", "configure", "make", "patch", "copy", "link", "mkdir", "delete", "template"]
 
     /// Every string of the step that may contain `{{variables}}`.
-    public var interpolatedStrings: [String] {
+    package var interpolatedStrings: [String] {
         switch self {
         case .run(let command): [command]
         case .configure(let script, let args, _): [script] + args

@@ -1,31 +1,31 @@
 /// A project: what one package bundles and how it is described to package managers.
-public struct Project: Sendable {
-    public let name: String
-    public let file: String
-    public let maintainer: String
-    public let homepage: String
-    public let description: String
-    public let license: String
-    public let installDir: String
-    public let version: ProjectVersion
-    public let iteration: Int
-    public let dependencies: [Located<String>]
+package struct Project: Sendable {
+    package let name: String
+    package let file: String
+    package let maintainer: String
+    package let homepage: String
+    package let description: String
+    package let license: String
+    package let installDir: String
+    package let version: ProjectVersion
+    package let iteration: Int
+    package let dependencies: [Located<String>]
     /// Software name -> pinned version, with where the pin was written.
-    public let overrides: [String: Located<String>]
-    public let runtimeDependencies: [String]
-    public let conflicts: [String]
-    public let replaces: [String]
-    public let provides: [String]
-    public let configFiles: [String]
-    public let exclude: [String]
+    package let overrides: [String: Located<String>]
+    package let runtimeDependencies: [String]
+    package let conflicts: [String]
+    package let replaces: [String]
+    package let provides: [String]
+    package let configFiles: [String]
+    package let exclude: [String]
     /// Names of caller environment variables a build may see (proxies, say); nothing else leaks in.
-    public let passEnv: [String]
+    package let passEnv: [String]
     /// A software without `license_files` stops the build instead of only being warned about.
-    public let requireLicenseFiles: Bool
-    public let package: PackageSettings
-    public let healthCheck: HealthCheckSettings
+    package let requireLicenseFiles: Bool
+    package let package: PackageSettings
+    package let healthCheck: HealthCheckSettings
 
-    public init(name: String, file: String, maintainer: String, homepage: String, description: String,
+    package init(name: String, file: String, maintainer: String, homepage: String, description: String,
                 license: String, installDir: String, version: ProjectVersion, iteration: Int,
                 dependencies: [Located<String>], overrides: [String: Located<String>],
                 runtimeDependencies: [String], conflicts: [String], replaces: [String], provides: [String],
@@ -55,11 +55,11 @@ public struct Project: Sendable {
     }
 
     /// `<install_dir>/embedded`, where software installs its files.
-    public var embeddedDir: String { installDir + "/embedded" }
+    package var embeddedDir: String { installDir + "/embedded" }
 }
 
 /// Where a project's version comes from.
-public enum ProjectVersion: Sendable, Equatable {
+package enum ProjectVersion: Sendable, Equatable {
     case literal(String)
     /// `git describe --tags` of the packaging repository.
     case gitDescribe

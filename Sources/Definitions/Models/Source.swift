@@ -1,5 +1,5 @@
 /// Where a version's source bytes come from.
-public enum Source: Sendable, Equatable {
+package enum Source: Sendable, Equatable {
     /// A download, verified against its checksum before use. `fileName` overrides the name taken
     /// from the URL; `debian` names the Debian source package whose `.orig` has the same bytes.
     case url(String, Checksum, fileName: String?, debian: String?)
@@ -13,7 +13,7 @@ public enum Source: Sendable, Equatable {
     /// (build output of a checkout, for instance).
     case path(String, exclude: [String])
 
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .url: "url"
         case .mirrorOnly: "file"
@@ -24,20 +24,20 @@ public enum Source: Sendable, Equatable {
 }
 
 /// A pinned digest of a source file.
-public struct Checksum: Sendable, Hashable, CustomStringConvertible {
-    public enum Algorithm: String, Sendable, CaseIterable {
+package struct Checksum: Sendable, Hashable, CustomStringConvertible {
+    package enum Algorithm: String, Sendable, CaseIterable {
         case sha256, sha512
-        public var hexLength: Int { self == .sha256 ? 64 : 128 }
+        package var hexLength: Int { self == .sha256 ? 64 : 128 }
     }
 
-    public let algorithm: Algorithm
+    package let algorithm: Algorithm
     /// Lowercase hex.
-    public let hex: String
+    package let hex: String
 
-    public init(algorithm: Algorithm, hex: String) {
+    package init(algorithm: Algorithm, hex: String) {
         self.algorithm = algorithm
         self.hex = hex.lowercased()
     }
 
-    public var description: String { "\(algorithm.rawValue):\(hex)" }
+    package var description: String { "\(algorithm.rawValue):\(hex)" }
 }

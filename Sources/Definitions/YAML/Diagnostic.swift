@@ -1,19 +1,19 @@
 /// One problem found in the definitions, located where the user wrote it.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible, Comparable {
-    public let location: SourceLocation?
-    public let message: String
+package struct Diagnostic: Sendable, Hashable, CustomStringConvertible, Comparable {
+    package let location: SourceLocation?
+    package let message: String
 
-    public init(_ message: String, at location: SourceLocation?) {
+    package init(_ message: String, at location: SourceLocation?) {
         self.location = location
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         guard let location else { return message }
         return "\(location): \(message)"
     }
 
-    public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+    package static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         switch (a.location, b.location) {
         case let (l?, r?): l == r ? a.message < b.message : l < r
         case (nil, _?): false
@@ -24,44 +24,44 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible, Comparabl
 }
 
 /// Every problem found while loading or checking definitions, reported together.
-public struct DefinitionError: Error, Sendable, CustomStringConvertible {
-    public let diagnostics: [Diagnostic]
+package struct DefinitionError: Error, Sendable, CustomStringConvertible {
+    package let diagnostics: [Diagnostic]
 
-    public init(_ diagnostics: [Diagnostic]) {
+    package init(_ diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics
     }
 
-    public var description: String {
+    package var description: String {
         diagnostics.map(\.description).joined(separator: "\n")
     }
 }
 
 /// Collects problems instead of stopping at the first, so one run of `validate` shows them all.
-public struct Diagnostics: Sendable {
-    public private(set) var all: [Diagnostic] = []
+package struct Diagnostics: Sendable {
+    package private(set) var all: [Diagnostic] = []
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool { all.isEmpty }
+    package var isEmpty: Bool { all.isEmpty }
 
-    public mutating func error(_ message: String, at location: SourceLocation?) {
+    package mutating func error(_ message: String, at location: SourceLocation?) {
         all.append(Diagnostic(message, at: location))
     }
 
-    public mutating func append(contentsOf other: Diagnostics) {
+    package mutating func append(contentsOf other: Diagnostics) {
         all.append(contentsOf: other.all)
     }
 
-    public mutating func append(contentsOf diagnostics: [Diagnostic]) {
+    package mutating func append(contentsOf diagnostics: [Diagnostic]) {
         all.append(contentsOf: diagnostics)
     }
 
-    public mutating func append(contentsOf error: DefinitionError) {
+    package mutating func append(contentsOf error: DefinitionError) {
         all.append(contentsOf: error.diagnostics)
     }
 
     /// Throws the collected problems, sorted by location and without repeats.
-    public func throwIfAny() throws(DefinitionError) {
+    package func throwIfAny() throws(DefinitionError) {
         guard !all.isEmpty else { return }
         throw DefinitionError(Array(Set(all)).sorted())
     }

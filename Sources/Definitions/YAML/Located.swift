@@ -1,9 +1,9 @@
 /// A value from a definition file together with where it was written.
-public struct Located<Value: Sendable>: Sendable {
-    public let value: Value
-    public let location: SourceLocation
+package struct Located<Value: Sendable>: Sendable {
+    package let value: Value
+    package let location: SourceLocation
 
-    public init(_ value: Value, at location: SourceLocation) {
+    package init(_ value: Value, at location: SourceLocation) {
         self.value = value
         self.location = location
     }

@@ -1,7 +1,7 @@
 /// "Did you mean" suggestions for misspelt keys, names and variables.
-public enum Suggestion {
+package enum Suggestion {
     /// The closest candidate within an edit distance that a typo could explain, if any.
-    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    package static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, word.count / 3))
         var best: (name: String, distance: Int)?
         for candidate in candidates {

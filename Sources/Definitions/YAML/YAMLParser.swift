@@ -2,8 +2,8 @@ import Foundation
 import Yams
 
 /// Turns YAML text into a located `YAMLValue`, reporting syntax errors with their position.
-public enum YAMLParser {
-    public static func parse(_ text: String, file: String) throws(DefinitionError) -> YAMLValue? {
+package enum YAMLParser {
+    package static func parse(_ text: String, file: String) throws(DefinitionError) -> YAMLValue? {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)

@@ -2,26 +2,26 @@
 ///
 /// Yams' `Node` is not `Sendable` and its typed decoding loses positions; this small tree is
 /// what the definition readers walk, so every error can name its line and column.
-public indirect enum YAMLValue: Sendable {
+package indirect enum YAMLValue: Sendable {
     /// A scalar exactly as written: `1.10` stays the string "1.10".
     case scalar(String, quoted: Bool, SourceLocation)
     case mapping([(key: YAMLKey, value: YAMLValue)], SourceLocation)
     case sequence([YAMLValue], SourceLocation)
 
-    public var location: SourceLocation {
+    package var location: SourceLocation {
         switch self {
         case .scalar(_, _, let location), .mapping(_, let location), .sequence(_, let location): location
         }
     }
 
     /// An unquoted empty, `~` or `null` scalar, which YAML reads as "no value".
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .scalar(let text, false, _) = self { return ["", "~", "null", "Null", "NULL"].contains(text) }
         return false
     }
 
     /// How the node is described in "expected X, found Y" messages.
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .scalar(let text, _, _):
             if isNull { return "nothing" }
@@ -33,11 +33,11 @@ public indirect enum YAMLValue: Sendable {
 }
 
 /// A mapping key; keys in definitions are always scalars.
-public struct YAMLKey: Sendable, Hashable {
-    public let text: String
-    public let location: SourceLocation
+package struct YAMLKey: Sendable, Hashable {
+    package let text: String
+    package let location: SourceLocation
 
-    public init(_ text: String, at location: SourceLocation) {
+    package init(_ text: String, at location: SourceLocation) {
         self.text = text
         self.location = location
     }

@@ -3,14 +3,14 @@ import Foundation
 
 /// The environment every build step sees: cleared, then pinned, so the same definition builds
 /// the same way on every machine and nothing from the caller's shell leaks in.
-public struct BuildEnvironment: Sendable {
-    public let variables: [String: String]
+package struct BuildEnvironment: Sendable {
+    package let variables: [String: String]
 
     /// - Parameters:
     ///   - buildDir: stripped from debug info and `__FILE__` through a prefix map.
     ///   - destdir: the staging root, or nil for a live install.
     ///   - caller: the caller's environment; only names the project lists in `pass_env` are taken.
-    public init(project: Project, software: [EnvSetting], interpolation: [String: String], buildDir: String,
+    package init(project: Project, software: [EnvSetting], interpolation: [String: String], buildDir: String,
                 destdir: String?, paths: WorkPaths, sourceDateEpoch: Int, caller: [String: String]) throws(Interpolation.Failure) {
         let embedded = project.embeddedDir
         let prefixMap = "-ffile-prefix-map=\(buildDir)=."
@@ -42,7 +42,7 @@ public struct BuildEnvironment: Sendable {
     }
 
     /// `NAME=value` lines, sorted, as written to logs.
-    public var logLines: [String] {
+    package var logLines: [String] {
         variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 }

@@ -1,5 +1,5 @@
 /// What a build reports as it goes; the CLI turns these into a live display or log lines.
-public enum BuildEvent: Sendable {
+package enum BuildEvent: Sendable {
     case planned(project: String, software: [String], jobs: Int)
     case state(software: String, SoftwareState)
     /// A line of build output (only sent with `verbose`).
@@ -7,7 +7,7 @@ public enum BuildEvent: Sendable {
     case note(String)
 }
 
-public enum SoftwareState: Sendable, Equatable {
+package enum SoftwareState: Sendable, Equatable {
     case waiting
     case fetching
     case building(step: Int, of: Int, summary: String)
@@ -19,12 +19,12 @@ public enum SoftwareState: Sendable, Equatable {
     case stopped
 }
 
-public protocol BuildReporter: Sendable {
+package protocol BuildReporter: Sendable {
     func report(_ event: BuildEvent)
 }
 
 /// Gets the source of one software ready to build: fetched, verified and unpacked.
-public protocol SourcePreparer: Sendable {
+package protocol SourcePreparer: Sendable {
     /// What identifies the source's bytes (checksum, commit or content hash), for cache keys.
     func identity(of node: SourceRequest) throws(BuildFailure.Reason) -> String
     /// Unpacks (or copies) the source under `directory` and returns the directory to build in.
@@ -34,15 +34,15 @@ public protocol SourcePreparer: Sendable {
 import Definitions
 
 /// The part of a resolved software that fetching needs.
-public struct SourceRequest: Sendable {
-    public let software: String
-    public let version: String
-    public let source: Source
-    public let relativePath: String?
+package struct SourceRequest: Sendable {
+    package let software: String
+    package let version: String
+    package let source: Source
+    package let relativePath: String?
     /// The definition's directory; `path` sources are relative to it.
-    public let definitionDir: String
+    package let definitionDir: String
 
-    public init(software: String, version: String, source: Source, relativePath: String?, definitionDir: String) {
+    package init(software: String, version: String, source: Source, relativePath: String?, definitionDir: String) {
         self.software = software
         self.version = version
         self.source = source

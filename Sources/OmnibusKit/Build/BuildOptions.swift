@@ -1,22 +1,22 @@
 import Foundation
 
 /// How a build runs: everything the command line, config file and environment can change.
-public struct BuildOptions: Sendable {
+package struct BuildOptions: Sendable {
     /// Total parallelism shared by the software building at the same time.
-    public var jobs: Int
+    package var jobs: Int
     /// Build trees, staging roots and logs (`<work>/<project>/...`).
-    public var workDir: String
+    package var workDir: String
     /// Source cache and layer cache.
-    public var cacheDir: String
+    package var cacheDir: String
     /// Source mirrors (directories or URLs), tried in order before upstream URLs.
-    public var sourceMirrors: [String]
-    public var useLayerCache: Bool
+    package var sourceMirrors: [String]
+    package var useLayerCache: Bool
     /// Stream build output to the terminal as well as to the logs.
-    public var verbose: Bool
+    package var verbose: Bool
     /// Clamp for timestamps written by builds and packages; nil means "from git, else a fixed date".
-    public var sourceDateEpoch: Int?
+    package var sourceDateEpoch: Int?
 
-    public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, workDir: String, cacheDir: String,
+    package init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, workDir: String, cacheDir: String,
                 sourceMirrors: [String] = [], useLayerCache: Bool = true, verbose: Bool = false,
                 sourceDateEpoch: Int? = nil) {
         self.jobs = max(1, jobs)
@@ -29,31 +29,31 @@ public struct BuildOptions: Sendable {
     }
 
     /// `$XDG_CACHE_HOME/omnibus` or `~/.cache/omnibus`: per user, outside the repository.
-    public static func defaultCacheRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultCacheRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/omnibus" }
         return FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/omnibus"
     }
 }
 
 /// Where a project's build puts things under the work directory.
-public struct WorkPaths: Sendable {
-    public let projectDir: String
+package struct WorkPaths: Sendable {
+    package let projectDir: String
 
-    public init(workDir: String, project: String) {
+    package init(workDir: String, project: String) {
         projectDir = workDir + "/" + project
     }
 
-    public var logsDir: String { projectDir + "/logs" }
-    public var buildsDir: String { projectDir + "/build" }
-    public var stagingDir: String { projectDir + "/staging" }
-    public var layersDir: String { projectDir + "/layers" }
-    public var homeDir: String { projectDir + "/home" }
-    public var tmpDir: String { projectDir + "/tmp" }
+    package var logsDir: String { projectDir + "/logs" }
+    package var buildsDir: String { projectDir + "/build" }
+    package var stagingDir: String { projectDir + "/staging" }
+    package var layersDir: String { projectDir + "/layers" }
+    package var homeDir: String { projectDir + "/home" }
+    package var tmpDir: String { projectDir + "/tmp" }
     /// Records the install dir this tool created, so only that one is ever deleted.
-    public var installDirRecord: String { projectDir + "/install-dir.json" }
+    package var installDirRecord: String { projectDir + "/install-dir.json" }
 
-    public func log(_ software: String) -> String { logsDir + "/" + software + ".log" }
-    public func build(_ software: String) -> String { buildsDir + "/" + software }
-    public func staging(_ software: String) -> String { stagingDir + "/" + software }
-    public func layerRecord(_ software: String) -> String { layersDir + "/" + software + ".json" }
+    package func log(_ software: String) -> String { logsDir + "/" + software + ".log" }
+    package func build(_ software: String) -> String { buildsDir + "/" + software }
+    package func staging(_ software: String) -> String { stagingDir + "/" + software }
+    package func layerRecord(_ software: String) -> String { layersDir + "/" + software + ".json" }
 }

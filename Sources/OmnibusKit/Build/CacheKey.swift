@@ -62,12 +62,12 @@ struct CacheKeyInput: Encodable {
 }
 
 /// The build machine as far as it matters for binary output.
-public struct HostIdentity: Sendable {
-    public let platform: String
-    public let compiler: String
+package struct HostIdentity: Sendable {
+    package let platform: String
+    package let compiler: String
 
     /// Reads /etc/os-release, the machine type and `cc --version` once per build.
-    public static func current() -> HostIdentity {
+    package static func current() -> HostIdentity {
         var info = utsname()
         uname(&info)
         let machine = withUnsafeBytes(of: &info.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -76,7 +76,7 @@ public struct HostIdentity: Sendable {
         return HostIdentity(platform: "\(release.id)-\(release.versionID)-\(machine)", compiler: compiler)
     }
 
-    public init(platform: String, compiler: String) {
+    package init(platform: String, compiler: String) {
         self.platform = platform
         self.compiler = compiler
     }
@@ -96,11 +96,11 @@ public struct HostIdentity: Sendable {
 }
 
 /// `/etc/os-release`: the distribution name and version, for platform names and cache keys.
-public struct OSRelease: Sendable {
-    public let id: String
-    public let versionID: String
+package struct OSRelease: Sendable {
+    package let id: String
+    package let versionID: String
 
-    public static var current: OSRelease {
+    package static var current: OSRelease {
         let text = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? ""
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {

@@ -4,12 +4,12 @@ import Graph
 
 /// What filling a source mirror from Debian needs for a project: one request per file source
 /// whose definition names a Debian source package, and the rest listed so the user knows.
-public struct MirrorPlan: Sendable {
-    public let requests: [DebianMirrorRequest]
+package struct MirrorPlan: Sendable {
+    package let requests: [DebianMirrorRequest]
     /// Software with a file source but no `debian:`, and the file the mirror would need.
-    public let withoutDebianSource: [(software: String, fileName: String, checksum: String)]
+    package let withoutDebianSource: [(software: String, fileName: String, checksum: String)]
 
-    public init(graph: BuildGraph) {
+    package init(graph: BuildGraph) {
         var requests: [DebianMirrorRequest] = []
         var missing: [(String, String, String)] = []
         for node in graph.order {

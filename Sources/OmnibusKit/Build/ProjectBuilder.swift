@@ -3,13 +3,13 @@ import Foundation
 import Graph
 
 /// Why `omnibus build` stopped.
-public enum BuildError: Error, Sendable, CustomStringConvertible {
+package enum BuildError: Error, Sendable, CustomStringConvertible {
     case failed(BuildFailure)
     /// Something about the setup (install dir, version, work dir) that the user must fix first.
     case refused(String)
     case cancelled
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .failed(let failure): failure.description
         case .refused(let message): message
@@ -18,21 +18,21 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-public struct BuildResult: Sendable {
-    public let project: Project
-    public let version: String
-    public let layers: [Layer]
+package struct BuildResult: Sendable {
+    package let project: Project
+    package let version: String
+    package let layers: [Layer]
     /// Install-dir-relative path -> the software that installed it.
-    public let owners: [String: String]
-    public let built: [String]
-    public let restored: [String]
-    public let manifest: VersionManifest
+    package let owners: [String: String]
+    package let built: [String]
+    package let restored: [String]
+    package let manifest: VersionManifest
 }
 
 /// Builds a project's software in dependency order, in parallel where the graph allows, each
 /// into its own staging root, merging each layer into the install dir before any dependent
 /// starts, and restoring unchanged layers from the cache.
-public final class ProjectBuilder: @unchecked Sendable {
+package final class ProjectBuilder: @unchecked Sendable {
     let graph: BuildGraph
     let repositoryRoot: String
     let options: BuildOptions
@@ -43,7 +43,7 @@ public final class ProjectBuilder: @unchecked Sendable {
     let host: HostIdentity
     let paths: WorkPaths
 
-    public init(graph: BuildGraph, repositoryRoot: String, options: BuildOptions, reporter: BuildReporter,
+    package init(graph: BuildGraph, repositoryRoot: String, options: BuildOptions, reporter: BuildReporter,
                 sources: SourcePreparer, registry: ProcessRegistry,
                 caller: [String: String] = ProcessInfo.processInfo.environment, host: HostIdentity = .current()) {
         self.graph = graph
@@ -59,9 +59,9 @@ public final class ProjectBuilder: @unchecked Sendable {
 
     /// Builds run with a fixed timestamp unless one is given, so a layer's bytes do not depend
     /// on when the packaging repository was last committed to (and the cache stays valid).
-    public static let defaultBuildEpoch = 1_704_067_200
+    package static let defaultBuildEpoch = 1_704_067_200
 
-    public func build() throws(BuildError) -> BuildResult {
+    package func build() throws(BuildError) -> BuildResult {
         let project = graph.project
         let version: String
         do { version = try ProjectVersionResolver.resolve(project.version, repositoryRoot: repositoryRoot, environment: caller) } catch {

@@ -2,17 +2,17 @@ import Definitions
 import Foundation
 
 /// `omnibus clean`: removes what builds left behind, never anything omnibus did not create.
-public struct ProjectCleaner {
+package struct ProjectCleaner {
     let project: Project
     let options: BuildOptions
 
-    public init(project: Project, options: BuildOptions) {
+    package init(project: Project, options: BuildOptions) {
         self.project = project
         self.options = options
     }
 
     /// Returns what was removed.
-    public func clean(all: Bool) throws -> [String] {
+    package func clean(all: Bool) throws -> [String] {
         let fm = FileManager.default
         let paths = WorkPaths(workDir: options.workDir, project: project.name)
         var removed: [String] = []

@@ -2,12 +2,12 @@ import Definitions
 import Foundation
 
 /// Turns a project's `version:` into the string that goes into package names.
-public enum ProjectVersionResolver {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+package enum ProjectVersionResolver {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public static func resolve(_ version: ProjectVersion, repositoryRoot: String,
+    package static func resolve(_ version: ProjectVersion, repositoryRoot: String,
                                environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) -> String {
         switch version {
         case .literal(let text):
@@ -34,11 +34,11 @@ public enum ProjectVersionResolver {
 
 /// The timestamp packages clamp to: `SOURCE_DATE_EPOCH` if set, else the packaging repository's
 /// last commit, else a fixed date, so a build never depends on the wall clock.
-public enum SourceDateEpoch {
+package enum SourceDateEpoch {
     /// 2000-01-01T00:00:00Z: after 1975 (lintian), and obviously not a real build date.
-    public static let fallback = 946_684_800
+    package static let fallback = 946_684_800
 
-    public static func resolve(repositoryRoot: String,
+    package static func resolve(repositoryRoot: String,
                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
         if let text = environment["SOURCE_DATE_EPOCH"], let value = Int(text), value >= 0 { return value }
         if let output = try? HostIdentity.capture(["git", "-C", repositoryRoot, "log", "-1", "--format=%ct"]),

@@ -4,15 +4,15 @@ import Foundation
 
 /// Connects builds to the Fetch module: definitions' sources become `SourceSpec`s, fetch events
 /// become log lines, and the async fetcher is driven from the build's worker threads.
-public struct FetchSourcePreparer: SourcePreparer {
+package struct FetchSourcePreparer: SourcePreparer {
     let fetcher: SourceFetcher
 
-    public init(fetcher: SourceFetcher) {
+    package init(fetcher: SourceFetcher) {
         self.fetcher = fetcher
     }
 
     /// A preparer for the build options: the cache under `<cache>/sources`, mirrors in order.
-    public static func make(options: BuildOptions, offline: Bool = false) throws(BuildError) -> FetchSourcePreparer {
+    package static func make(options: BuildOptions, offline: Bool = false) throws(BuildError) -> FetchSourcePreparer {
         var mirrors: [SourceMirror] = []
         for text in options.sourceMirrors {
             do { mirrors.append(try SourceMirror(parsing: text)) } catch {
@@ -25,7 +25,7 @@ public struct FetchSourcePreparer: SourcePreparer {
         return FetchSourcePreparer(fetcher: SourceFetcher(configuration: configuration))
     }
 
-    public func identity(of node: SourceRequest) throws(BuildFailure.Reason) -> String {
+    package func identity(of node: SourceRequest) throws(BuildFailure.Reason) -> String {
         let spec = try Self.spec(for: node)
         switch spec {
         case .url(_, let checksum, _), .mirrorOnly(_, let checksum, _): return checksum.description
@@ -36,7 +36,7 @@ public struct FetchSourcePreparer: SourcePreparer {
         }
     }
 
-    public func prepare(_ node: SourceRequest, into directory: String,
+    package func prepare(_ node: SourceRequest, into directory: String,
                         log: @escaping @Sendable (String) -> Void) throws(BuildFailure.Reason) -> String {
         let spec = try Self.spec(for: node)
         let fetched = try blocking { () async throws(FetchError) -> FetchedSource in

@@ -1,19 +1,19 @@
 import Foundation
 
 /// `version-manifest.json`: what went into an install dir, for audits and package metadata.
-public struct VersionManifest: Codable, Sendable, Equatable {
-    public struct Component: Codable, Sendable, Equatable {
-        public let version: String
+package struct VersionManifest: Codable, Sendable, Equatable {
+    package struct Component: Codable, Sendable, Equatable {
+        package let version: String
         /// `url`, `file`, `git` or `path`.
-        public let sourceType: String
+        package let sourceType: String
         /// The URL, mirror file name, repository or path.
-        public let source: String
+        package let source: String
         /// `sha256:<hex>`, `sha512:<hex>`, `git:<commit>` or `tree-sha256:<hex>`.
-        public let checksum: String
-        public let license: String
-        public let licenseFiles: [String]
-        public let dependencies: [String]
-        public let layerKey: String
+        package let checksum: String
+        package let license: String
+        package let licenseFiles: [String]
+        package let dependencies: [String]
+        package let layerKey: String
 
         enum CodingKeys: String, CodingKey {
             case version, source, checksum, license, dependencies
@@ -23,13 +23,13 @@ public struct VersionManifest: Codable, Sendable, Equatable {
         }
     }
 
-    public let manifestFormat: Int
-    public let project: String
-    public let version: String
-    public let iteration: Int
-    public let installDir: String
-    public let buildPlatform: String
-    public let software: [String: Component]
+    package let manifestFormat: Int
+    package let project: String
+    package let version: String
+    package let iteration: Int
+    package let installDir: String
+    package let buildPlatform: String
+    package let software: [String: Component]
 
     enum CodingKeys: String, CodingKey {
         case project, version, iteration, software
@@ -39,7 +39,7 @@ public struct VersionManifest: Codable, Sendable, Equatable {
     }
 
     /// Sorted keys and no timestamps: the same build gives the same bytes.
-    public func encoded() -> Data {
+    package func encoded() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)

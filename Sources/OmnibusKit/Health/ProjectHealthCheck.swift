@@ -4,14 +4,14 @@ import Linkage
 
 /// The linkage health check as a project sees it: its allow-list additions and exemptions, and
 /// findings attributed to the software whose layer installed each file.
-public enum ProjectHealthCheck {
-    public static func policy(for project: Project) -> HealthCheckPolicy {
+package enum ProjectHealthCheck {
+    package static func policy(for project: Project) -> HealthCheckPolicy {
         HealthCheckPolicy(additionalAllowed: project.healthCheck.allow,
                           exemptions: project.healthCheck.exempt.map { .init($0.path, reason: $0.reason) })
     }
 
     /// File (relative to the install dir) -> software, from the layer records of the last build.
-    public static func owners(workDir: String, project: String) -> [String: String] {
+    package static func owners(workDir: String, project: String) -> [String: String] {
         let paths = WorkPaths(workDir: workDir, project: project)
         var owners: [String: String] = [:]
         let records = ((try? FileManager.default.contentsOfDirectory(atPath: paths.layersDir)) ?? []).sorted()
@@ -23,7 +23,7 @@ public enum ProjectHealthCheck {
         return owners
     }
 
-    public static func check(project: Project, owners: [String: String]) throws(HealthCheckError) -> HealthReport {
+    package static func check(project: Project, owners: [String: String]) throws(HealthCheckError) -> HealthReport {
         try HealthChecker().check(installDir: project.installDir, policy: policy(for: project), owners: owners)
     }
 }

@@ -6,17 +6,17 @@ import Packaging
 /// Turns a built install dir into the project's packages: the project's settings become a
 /// `PackageInfo`, `PackageScripts/<project>/` become maintainer scripts, and each configured
 /// format is written into the output directory with its metadata file.
-public struct ProjectPackaging {
-    public let project: Project
-    public let version: String
-    public let repositoryRoot: String
-    public let sourceDateEpoch: Int
+package struct ProjectPackaging {
+    package let project: Project
+    package let version: String
+    package let repositoryRoot: String
+    package let sourceDateEpoch: Int
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public init(project: Project, version: String, repositoryRoot: String, sourceDateEpoch: Int) {
+    package init(project: Project, version: String, repositoryRoot: String, sourceDateEpoch: Int) {
         self.project = project
         self.version = version
         self.repositoryRoot = repositoryRoot
@@ -24,11 +24,11 @@ public struct ProjectPackaging {
     }
 
     /// Variables maintainer scripts may use.
-    public static let scriptVariables = ["install_dir", "project", "version", "iteration", "user", "group"]
+    package static let scriptVariables = ["install_dir", "project", "version", "iteration", "user", "group"]
 
     /// The scripts in `PackageScripts/<project>/`, rendered; a generated `postinst` that fixes
     /// ownership when the project has none.
-    public func scripts() throws(Failure) -> [ScriptKind: String] {
+    package func scripts() throws(Failure) -> [ScriptKind: String] {
         let directory = repositoryRoot + "/PackageScripts/" + project.name
         let values = ["install_dir": project.installDir, "project": project.name, "version": version,
                       "iteration": String(project.iteration), "user": project.package.user, "group": project.package.group]
@@ -53,7 +53,7 @@ public struct ProjectPackaging {
         return scripts
     }
 
-    public func info(versionManifest: Data?) throws(Failure) -> PackageInfo {
+    package func info(versionManifest: Data?) throws(Failure) -> PackageInfo {
         // PackageInfo takes the description's first line as the summary and the rest as the long text.
         return PackageInfo(
             name: project.name, version: version, iteration: String(project.iteration), maintainer: project.maintainer,
@@ -67,7 +67,7 @@ public struct ProjectPackaging {
     }
 
     /// Writes every configured format into `outputDirectory`, each through a temporary name.
-    public func write(to outputDirectory: String) throws(Failure) -> [BuiltPackage] {
+    package func write(to outputDirectory: String) throws(Failure) -> [BuiltPackage] {
         let manifestPath = project.installDir + "/version-manifest.json"
         guard let manifest = FileManager.default.contents(atPath: manifestPath) else {
             throw Failure(description: "\(manifestPath) is missing: the install dir is not a finished build; run 'omnibus build \(project.name)' first")

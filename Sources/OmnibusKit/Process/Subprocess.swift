@@ -6,21 +6,21 @@ import Glibc
 
 /// Runs a command in its own process group with output sent to a sink, so a whole build tree
 /// (make and everything it forks) can be stopped at once on failure or Ctrl-C.
-public struct Subprocess {
-    public let arguments: [String]
-    public let environment: [String: String]
-    public let directory: String
+package struct Subprocess {
+    package let arguments: [String]
+    package let environment: [String: String]
+    package let directory: String
 
-    public init(arguments: [String], environment: [String: String], directory: String) {
+    package init(arguments: [String], environment: [String: String], directory: String) {
         self.arguments = arguments
         self.environment = environment
         self.directory = directory
     }
 
-    public enum Failure: Error, CustomStringConvertible {
+    package enum Failure: Error, CustomStringConvertible {
         case spawn(command: String, errno: Int32)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .spawn(let command, let code): "cannot start '\(command)': \(String(cString: strerror(code)))"
             }
@@ -29,7 +29,7 @@ public struct Subprocess {
 
     /// Starts the process; `output` receives stdout and stderr (merged, in order) from a reader
     /// thread. Returns the exit status (128 + signal when killed by a signal).
-    public func run(registry: ProcessRegistry, output: @escaping @Sendable (Data) -> Void) throws(Failure) -> Int32 {
+    package func run(registry: ProcessRegistry, output: @escaping @Sendable (Data) -> Void) throws(Failure) -> Int32 {
         var pipeFDs: [Int32] = [0, 0]
         // Both ends close-on-exec from the start: builds spawn concurrently, and a write end
         // inherited by another build's child would keep this pipe open (and this step waiting)
@@ -98,7 +98,7 @@ public struct Subprocess {
     }
 
     /// A command line as a shell would need it typed, for logs and failure reports.
-    public static func shellQuoted(_ arguments: [String]) -> String {
+    package static func shellQuoted(_ arguments: [String]) -> String {
         arguments.map { argument in
             let safe = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
             return safe && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
@@ -107,14 +107,14 @@ public struct Subprocess {
 }
 
 /// Every running child process group, so they can all be stopped together.
-public final class ProcessRegistry: @unchecked Sendable {
+package final class ProcessRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var groups: Set<pid_t> = []
     private var cancelled = false
 
-    public init() {}
+    package init() {}
 
-    public var isCancelled: Bool {
+    package var isCancelled: Bool {
         lock.lock()
         defer { lock.unlock() }
         return cancelled
@@ -137,7 +137,7 @@ public final class ProcessRegistry: @unchecked Sendable {
     }
 
     /// Stops every group: SIGTERM, then SIGKILL for those still alive after `grace` seconds.
-    public func cancelAll(grace: Double = 5) {
+    package func cancelAll(grace: Double = 5) {
         lock.lock()
         cancelled = true
         let running = groups

@@ -3,14 +3,14 @@ import Foundation
 
 /// `omnibus new`: writes a packaging repository that builds and packages on the first try and
 /// shows, by example, how each part is written.
-public struct SkeletonGenerator {
-    public let name: String
+package struct SkeletonGenerator {
+    package let name: String
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public init(name: String) throws(Failure) {
+    package init(name: String) throws(Failure) {
         guard PackageName.isValid(name) else {
             throw Failure(description: "'\(name)' is not a valid package name: \(PackageName.rule)")
         }
@@ -18,7 +18,7 @@ public struct SkeletonGenerator {
     }
 
     /// Every file of the skeleton: path relative to the repository, content, and whether it is executable.
-    public var files: [(path: String, content: String, executable: Bool)] {
+    package var files: [(path: String, content: String, executable: Bool)] {
         let templates = SkeletonTemplates(name: name)
         return [
             ("README.md", templates.readme, false),
@@ -37,7 +37,7 @@ public struct SkeletonGenerator {
     /// Writes the skeleton into `directory`, which must not exist or be empty unless `force`;
     /// nothing outside it is touched. Returns the paths written.
     @discardableResult
-    public func write(to directory: String, force: Bool) throws(Failure) -> [String] {
+    package func write(to directory: String, force: Bool) throws(Failure) -> [String] {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: directory, isDirectory: &isDirectory) {

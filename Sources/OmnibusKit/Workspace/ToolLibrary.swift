@@ -1,12 +1,12 @@
 import Foundation
 
 /// Finds the software library that ships with the tool.
-public enum ToolLibrary {
-    public static let environmentVariable = "OMNIBUS_LIBRARY"
+package enum ToolLibrary {
+    package static let environmentVariable = "OMNIBUS_LIBRARY"
 
     /// In order: `$OMNIBUS_LIBRARY`; `<prefix>/share/omnibus/Software` beside an installed
     /// `<prefix>/bin/omnibus`; the `Software/` of the source tree this binary was built from.
-    public static func softwareDir(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    package static func softwareDir(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let configured = environment[environmentVariable], !configured.isEmpty { return configured }
         var candidates: [String] = []
         let executable = URL(fileURLWithPath: executablePath()).resolvingSymlinksInPath()
@@ -20,7 +20,7 @@ public enum ToolLibrary {
     }
 
     /// The tool's own packaging repository (its `Projects/`, `PackageScripts/`), when known.
-    public static func sourceRoot() -> String? {
+    package static func sourceRoot() -> String? {
         softwareDir().map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
     }
 

@@ -2,18 +2,18 @@ import Definitions
 import Graph
 
 /// The outcome of checking definitions: every problem, and what was checked.
-public struct ValidationReport: Sendable {
-    public let projects: [String]
-    public let software: [String]
-    public let problems: [Diagnostic]
+package struct ValidationReport: Sendable {
+    package let projects: [String]
+    package let software: [String]
+    package let problems: [Diagnostic]
 
-    public var passed: Bool { problems.isEmpty }
+    package var passed: Bool { problems.isEmpty }
 }
 
 extension Workspace {
     /// Checks one project (and the software it reaches), or with `nil` every project and every
     /// software definition visible from the repository. Problems are collected, never thrown.
-    public func validate(project name: String? = nil) -> ValidationReport {
+    package func validate(project name: String? = nil) -> ValidationReport {
         let cache = SoftwareCache(repository: repository)
         var problems = Diagnostics()
         var softwareChecked: [String] = []

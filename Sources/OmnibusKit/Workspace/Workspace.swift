@@ -4,15 +4,15 @@ import Graph
 
 /// A packaging repository opened for work: its config, its software search path, and the
 /// resolution of its projects.
-public struct Workspace: Sendable {
-    public let repository: Repository
-    public let config: RepositoryConfig
+package struct Workspace: Sendable {
+    package let repository: Repository
+    package let config: RepositoryConfig
 
     /// - Parameters:
     ///   - root: the packaging repository (holds `Projects/`, `Software/`, `PackageScripts/`).
     ///   - extraSoftwareDirs: directories given on the command line, searched after the
     ///     configured ones and before the tool's library.
-    public init(root: String, extraSoftwareDirs: [String] = [],
+    package init(root: String, extraSoftwareDirs: [String] = [],
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(DefinitionError) {
         let config = try RepositoryConfig.load(root: root)
         let fromEnvironment = (environment["OMNIBUS_SOFTWARE_DIRS"] ?? "").split(separator: ":").map(String.init)
@@ -22,12 +22,12 @@ public struct Workspace: Sendable {
                                      librarySoftwareDir: ToolLibrary.softwareDir(environment: environment))
     }
 
-    public func loadProject(_ name: String) throws(DefinitionError) -> Project {
+    package func loadProject(_ name: String) throws(DefinitionError) -> Project {
         try repository.loadProject(name)
     }
 
     /// Loads a project and resolves its dependency graph.
-    public func resolve(_ projectName: String) throws(DefinitionError) -> BuildGraph {
+    package func resolve(_ projectName: String) throws(DefinitionError) -> BuildGraph {
         let project = try loadProject(projectName)
         return try resolver(cache: SoftwareCache(repository: repository)).resolve(project)
     }

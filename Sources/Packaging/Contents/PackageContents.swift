@@ -1,11 +1,11 @@
 /// The format-neutral list of what a package holds, sorted by path (byte order), parents before
 /// children, every hard link after the file it links to.
-public struct PackageContents: Sendable, Equatable {
+package struct PackageContents: Sendable, Equatable {
     /// Where the package installs (`/opt/demo`); the first entry is this directory.
-    public let installDir: String
-    public let entries: [PackageEntry]
+    package let installDir: String
+    package let entries: [PackageEntry]
 
-    public init(installDir: String, entries: [PackageEntry]) {
+    package init(installDir: String, entries: [PackageEntry]) {
         self.installDir = installDir
         self.entries = entries
     }
@@ -18,12 +18,12 @@ public struct PackageContents: Sendable, Equatable {
     ///     `info.installDir`.
     ///   - info: gives the install dir, owner, group, `SOURCE_DATE_EPOCH` and config files.
     ///   - exclude: `exclude` patterns, relative to the install dir.
-    public static func scan(root: String? = nil, info: PackageInfo, exclude: [String] = []) throws(PackagingError) -> PackageContents {
+    package static func scan(root: String? = nil, info: PackageInfo, exclude: [String] = []) throws(PackagingError) -> PackageContents {
         try ContentsScanner(root: root ?? info.installDir, info: info, exclude: exclude).scan()
     }
 
     /// Bytes of regular-file data, each hard-linked file counted once.
-    public var dataSize: Int64 {
+    package var dataSize: Int64 {
         entries.reduce(0) { total, entry in
             if case .file = entry.kind { return total + entry.size }
             return total
@@ -31,7 +31,7 @@ public struct PackageContents: Sendable, Equatable {
     }
 
     /// Entries that are config files, in path order.
-    public var configFiles: [PackageEntry] { entries.filter(\.isConfig) }
+    package var configFiles: [PackageEntry] { entries.filter(\.isConfig) }
 }
 
 /// Byte-wise ordering of paths: Swift's `String <` compares by Unicode rules, under which two

@@ -1,7 +1,7 @@
 /// One member of a package, independent of the format: where it installs, what it is, and the
 /// owner, mode and time every format writes for it.
-public struct PackageEntry: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct PackageEntry: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case file
         case directory
         case symlink(target: String)
@@ -11,28 +11,28 @@ public struct PackageEntry: Sendable, Equatable {
     }
 
     /// Absolute path where the entry installs (`/opt/demo/bin/tool`).
-    public var path: String
+    package var path: String
     /// Where its bytes are read from while packaging (matters for files and hard links).
-    public var sourcePath: String
-    public var kind: Kind
+    package var sourcePath: String
+    package var kind: Kind
     /// Permission bits from the disk (`0o7777`, setuid/setgid/sticky included).
-    public var permissions: UInt32
+    package var permissions: UInt32
     /// Bytes of a regular file (also of a hard link: the shared file's size); the target's length
     /// for a symlink; 0 for a directory.
-    public var size: Int64
+    package var size: Int64
     /// The file's time, lowered to `SOURCE_DATE_EPOCH` and raised to `PackageInfo.minimumEpoch`.
-    public var modificationTime: Int64
-    public var user: String
-    public var group: String
+    package var modificationTime: Int64
+    package var user: String
+    package var group: String
     /// 1, 2, 3, ... in path order; every name of one hard-linked file shares its number. Never
     /// the disk's inode, so two builds number alike.
-    public var inode: UInt32
+    package var inode: UInt32
     /// How many entries of the package share `inode`.
-    public var linkCount: UInt32
+    package var linkCount: UInt32
     /// Listed in `config_files`: a Debian conffile, an rpm `%config(noreplace)`.
-    public var isConfig: Bool
+    package var isConfig: Bool
 
-    public init(path: String, sourcePath: String, kind: Kind, permissions: UInt32, size: Int64,
+    package init(path: String, sourcePath: String, kind: Kind, permissions: UInt32, size: Int64,
                 modificationTime: Int64, user: String = "root", group: String = "root", inode: UInt32 = 0,
                 linkCount: UInt32 = 1, isConfig: Bool = false) {
         self.path = path
@@ -49,7 +49,7 @@ public struct PackageEntry: Sendable, Equatable {
     }
 
     /// True for files whose bytes are in the package (regular files and their hard links).
-    public var isRegular: Bool {
+    package var isRegular: Bool {
         switch kind {
         case .file, .hardlink: true
         case .directory, .symlink: false

@@ -9,23 +9,23 @@ import Foundation
 /// `data.tar` goes to a temporary file first (ar needs its size up front) while the md5sums are
 /// computed from the same read of each file; then `control.tar.gz` is built in memory (it holds
 /// only text) and the three members are copied out.
-public struct DebPackager: Packager {
+package struct DebPackager: Packager {
     /// Compression of `data.tar`; `control.tar` is always gzip -9, which every dpkg reads.
     /// zstd needs dpkg 1.21.18 or newer on the installing system (Debian 12, Ubuntu 21.10).
-    public let compression: ArchiveCompression
+    package let compression: ArchiveCompression
 
-    public init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
+    package init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
         self.compression = compression
     }
 
-    public var format: PackageFormat { .deb }
+    package var format: PackageFormat { .deb }
 
     /// `<name>_<version>-<iteration>_<arch>.deb`, dpkg's convention.
-    public func fileName(for info: PackageInfo) -> String {
+    package func fileName(for info: PackageInfo) -> String {
         "\(info.name)_\(info.debianVersion)_\(info.architecture.debian).deb"
     }
 
-    public func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
+    package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                       scratchDirectory: String) throws {
         try checkInputs(contents, info)
         let epoch = info.effectiveEpoch

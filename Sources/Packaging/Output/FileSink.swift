@@ -12,16 +12,16 @@ private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count:
 
 /// A `PackageSink` over a file descriptor, buffered, that also counts the bytes and hashes them
 /// (SHA-256 and SHA-512 for the metadata file) so the package is never read back.
-public final class FileSink: PackageSink {
-    public let path: String
+package final class FileSink: PackageSink {
+    package let path: String
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private let digests: [StreamingDigest]
     private let ownsDescriptor: Bool
-    public private(set) var byteCount: Int64 = 0
+    package private(set) var byteCount: Int64 = 0
 
     /// Creates (or truncates) `path`, mode 0644 before the umask.
-    public init(creating path: String, digests algorithms: [DigestAlgorithm] = []) throws(PackagingError) {
+    package init(creating path: String, digests algorithms: [DigestAlgorithm] = []) throws(PackagingError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw PackagingError.output(path: path, reason: String(cString: strerror(errno))) }
         do {
@@ -40,7 +40,7 @@ public final class FileSink: PackageSink {
 
     private static let capacity = 1 << 20
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         byteCount += Int64(bytes.count)
         for digest in digests { digest.update(bytes) }
         if buffer.count + bytes.count > Self.capacity { try flush() }
@@ -52,14 +52,14 @@ public final class FileSink: PackageSink {
     }
 
     /// Writes buffered bytes to the file.
-    public func flush() throws {
+    package func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try writeAll($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes, syncs to disk and returns the hex digests in the order they were requested.
-    public func finish() throws -> [String] {
+    package func finish() throws -> [String] {
         try flush()
         guard fsync(descriptor) == 0 else { throw PackagingError.output(path: path, reason: String(cString: strerror(errno))) }
         return digests.map { Digests.hexString($0.finalize()) }

@@ -2,27 +2,27 @@ import Foundation
 
 /// `<package>.metadata.json`: what a CI job needs to publish a package without parsing its name.
 /// Keys are sorted and nothing varies between two builds of the same inputs.
-public struct PackageMetadata: Sendable, Equatable {
-    public var name: String
-    public var version: String
-    public var iteration: String
+package struct PackageMetadata: Sendable, Equatable {
+    package var name: String
+    package var version: String
+    package var iteration: String
     /// The architecture as the format names it (`amd64` for deb, `x86_64` for rpm and tar).
-    public var arch: String
-    public var platform: String
-    public var platformVersion: String
-    public var format: PackageFormat
+    package var arch: String
+    package var platform: String
+    package var platformVersion: String
+    package var format: PackageFormat
     /// The package's file name, relative to the metadata file's directory.
-    public var basename: String
-    public var size: Int64
-    public var sha256: String
-    public var sha512: String
+    package var basename: String
+    package var size: Int64
+    package var sha256: String
+    package var sha512: String
     /// The `SOURCE_DATE_EPOCH` written into the package.
-    public var buildEpoch: Int64
+    package var buildEpoch: Int64
     /// The install dir's `version-manifest.json`, embedded unchanged (null when absent).
-    public var versionManifest: Data?
+    package var versionManifest: Data?
 
     /// Pretty-printed JSON with sorted keys and a final newline.
-    public func encoded() -> Data {
+    package func encoded() -> Data {
         var fields: [(String, String)] = [
             ("arch", Self.quoted(arch)), ("basename", Self.quoted(basename)), ("build_epoch", String(buildEpoch)),
             ("format", Self.quoted(format.rawValue)), ("iteration", Self.quoted(iteration)), ("name", Self.quoted(name)),

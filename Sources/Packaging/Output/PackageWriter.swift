@@ -2,20 +2,20 @@ import Digest
 import Foundation
 
 /// A package written to the output directory, with its metadata file next to it.
-public struct BuiltPackage: Sendable, Equatable {
-    public let format: PackageFormat
-    public let path: String
-    public let metadataPath: String
-    public let metadata: PackageMetadata
+package struct BuiltPackage: Sendable, Equatable {
+    package let format: PackageFormat
+    package let path: String
+    package let metadataPath: String
+    package let metadata: PackageMetadata
 }
 
 /// Writes packages into an output directory (`pkg/`) so that nothing there ever looks complete
 /// while it is not: each package is written under a temporary name in a hidden scratch
 /// directory inside the output directory (same filesystem), synced, then renamed into place;
 /// its metadata file follows the same way, last, so a metadata file means a finished package.
-public enum PackageWriter {
+package enum PackageWriter {
     @discardableResult
-    public static func write(_ packager: some Packager, contents: PackageContents, info: PackageInfo,
+    package static func write(_ packager: some Packager, contents: PackageContents, info: PackageInfo,
                              outputDirectory: String) throws -> BuiltPackage {
         try info.validate()
         let fileManager = FileManager.default

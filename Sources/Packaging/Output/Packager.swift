@@ -1,11 +1,11 @@
 /// Where a packager writes: a file, a pipe, a digest. Bytes arrive in order, exactly once.
-public protocol PackageSink: AnyObject {
+package protocol PackageSink: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
 }
 
 /// One package format behind one small interface: the conventional file name, and the package
 /// bytes written to a stream. Packagers hold only settings, so they are cheap values.
-public protocol Packager: Sendable {
+package protocol Packager: Sendable {
     var format: PackageFormat { get }
 
     /// The conventional file name (`demo_1.4.2-1_amd64.deb`, `demo-1.4.2-1.x86_64.rpm`, ...).

@@ -8,21 +8,21 @@ import Foundation
 /// tag), then the header is built, then the signature header, which holds the header's SHA-256,
 /// the MD5 of header and payload, and both sizes, as `rpm -K` checks. Only the install dir and
 /// what is below it are listed, so the package never claims `/`, `/opt`, `/usr`, ...
-public struct RPMPackager: Packager {
-    public let compression: ArchiveCompression
+package struct RPMPackager: Packager {
+    package let compression: ArchiveCompression
 
-    public init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
+    package init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
         self.compression = compression
     }
 
-    public var format: PackageFormat { .rpm }
+    package var format: PackageFormat { .rpm }
 
     /// `<name>-<version>-<release>.<arch>.rpm`, rpm's convention.
-    public func fileName(for info: PackageInfo) -> String {
+    package func fileName(for info: PackageInfo) -> String {
         "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease).\(info.architecture.rpm).rpm"
     }
 
-    public func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
+    package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                       scratchDirectory: String) throws {
         try checkInputs(contents, info)
         let payloadPath = scratchDirectory + "/payload.cpio"
