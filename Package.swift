@@ -9,7 +9,7 @@ import PackageDescription
 //   Digest -> COpenSSL;  Archive -> CArchive   (each C module has exactly one Swift wrapper)
 let package = Package(
     name: "omnibus",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "omnibus", targets: ["omnibus"]),
     ],
@@ -29,7 +29,7 @@ let package = Package(
         // Reading and writing archives (tar, ar, cpio, zip) and their compressors.
         .target(name: "Archive", dependencies: ["CArchive"]),
         // Definition files -> validated, typed models; every problem with file:line:column.
-        .target(name: "Definitions", dependencies: ["Yams"]),
+        .target(name: "Definitions", dependencies: ["Yams", "Digest", "Archive"]),
         // Dependency DAG: resolution, overrides, deterministic order, cycles.
         .target(name: "Graph", dependencies: ["Definitions"]),
         // Shell-style path patterns (`*`, `?`, `**`, `[a-z]`) shared by Linkage and Packaging.
@@ -39,9 +39,9 @@ let package = Package(
         // How every child process is started: own process group, default signals, no inherited descriptors.
         .target(name: "Spawning"),
         // Sources: url/git/path fetchers, source cache, mirrors, safe extraction.
-        .target(name: "Fetch", dependencies: ["Digest", "Archive", "Spawning"]),
+        .target(name: "Fetch", dependencies: ["Definitions", "Digest", "Archive", "Spawning", "Globbing"]),
         // Native .deb, .rpm and .tar.* writers over a format-neutral content list.
-        .target(name: "Packaging", dependencies: ["Digest", "Archive", "Globbing"]),
+        .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing"]),
         // Orchestration: build pipeline, scheduler, layers, cache, skeleton generator.
         .target(name: "OmnibusKit",
                 dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning"]),

@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// Fills a source mirror directory with upstream tarballs taken from Debian source packages,
@@ -62,7 +63,7 @@ package struct DebianMirrorFiller: Sendable {
     private func presentPath(for request: DebianMirrorRequest) throws(FetchError) -> String? {
         for candidate in SourceMirror.directory(mirrorDirectory).candidates(fileName: request.fileName, checksum: request.checksum)
         where FileOps.isRegularFile(candidate.path) {
-            if try request.checksum.verify(file: candidate.path).matches { return candidate.path }
+            if try request.checksum.check(file: candidate.path).matches { return candidate.path }
         }
         return nil
     }
@@ -112,7 +113,7 @@ package struct DebianMirrorFiller: Sendable {
         var found: [String: String] = [:]
         for name in try FileOps.sortedNames(in: directory) where DebianOrigFiles.isOrig(name) {
             let path = "\(directory)/\(name)"
-            let verdict = try request.checksum.verify(file: path)
+            let verdict = try request.checksum.check(file: path)
             guard verdict.matches else {
                 found[name] = verdict.actual
                 continue
@@ -128,7 +129,7 @@ package struct DebianMirrorFiller: Sendable {
             if !FileOps.exists(byName) {
                 try FileOps.linkOrCopy(path, to: byName)
                 paths.insert(byName, at: 0)
-            } else if try checksum.verify(file: byName).matches {
+            } else if try checksum.check(file: byName).matches {
                 paths.insert(byName, at: 0)
             }
             return .stored(debianFile: name, version: version, paths: paths)

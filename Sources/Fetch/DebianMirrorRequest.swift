@@ -1,3 +1,4 @@
+import Digest
 /// One file to put into a source mirror from a Debian source package's `.orig` files.
 package struct DebianMirrorRequest: Sendable, Hashable {
     /// Debian source (or binary) package name, as `apt-get source` takes it.

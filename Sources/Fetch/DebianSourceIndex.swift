@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// What `apt-cache showsrc` says about a source package's versions: which files each version

@@ -1,11 +1,12 @@
 import Digest
+import Globbing
 import Foundation
 
 /// A local directory as a `path` source sees it: every entry except those named `.git` (at any
 /// depth: repositories and submodules carry their history there, not their source) and those
-/// the source's `exclude` patterns match. A pattern is matched against the path relative to the
-/// root with `fnmatch(3)` (`*` and `?` stay within one component); an excluded directory is
-/// skipped with everything below it.
+/// the source's `exclude` patterns match. A pattern is a `Glob` matched against the whole path
+/// relative to the root (the same language as a project's `exclude`: `*` and `?` stay within one
+/// component, `**` crosses them); an excluded directory is skipped with everything below it.
 ///
 /// The content hash is a SHA-256 over one record per entry, in byte order of the relative path:
 /// `d NUL path NUL` for a directory, `f NUL path NUL x|- NUL sha256(content) NUL` for a file
@@ -29,7 +30,7 @@ enum DirectoryTree {
     }
 
     static func isExcluded(_ path: String, by patterns: [String]) -> Bool {
-        patterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
+        patterns.contains { Glob($0).matches(path) }
     }
 
     private static func walk(root: String, relative: String, exclude: [String], into result: inout [Entry]) throws(FetchError) {

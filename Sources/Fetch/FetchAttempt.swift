@@ -1,3 +1,4 @@
+import Digest
 /// One place a file was looked for, and what happened there; collected so that a final failure
 /// can list every location tried.
 package struct FetchAttempt: Sendable, Hashable, CustomStringConvertible {

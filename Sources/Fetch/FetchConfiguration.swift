@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// Everything a `SourceFetcher` needs besides the sources themselves.

@@ -1,3 +1,4 @@
+import Digest
 /// Everything that can go wrong while fetching, verifying or unpacking a source. Each message
 /// says what was being done, with which file, and what the user can do about it.
 package enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -27,9 +28,13 @@ package enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(path: String, reason: String)
     /// `apt-get source` needs `deb-src` entries and the machine has none.
     case debSrcMissing(advice: String)
+    /// The task was cancelled (Ctrl-C); whatever the fetch started has been stopped.
+    case cancelled
 
     package var description: String {
         switch self {
+        case .cancelled:
+            return "interrupted"
         case .invalidChecksum(let message):
             return "invalid checksum: \(message)"
         case .invalidMirror(let text, let reason):

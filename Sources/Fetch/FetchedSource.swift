@@ -10,7 +10,6 @@ package struct FetchedSource: Sendable, Hashable {
         case directory(path: String, exclude: [String])
     }
 
-    package let spec: SourceSpec
     package let content: Content
     /// What identifies the bytes, for the version manifest and cache keys: `sha256:<hex>` or
     /// `sha512:<hex>` for files, `git:<commit>`, `tree-sha256:<hex>` for path sources.
@@ -19,8 +18,7 @@ package struct FetchedSource: Sendable, Hashable {
     /// repository, or the directory.
     package let origin: String
 
-    package init(spec: SourceSpec, content: Content, identity: String, origin: String) {
-        self.spec = spec
+    package init(content: Content, identity: String, origin: String) {
         self.content = content
         self.identity = identity
         self.origin = origin

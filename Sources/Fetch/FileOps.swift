@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// Small filesystem steps with errors as `FetchError`, so callers read as the procedure they are.
@@ -88,5 +89,12 @@ enum FileOps {
         } catch {
             throw .io(path: directory, reason: "cannot list directory: \(error.localizedDescription)")
         }
+    }
+}
+
+extension Checksum {
+    /// `verify(file:)` with a read failure reported as the fetch error it is.
+    func check(file path: String) throws(FetchError) -> (matches: Bool, actual: String) {
+        do { return try verify(file: path) } catch { throw .io(path: path, reason: error.description) }
     }
 }

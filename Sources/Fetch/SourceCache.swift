@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// The content-addressed source cache: `<root>/<algorithm>/<hex>/<file name>`.
@@ -26,14 +27,14 @@ struct SourceCache: Sendable {
         let directory = directory(for: checksum)
         let path = "\(directory)/\(fileName)"
         if FileOps.isRegularFile(path) {
-            if try checksum.verify(file: path).matches { return path }
+            if try checksum.check(file: path).matches { return path }
             FileOps.remove(path)
         }
         guard FileOps.isDirectory(directory) else { return nil }
         for name in try FileOps.sortedNames(in: directory) where !name.hasPrefix(".") {
             let other = "\(directory)/\(name)"
             guard FileOps.isRegularFile(other) else { continue }
-            if try checksum.verify(file: other).matches {
+            if try checksum.check(file: other).matches {
                 try FileOps.linkOrCopy(other, to: path)
                 return path
             }
@@ -47,7 +48,7 @@ struct SourceCache: Sendable {
     func admit(_ temporary: String, fileName: String, checksum: Checksum) throws(FetchError)
         -> Result<String, MismatchedDigest> {
         let verdict: (matches: Bool, actual: String)
-        do { verdict = try checksum.verify(file: temporary) } catch {
+        do { verdict = try checksum.check(file: temporary) } catch {
             FileOps.remove(temporary)
             throw error
         }

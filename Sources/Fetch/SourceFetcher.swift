@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// Fetches sources into the source cache (verifying them) and lays them out for building.
@@ -13,28 +14,12 @@ package struct SourceFetcher: Sendable {
 
     /// Makes the source available locally and verified: from the cache, else from each mirror in
     /// order (by file name, then by checksum), else from the upstream URL.
-    package func fetch(_ spec: SourceSpec, events: FetchEventHandler? = nil) async throws(FetchError) -> FetchedSource {
-        switch spec {
-        case .url(let url, let checksum, _):
-            guard let scheme = url.scheme?.lowercased(), ["http", "https", "file"].contains(scheme) else {
-                throw .invalidSource("\(url.absoluteString): only http, https and file URLs can be fetched")
-            }
-            return try await fetchFile(spec, fileName: try validFileName(spec), checksum: checksum,
-                                       upstream: url, events: events)
-        case .mirrorOnly(_, let checksum, _):
-            return try await fetchFile(spec, fileName: try validFileName(spec), checksum: checksum,
-                                       upstream: nil, events: events)
-        case .git(let repository, let commit):
-            let pinned = try GitSource.validatedCommit(commit)
-            let bare = try await GitSource.fetch(repository: repository, commit: pinned,
-                                                 cacheRoot: configuration.cacheDirectory, events: events)
-            return FetchedSource(spec: spec, content: .gitRepository(path: bare, repository: repository, commit: pinned),
-                                 identity: "git:\(pinned)", origin: repository)
-        case .path(let directory, let exclude):
-            let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
-            return FetchedSource(spec: spec, content: .directory(path: absolute, exclude: exclude),
-                                 identity: try DirectoryTree.contentHash(of: absolute, exclude: exclude), origin: absolute)
-        }
+    package func fetch(_ source: some FetchableSource, events: FetchEventHandler? = nil) async throws(FetchError) -> FetchedSource {
+        try await source.fetch(with: self, events: events)
+    }
+
+    package func fetch(_ source: any FetchableSource, events: FetchEventHandler? = nil) async throws(FetchError) -> FetchedSource {
+        try await source.fetch(with: self, events: events)
     }
 
     /// Lays the fetched source out in `root` (which must not exist yet) and finds the build
@@ -57,7 +42,7 @@ package struct SourceFetcher: Sendable {
                 try FileOps.copyFile(path, to: "\(root)/\(fileName)")
             }
         case .gitRepository(let bare, let repository, let commit):
-            try await GitSource.checkout(bare: bare, repository: repository, commit: commit, into: root)
+            try await GitRepository.checkout(bare: bare, repository: repository, commit: commit, into: root)
         case .directory(let directory, let exclude):
             try DirectoryTree.copy(directory, to: root, exclude: exclude)
             let copied = try DirectoryTree.contentHash(of: root)
@@ -76,20 +61,16 @@ package struct SourceFetcher: Sendable {
         }
     }
 
-    private func validFileName(_ spec: SourceSpec) throws(FetchError) -> String {
-        let name = spec.fileName ?? ""
-        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.hasPrefix(".") else {
-            throw .invalidSource("'\(name)' cannot be a source file name: it must be a plain file name "
+    /// A file source: `fileName` is what the cache and mirrors know it by, `checksum` decides.
+    package func fetchFile(_ fileName: String, checksum: Checksum, upstream: URL?, debian: DebianOrigin?,
+                           events: FetchEventHandler?) async throws(FetchError) -> FetchedSource {
+        guard !fileName.isEmpty, fileName != ".", fileName != "..", !fileName.contains("/"), !fileName.hasPrefix(".") else {
+            throw .invalidSource("'\(fileName)' cannot be a source file name: it must be a plain file name "
                 + "(no '/', not starting with '.'); give one explicitly when the URL does not end in one")
         }
-        return name
-    }
-
-    private func fetchFile(_ spec: SourceSpec, fileName: String, checksum: Checksum, upstream: URL?,
-                           events: FetchEventHandler?) async throws(FetchError) -> FetchedSource {
         let cache = SourceCache(root: configuration.cacheDirectory)
         func found(_ path: String, origin: String) -> FetchedSource {
-            FetchedSource(spec: spec, content: .file(path: path, fileName: fileName),
+            FetchedSource(content: .file(path: path, fileName: fileName),
                           identity: checksum.description, origin: origin)
         }
         if let path = try cache.lookup(fileName: fileName, checksum: checksum) {
@@ -119,7 +100,7 @@ package struct SourceFetcher: Sendable {
                 events?(.rejected(attempts[attempts.count - 1]))
             }
         }
-        if case .mirrorOnly(_, _, let debian) = spec {
+        if upstream == nil {
             throw .notInMirrors(fileName: fileName, checksum: checksum, debian: debian, mirrors: configuration.mirrors,
                                 attempts: attempts, hint: configuration.mirrorFillHint)
         }

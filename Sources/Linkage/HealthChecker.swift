@@ -22,8 +22,10 @@ package struct HealthChecker: Sendable {
     ///   - installDir: the directory checked in place, as it will be on the target (`/opt/<name>`).
     ///   - policy: allow-list and exemptions.
     ///   - owners: file path relative to `installDir` -> the software that installed it.
+    /// - isCancelled: polled before each file; once true the check stops with an error.
     package func check(installDir: String, policy: HealthCheckPolicy = HealthCheckPolicy(),
-                      owners: [String: String] = [:]) throws(HealthCheckError) -> HealthReport {
+                      owners: [String: String] = [:],
+                      isCancelled: @Sendable () -> Bool = { false }) throws(HealthCheckError) -> HealthReport {
         var trimmed = PathNames.absolute(installDir)
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         let root = trimmed
@@ -38,9 +40,11 @@ package struct HealthChecker: Sendable {
         let listing = InstallTree.regularFiles(under: root)
         let outcomes = Outcomes(count: listing.files.count)
         DispatchQueue.concurrentPerform(iterations: listing.files.count) { index in
+            guard !isCancelled() else { return }
             outcomes[index] = judge.examine(root == "/" ? "/" + listing.files[index] : root + "/" + listing.files[index])
         }
 
+        if isCancelled() { throw HealthCheckError(installDir: installDir, reason: "interrupted") }
         var failures: [HealthReport.FileReport] = []
         var errors = listing.unreadable.map { HealthReport.FileError(file: $0.0, software: nil, message: "cannot list directory: \($0.1)") }
         var exempted: [HealthReport.ExemptedFile] = []

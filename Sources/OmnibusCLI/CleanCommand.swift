@@ -9,7 +9,7 @@ struct CleanCommand: ParsableCommand {
         discussion: "The install dir is removed only if omnibus created it (an empty directory made by an administrator is emptied, not removed).")
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var settings: BuildSettings
+    @OptionGroup var directories: DirectoryOptions
 
     @Argument(help: "The project.")
     var project: String
@@ -20,8 +20,8 @@ struct CleanCommand: ParsableCommand {
     func run() throws {
         let workspace = try global.workspace()
         let project = try workspace.loadProject(self.project)
-        let options = settings.options(for: workspace)
-        let removed = try ProjectCleaner(project: project, options: options).clean(all: all)
+        let settings = workspace.settings(BuildSettings.Flags(directories: directories))
+        let removed = try ProjectCleaner(project: project, settings: settings).clean(all: all)
         if removed.isEmpty {
             print("nothing to clean for \(project.name)")
         } else {

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
-import Linkage
 import OmnibusKit
 
-struct HealthCheckCommand: ParsableCommand {
+struct HealthCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health-check",
         abstract: "Prove that nothing in an install dir links outside it (reads ELF files, never runs them).",
@@ -16,7 +15,6 @@ struct HealthCheckCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @OptionGroup var global: GlobalOptions
-    @OptionGroup var settings: BuildSettings
 
     @Argument(help: "The project whose install dir to check.")
     var project: String?
@@ -27,6 +25,9 @@ struct HealthCheckCommand: ParsableCommand {
     @Option(name: .customLong("allow"), help: ArgumentHelp("With --path: another library name or pattern allowed outside (repeatable).", valueName: "pattern"))
     var allow: [String] = []
 
+    @Option(name: .customLong("work-dir"), help: ArgumentHelp("Where the last build recorded which software installed each file (default: as for build).", valueName: "dir"))
+    var workDir: String?
+
     @Option(help: "text or json.")
     var format: Format = .text
 
@@ -35,22 +36,21 @@ struct HealthCheckCommand: ParsableCommand {
         if project != nil && !allow.isEmpty { throw ValidationError("--allow goes with --path; a project lists its allow-list in health_check.allow") }
     }
 
-    func run() throws {
-        let report: HealthReport
-        do {
-            if let path {
-                report = try HealthChecker().check(installDir: path, policy: HealthCheckPolicy(additionalAllowed: allow))
-            } else {
-                let workspace = try global.workspace()
-                let project = try workspace.loadProject(self.project!)
-                let options = settings.options(for: workspace)
-                report = try ProjectHealthCheck.check(project: project,
-                                                      owners: ProjectHealthCheck.owners(workDir: options.workDir, project: project.name))
+    func run() async throws {
+        let report: HealthReportText
+        if let path {
+            let allow = self.allow
+            report = try await RunInTask.run { () async throws(RunError) in
+                HealthReportText(try await ProjectRun.check(path, allowing: allow))
             }
-        } catch let error as HealthCheckError {
-            throw CommandFailure(.badInput, error.description)
+        } else {
+            let workspace = try global.workspace()
+            let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(workDir: workDir)),
+                                 reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+            let project = self.project!
+            report = try await RunInTask.run { () async throws(RunError) in HealthReportText(try await run.healthCheck(project)) }
         }
-        print(format == .json ? report.json() : report.render(), terminator: "")
+        print(format == .json ? report.json : report.text, terminator: "")
         if !report.passed { throw CommandFailure(.failure, "") }
     }
 }

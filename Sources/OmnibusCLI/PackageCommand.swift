@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
 import OmnibusKit
-import Packaging
 
-struct PackageCommand: ParsableCommand {
+struct PackageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "package",
         abstract: "Write the .deb, .rpm and .tar packages of an already built project.",
@@ -15,27 +14,11 @@ struct PackageCommand: ParsableCommand {
     @Argument(help: "The project.")
     var project: String
 
-    func run() throws {
+    func run() async throws {
         let workspace = try global.workspace()
-        let project = try workspace.loadProject(self.project)
-        let version: String
-        do { version = try ProjectVersionResolver.resolve(project.version, repositoryRoot: workspace.repository.root) } catch {
-            throw CommandFailure(.badInput, error.description)
-        }
-        try Self.writePackages(ProjectPackaging(project: project, version: version, repositoryRoot: workspace.repository.root,
-                                                sourceDateEpoch: SourceDateEpoch.resolve(repositoryRoot: workspace.repository.root)),
-                               to: output.directory(root: workspace.repository.root))
-    }
-
-    static func writePackages(_ packaging: ProjectPackaging, to directory: String) throws {
-        let started = Date()
-        let built: [BuiltPackage]
-        do { built = try packaging.write(to: directory) } catch {
-            throw CommandFailure(.failure, "packaging failed: \(error)")
-        }
-        for package in built {
-            print("wrote \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")
-        }
-        print(String(format: "packaged in %.1fs", Date().timeIntervalSince(started)))
+        let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(output: output)),
+                             reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+        let project = self.project
+        try await RunInTask.run { () async throws(RunError) in try await run.package(project) }
     }
 }

@@ -16,14 +16,7 @@ package struct PackageInfo: Sendable, Equatable {
     /// Free text, possibly several lines and paragraphs.
     package var description: String
     package var license: String
-    /// rpm's Vendor tag; Debian has no such field.
-    package var vendor: String?
     package var architecture: PackageArchitecture
-    /// Debian Section and Priority.
-    package var section: String
-    package var priority: String
-    /// rpm's Group tag.
-    package var rpmGroup: String
     /// Debian Depends / rpm Requires, e.g. `libc6 (>= 2.31)`, `openssl >= 3.0`, `a | b`.
     package var runtimeDependencies: [String]
     package var conflicts: [String]
@@ -49,9 +42,8 @@ package struct PackageInfo: Sendable, Equatable {
 
     package init(name: String, version: String, iteration: String = "1", maintainer: String,
                 homepage: String = "", summary: String = "", description: String = "",
-                license: String = "Unspecified", vendor: String? = nil,
-                architecture: PackageArchitecture = .host, section: String = "misc",
-                priority: String = "optional", rpmGroup: String = "Unspecified",
+                license: String = "Unspecified",
+                architecture: PackageArchitecture = .host,
                 runtimeDependencies: [String] = [], conflicts: [String] = [], replaces: [String] = [],
                 provides: [String] = [], configFiles: [String] = [], user: String = "root",
                 group: String = "root", installDir: String, sourceDateEpoch: Int64,
@@ -65,11 +57,7 @@ package struct PackageInfo: Sendable, Equatable {
         self.summary = summary
         self.description = description
         self.license = license
-        self.vendor = vendor
         self.architecture = architecture
-        self.section = section
-        self.priority = priority
-        self.rpmGroup = rpmGroup
         self.runtimeDependencies = runtimeDependencies
         self.conflicts = conflicts
         self.replaces = replaces

@@ -10,8 +10,7 @@ extension PackageInfo {
         problems += VersionNames.problem(version: version, iteration: iteration)
         let singleLine: [(String, String)] = [
             ("version", version), ("iteration", iteration), ("maintainer", maintainer), ("homepage", homepage),
-            ("summary", summary), ("license", license), ("vendor", vendor ?? ""), ("section", section),
-            ("priority", priority), ("rpm group", rpmGroup), ("user", user), ("group", group),
+            ("summary", summary), ("license", license), ("user", user), ("group", group),
             ("architecture", architecture.machine),
         ]
         for (field, value) in singleLine where value.contains(where: \.isNewline) {

@@ -18,9 +18,13 @@ package enum PackagingError: Error, CustomStringConvertible, Sendable, Equatable
     case archive(String)
     /// The package or its metadata could not be written to the output directory.
     case output(path: String, reason: String)
+    /// The task was cancelled (Ctrl-C) while writing; nothing was put in place.
+    case cancelled
 
     package var description: String {
         switch self {
+        case .cancelled:
+            "interrupted"
         case .invalidInfo(let problems):
             "cannot package: " + problems.joined(separator: "; ")
         case .missingRoot(let path, let reason):

@@ -1,45 +1,51 @@
+import Archive
+
 /// Decodes a project's `package:` section.
 enum PackageSettingsDecoder {
-    static func decode(_ value: YAMLValue?, problems: inout Diagnostics) -> PackageSettings {
-        var settings = PackageSettings()
+    static func decode(_ value: YAMLValue?, formats kinds: [any PackageFormatKind.Type],
+                       problems: inout Diagnostics) -> PackageSettings {
+        var settings = PackageSettings(defaultsFor: kinds)
+        let names = kinds.map { $0.name }
         guard let value, let map = MappingReader(value, describing: "'package'", path: "package.",
-                                                 allowed: ["formats", "user", "group", "deb", "rpm", "tar"],
+                                                 allowed: ["formats", "user", "group"] + names,
                                                  problems: &problems) else { return settings }
         if map.has("formats") {
             let formats = map.stringList("formats", problems: &problems)
             ProjectLoader.reportDuplicates(formats, what: "format", problems: &problems)
-            settings.formats = formats.compactMap { choice($0, of: PackageSettings.Format.self, name: "package.formats", problems: &problems) }
+            settings.formats = formats.compactMap { oneOf($0, names, name: "package.formats", problems: &problems) }
             if formats.isEmpty {
-                problems.error("'package.formats' must name at least one of: deb, rpm, tar", at: map.value("formats")?.location)
+                problems.error("'package.formats' must name at least one of: \(names.joined(separator: ", "))",
+                               at: map.value("formats")?.location)
             }
         }
         if let user = map.string("user", problems: &problems) { settings.user = user.value }
         if let group = map.string("group", problems: &problems) { settings.group = group.value }
-        if let deb = map.value("deb"), let options = MappingReader(deb, describing: "'package.deb'", path: "package.deb.",
-                                                                   allowed: ["compression", "section", "priority"],
-                                                                   problems: &problems) {
-            if let compression = compression(options, problems: &problems) { settings.deb.compression = compression }
-            if let section = options.string("section", problems: &problems) { settings.deb.section = section.value }
-            if let priority = options.string("priority", problems: &problems) { settings.deb.priority = priority.value }
-        }
-        if let rpm = map.value("rpm"), let options = MappingReader(rpm, describing: "'package.rpm'", path: "package.rpm.",
-                                                                   allowed: ["compression", "vendor", "group"],
-                                                                   problems: &problems) {
-            if let compression = compression(options, problems: &problems) { settings.rpm.compression = compression }
-            settings.rpm.vendor = options.string("vendor", problems: &problems)?.value
-            if let group = options.string("group", problems: &problems) { settings.rpm.group = group.value }
-        }
-        if let tar = map.value("tar"), let options = MappingReader(tar, describing: "'package.tar'", path: "package.tar.",
-                                                                   allowed: ["compression"], problems: &problems) {
-            if let compression = compression(options, problems: &problems) { settings.tar.compression = compression }
+        for kind in kinds {
+            guard let section = map.value(kind.name),
+                  let options = MappingReader(section, describing: "'package.\(kind.name)'", path: "package.\(kind.name).",
+                                              allowed: ["compression"] + kind.optionDefaults.keys.sorted(), problems: &problems)
+            else { continue }
+            var decoded = FormatOptions(defaultsOf: kind)
+            if let text = options.string("compression", problems: &problems),
+               let compression = choice(text, of: ArchiveCompression.Algorithm.self, name: options.path + "compression",
+                                        problems: &problems) {
+                decoded.compression = compression
+            }
+            for key in kind.optionDefaults.keys.sorted() {
+                if let text = options.string(key, problems: &problems) { decoded.values[key] = text.value }
+            }
+            settings.options[kind.name] = decoded
         }
         return settings
     }
 
-    private static func compression(_ map: MappingReader, problems: inout Diagnostics) -> PackageSettings.Compression? {
-        map.string("compression", problems: &problems).flatMap {
-            choice($0, of: PackageSettings.Compression.self, name: map.path + "compression", problems: &problems)
-        }
+    /// A value that must be one of `names`, with a did-you-mean when it is not.
+    static func oneOf(_ text: Located<String>, _ names: [String], name: String, problems: inout Diagnostics) -> String? {
+        if names.contains(text.value) { return text.value }
+        let hint = Suggestion.closest(to: text.value, in: names).map { " (did you mean '\($0)'?)" }
+            ?? " (expected one of: \(names.joined(separator: ", ")))"
+        problems.error("'\(name)' has unknown value '\(text.value)'\(hint)", at: text.location)
+        return nil
     }
 
     /// A value that must be one of an enum's raw values, with a did-you-mean when it is not.

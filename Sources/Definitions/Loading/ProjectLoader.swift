@@ -11,15 +11,16 @@ package enum ProjectLoader {
                                                  "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp",
                                                  "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/var"]
 
-    package static func load(path: String, displayPath: String) throws(DefinitionError) -> Project {
+    package static func load(path: String, displayPath: String, kinds: DefinitionKinds) throws(DefinitionError) -> Project {
         let root = try DefinitionFile.read(path: path, displayPath: displayPath)
         var problems = Diagnostics()
-        let project = decode(root, path: path, displayPath: displayPath, problems: &problems)
+        let project = decode(root, path: path, displayPath: displayPath, kinds: kinds, problems: &problems)
         try problems.throwIfAny()
         return project!
     }
 
-    static func decode(_ root: YAMLValue, path: String, displayPath: String, problems: inout Diagnostics) -> Project? {
+    static func decode(_ root: YAMLValue, path: String, displayPath: String, kinds: DefinitionKinds,
+                       problems: inout Diagnostics) -> Project? {
         guard let map = MappingReader(root, describing: "a project definition", allowed: keys, problems: &problems) else {
             return nil
         }
@@ -54,7 +55,7 @@ package enum ProjectLoader {
             problems.error("config file '\(file.value)' must be an absolute path (for example \(installDir)/\(file.value))",
                            at: file.location)
         }
-        let package = PackageSettingsDecoder.decode(map.value("package"), problems: &problems)
+        let package = PackageSettingsDecoder.decode(map.value("package"), formats: kinds.formats, problems: &problems)
         let healthCheck = HealthCheckSettingsDecoder.decode(map.value("health_check"), problems: &problems)
 
         guard let name, let maintainer, let homepage, let version else { return nil }

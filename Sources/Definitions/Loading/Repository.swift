@@ -5,8 +5,11 @@ import Foundation
 package struct Repository: Sendable {
     package let root: String
     package let softwareDirs: [String]
+    /// The step, source and format kinds definitions may name.
+    package let kinds: DefinitionKinds
 
-    package init(root: String, extraSoftwareDirs: [String] = [], librarySoftwareDir: String?) {
+    package init(root: String, extraSoftwareDirs: [String] = [], librarySoftwareDir: String?, kinds: DefinitionKinds) {
+        self.kinds = kinds
         let root = Repository.standardize(root)
         self.root = root
         var dirs = [root + "/Software"] + extraSoftwareDirs.map(Repository.standardize)
@@ -42,7 +45,7 @@ package struct Repository: Sendable {
                                      : "projects: \(known.joined(separator: ", "))"
             throw DefinitionError([Diagnostic("unknown project '\(name)'\(hint); \(list)", at: nil)])
         }
-        return try ProjectLoader.load(path: path, displayPath: display(path))
+        return try ProjectLoader.load(path: path, displayPath: display(path), kinds: kinds)
     }
 
     /// The definition file that provides `name`: the first software directory that has it wins.
@@ -68,7 +71,7 @@ package struct Repository: Sendable {
     }
 
     package func loadSoftware(path: String) throws(DefinitionError) -> Software {
-        try SoftwareLoader.load(path: path, displayPath: display(path))
+        try SoftwareLoader.load(path: path, displayPath: display(path), kinds: kinds)
     }
 
     private func definitionNames(in dir: String) -> [String] {

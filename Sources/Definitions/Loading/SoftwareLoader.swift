@@ -6,15 +6,16 @@ package enum SoftwareLoader {
                        "relative_path", "env", "build", "live_install"]
     static let versionKeys = ["source", "relative_path", "env", "build"]
 
-    package static func load(path: String, displayPath: String) throws(DefinitionError) -> Software {
+    package static func load(path: String, displayPath: String, kinds: DefinitionKinds) throws(DefinitionError) -> Software {
         let root = try DefinitionFile.read(path: path, displayPath: displayPath)
         var problems = Diagnostics()
-        let software = decode(root, path: path, displayPath: displayPath, problems: &problems)
+        let software = decode(root, path: path, displayPath: displayPath, kinds: kinds, problems: &problems)
         try problems.throwIfAny()
         return software!
     }
 
-    static func decode(_ root: YAMLValue, path: String, displayPath: String, problems: inout Diagnostics) -> Software? {
+    static func decode(_ root: YAMLValue, path: String, displayPath: String, kinds: DefinitionKinds,
+                       problems: inout Diagnostics) -> Software? {
         guard let map = MappingReader(root, describing: "a software definition", allowed: keys, problems: &problems) else {
             return nil
         }
@@ -32,7 +33,8 @@ package enum SoftwareLoader {
         }
         let env = decodeEnv(map, problems: &problems)
         if !map.has("build") { map.missing("build", in: what + " (a list of steps; use [] for none)", problems: &problems) }
-        let build = StepDecoder.decodeList(map.value("build"), name: "build", directory: directory, problems: &problems)
+        let build = StepDecoder.decodeList(map.value("build"), name: "build", directory: directory, kinds: kinds,
+                                           problems: &problems)
 
         var versions: [String: SoftwareVersion] = [:]
         var declared: [String] = []
@@ -47,7 +49,7 @@ package enum SoftwareLoader {
                 problems.error("'versions' must define at least one version", at: versionsValue.location)
             }
             for (key, value) in pairs {
-                versions[key.text] = decodeVersion(key, value, directory: directory, problems: &problems)
+                versions[key.text] = decodeVersion(key, value, directory: directory, kinds: kinds, problems: &problems)
             }
         } else {
             map.missing("versions", in: what, problems: &problems)
@@ -66,7 +68,7 @@ package enum SoftwareLoader {
             liveInstall: map.bool("live_install", problems: &problems)?.value ?? false)
     }
 
-    static func decodeVersion(_ key: YAMLKey, _ value: YAMLValue, directory: String,
+    static func decodeVersion(_ key: YAMLKey, _ value: YAMLValue, directory: String, kinds: DefinitionKinds,
                               problems: inout Diagnostics) -> SoftwareVersion? {
         let path = "versions.\(key.text)."
         guard let map = MappingReader(value, describing: "version '\(key.text)'", allowed: versionKeys,
@@ -75,9 +77,9 @@ package enum SoftwareLoader {
             map.missing("source", in: "version '\(key.text)'", problems: &problems)
             return nil
         }
-        let source = SourceDecoder.decode(sourceValue, directory: directory, problems: &problems)
+        let source = SourceDecoder.decode(sourceValue, directory: directory, kinds: kinds, problems: &problems)
         let build = map.value("build").map {
-            StepDecoder.decodeList($0, name: path + "build", directory: directory, problems: &problems)
+            StepDecoder.decodeList($0, name: path + "build", directory: directory, kinds: kinds, problems: &problems)
         }
         guard let source else { return nil }
         return SoftwareVersion(version: key.text, source: source, location: key.location,

@@ -1,47 +1,23 @@
 /// The `package:` section of a project: which formats, owners and per-format options.
 package struct PackageSettings: Sendable, Equatable {
-    package enum Format: String, Sendable, CaseIterable, Codable {
-        case deb, rpm, tar
-    }
-
-    package enum Compression: String, Sendable, CaseIterable, Codable {
-        case gzip, xz, zstd
-    }
-
-    package var formats: [Format]
+    /// Registered format names, in the order they are written.
+    package var formats: [String]
     package var user: String
     package var group: String
-    package var deb: DebOptions
-    package var rpm: RPMOptions
-    package var tar: TarOptions
+    /// Format name -> its `package.<name>` settings, defaults filled in for every registered format.
+    package var options: [String: FormatOptions]
 
-    package init(formats: [Format] = Format.allCases, user: String = "root", group: String = "root",
-                deb: DebOptions = .init(), rpm: RPMOptions = .init(), tar: TarOptions = .init()) {
+    package init(formats: [String], user: String = "root", group: String = "root", options: [String: FormatOptions]) {
         self.formats = formats
         self.user = user
         self.group = group
-        self.deb = deb
-        self.rpm = rpm
-        self.tar = tar
+        self.options = options
     }
 
-    package struct DebOptions: Sendable, Equatable {
-        package var compression: Compression = .gzip
-        package var section: String = "misc"
-        package var priority: String = "optional"
-        package init() {}
-    }
-
-    package struct RPMOptions: Sendable, Equatable {
-        package var compression: Compression = .gzip
-        package var vendor: String?
-        package var group: String = "default"
-        package init() {}
-    }
-
-    package struct TarOptions: Sendable, Equatable {
-        package var compression: Compression = .gzip
-        package init() {}
+    /// Every registered format with its defaults.
+    package init(defaultsFor kinds: [any PackageFormatKind.Type]) {
+        self.init(formats: kinds.map { $0.name },
+                  options: Dictionary(uniqueKeysWithValues: kinds.map { ($0.name, FormatOptions(defaultsOf: $0)) }))
     }
 }
 

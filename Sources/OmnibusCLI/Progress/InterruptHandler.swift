@@ -1,21 +1,17 @@
 import Foundation
-import OmnibusKit
 
-/// Turns Ctrl-C (and SIGTERM from a CI runner) into stopping every build process group, so
-/// nothing keeps running and nothing half-done is packaged.
-final class InterruptHandler: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
+/// Turns Ctrl-C (and SIGTERM from a CI runner) into one call of `onInterrupt`, which cancels the
+/// running task; the Kit stops every child process and packages nothing.
+final class InterruptHandler {
+    private let sources: [DispatchSourceSignal]
 
-    init(registry: ProcessRegistry, onInterrupt: @escaping @Sendable () -> Void) {
-        for number in [SIGINT, SIGTERM] {
+    init(onInterrupt: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                onInterrupt()
-                registry.cancelAll()
-            }
+            source.setEventHandler(handler: onInterrupt)
             source.resume()
-            sources.append(source)
+            return source
         }
     }
 

@@ -1,3 +1,5 @@
+import Definitions
+
 /// Why a software failed to build, with what the user needs to act: the step, the command, the
 /// exit status, the end of its output and where the whole log is.
 package struct BuildFailure: Error, Sendable, CustomStringConvertible {
@@ -16,16 +18,40 @@ package struct BuildFailure: Error, Sendable, CustomStringConvertible {
             case .cancelled: "stopped"
             }
         }
+
+        package init(_ failure: StepFailure) {
+            switch failure {
+            case .commandFailed(let command, let status): self = .commandFailed(command: command, status: status)
+            case .invalid(let message): self = .invalidStep(message)
+            case .io(let message): self = .io(message)
+            case .cancelled: self = .cancelled
+            }
+        }
+    }
+
+    /// A step of a software's build: 1-based number, how it is shown, where it is written.
+    package struct Step: Sendable {
+        package let index: Int
+        package let count: Int
+        package let kind: String
+        package let location: SourceLocation?
+
+        package init(index: Int, count: Int, kind: String, location: SourceLocation? = nil) {
+            self.index = index
+            self.count = count
+            self.kind = kind
+            self.location = location
+        }
     }
 
     package let software: String
-    /// 1-based step number and its kind, when a step was running.
-    package let step: (index: Int, count: Int, kind: String)?
+    /// The step that was running, if any.
+    package let step: Step?
     package let reason: Reason
     package let lastLines: [String]
     package let logPath: String
 
-    package init(software: String, step: (index: Int, count: Int, kind: String)?, reason: Reason,
+    package init(software: String, step: Step?, reason: Reason,
                 lastLines: [String], logPath: String) {
         self.software = software
         self.step = step
@@ -37,7 +63,8 @@ package struct BuildFailure: Error, Sendable, CustomStringConvertible {
     package var description: String {
         var lines: [String] = []
         if let step {
-            lines.append("\(software): step \(step.index)/\(step.count) (\(step.kind)) failed: \(reason)")
+            let location = step.location.map { "\($0): " } ?? ""
+            lines.append("\(location)\(software): step \(step.index)/\(step.count) (\(step.kind)) failed: \(reason)")
         } else {
             lines.append("\(software): \(reason)")
         }

@@ -2,6 +2,7 @@ import Definitions
 import Digest
 import Foundation
 import Graph
+import Spawning
 
 /// Everything that can change a layer's bytes, hashed into its cache key. Paths of the work
 /// directory are left out on purpose: the prefix map keeps them out of the output, and moving
@@ -36,20 +37,16 @@ struct CacheKeyInput: Encodable {
         tool = OmnibusVersion.current
         software = node.name
         version = node.version.version
-        source = "\(node.version.source)"
+        source = node.version.source.kind.keyText
         self.sourceIdentity = sourceIdentity
         relativePath = node.relativePath
-        steps = node.steps.map { "\($0.value)" }
+        steps = node.steps.map(\.value.keyText)
         env = node.env.map { "\($0.name)=\($0.value)" }
         passedEnv = project.passEnv.sorted().map { "\($0)=\(caller[$0] ?? "")" }
         var files: [String: String] = [:]
-        for step in node.steps {
-            switch step.value {
-            case .patch(let file, _), .template(let file, _, _):
-                let path = file.hasPrefix("/") ? file : node.software.directory + "/" + file
-                files[file] = (try? Digests.hex(.sha256, ofFile: path)) ?? "missing"
-            default: break
-            }
+        for file in node.steps.flatMap(\.value.kind.definitionFiles) {
+            let path = file.hasPrefix("/") ? file : node.software.directory + "/" + file
+            files[file] = (try? Digests.hex(.sha256, ofFile: path)) ?? "missing"
         }
         supportFiles = files
         liveInstall = node.software.liveInstall
@@ -67,12 +64,12 @@ package struct HostIdentity: Sendable {
     package let compiler: String
 
     /// Reads /etc/os-release, the machine type and `cc --version` once per build.
-    package static func current() -> HostIdentity {
+    package static func current() async -> HostIdentity {
         var info = utsname()
         uname(&info)
         let machine = withUnsafeBytes(of: &info.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let release = OSRelease.current
-        let compiler = (try? capture(["cc", "--version"]).split(separator: "\n").first.map(String.init)) ?? "no cc"
+        let compiler = (await capture(["cc", "--version"])?.split(separator: "\n").first.map(String.init)) ?? "no cc"
         return HostIdentity(platform: "\(release.id)-\(release.versionID)-\(machine)", compiler: compiler)
     }
 
@@ -81,17 +78,10 @@ package struct HostIdentity: Sendable {
         self.compiler = compiler
     }
 
-    static func capture(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    /// What a probe printed when it ran and succeeded, else nil.
+    static func capture(_ arguments: [String]) async -> String? {
+        guard let result = try? await ChildProcess(arguments).capture(), result.status == 0 else { return nil }
+        return result.output
     }
 }
 

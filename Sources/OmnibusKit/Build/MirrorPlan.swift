@@ -13,23 +13,14 @@ package struct MirrorPlan: Sendable {
         var requests: [DebianMirrorRequest] = []
         var missing: [(String, String, String)] = []
         for node in graph.order {
-            let (fileName, checksum, debian): (String, Definitions.Checksum, String?)
-            switch node.version.source {
-            case .url(let url, let sum, let name, let hint):
-                (fileName, checksum, debian) = (name ?? String(url.split(separator: "/").last ?? ""), sum, hint)
-            case .mirrorOnly(let name, let sum, let hint):
-                (fileName, checksum, debian) = (name, sum, hint)
-            case .git, .path:
-                continue
-            }
-            guard let debian, let fetchChecksum = try? Fetch.Checksum(checksum.algorithm == .sha256 ? .sha256 : .sha512, checksum.hex)
-            else {
-                missing.append((node.name, fileName, checksum.description))
+            guard let file = node.version.source.kind.mirrorFile else { continue }
+            guard let debian = file.debian else {
+                missing.append((node.name, file.fileName, file.checksum.description))
                 continue
             }
             let origin = DebianOrigin(parsing: debian)
-            requests.append(DebianMirrorRequest(package: origin.package, version: origin.version, fileName: fileName,
-                                                checksum: fetchChecksum))
+            requests.append(DebianMirrorRequest(package: origin.package, version: origin.version, fileName: file.fileName,
+                                                checksum: file.checksum))
         }
         self.requests = requests
         self.withoutDebianSource = missing

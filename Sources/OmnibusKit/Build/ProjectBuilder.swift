@@ -32,42 +32,35 @@ package struct BuildResult: Sendable {
 /// Builds a project's software in dependency order, in parallel where the graph allows, each
 /// into its own staging root, merging each layer into the install dir before any dependent
 /// starts, and restoring unchanged layers from the cache.
-package final class ProjectBuilder: @unchecked Sendable {
+struct ProjectBuilder: Sendable {
     let graph: BuildGraph
     let repositoryRoot: String
-    let options: BuildOptions
+    let settings: BuildSettings
     let reporter: BuildReporter
-    let sources: SourcePreparer
-    let registry: ProcessRegistry
+    let sources: SourcePreparation
     let caller: [String: String]
     let host: HostIdentity
     let paths: WorkPaths
 
-    package init(graph: BuildGraph, repositoryRoot: String, options: BuildOptions, reporter: BuildReporter,
-                sources: SourcePreparer, registry: ProcessRegistry,
-                caller: [String: String] = ProcessInfo.processInfo.environment, host: HostIdentity = .current()) {
+    init(graph: BuildGraph, repositoryRoot: String, settings: BuildSettings, reporter: BuildReporter,
+         caller: [String: String], host: HostIdentity) throws(BuildError) {
         self.graph = graph
         self.repositoryRoot = repositoryRoot
-        self.options = options
+        self.settings = settings
         self.reporter = reporter
-        self.sources = sources
-        self.registry = registry
+        self.sources = try SourcePreparation(settings: settings)
         self.caller = caller
         self.host = host
-        self.paths = WorkPaths(workDir: options.workDir, project: graph.project.name)
+        self.paths = WorkPaths(workDir: settings.workDir, project: graph.project.name)
     }
 
     /// Builds run with a fixed timestamp unless one is given, so a layer's bytes do not depend
     /// on when the packaging repository was last committed to (and the cache stays valid).
     package static let defaultBuildEpoch = 1_704_067_200
 
-    package func build() throws(BuildError) -> BuildResult {
+    func build(version: String) async throws(BuildError) -> BuildResult {
         let project = graph.project
-        let version: String
-        do { version = try ProjectVersionResolver.resolve(project.version, repositoryRoot: repositoryRoot, environment: caller) } catch {
-            throw .refused(error.description)
-        }
-        let buildEpoch = options.sourceDateEpoch ?? Self.defaultBuildEpoch
+        let buildEpoch = settings.sourceDateEpoch ?? Self.defaultBuildEpoch
         let unlicensed = LicenseSummary.withoutLicenseFiles(graph)
         if !unlicensed.isEmpty {
             let names = unlicensed.joined(separator: ", ")
@@ -84,10 +77,9 @@ package final class ProjectBuilder: @unchecked Sendable {
         } catch {
             throw .refused(error.description)
         }
-        reporter.report(.planned(project: project.name, software: graph.order.map(\.name), jobs: options.jobs))
+        reporter.report(.planned(project: project.name, software: graph.order.map(\.name), jobs: settings.jobs))
 
-        let scheduler = Scheduler(builder: self, keys: keys, buildEpoch: buildEpoch)
-        let state = try scheduler.run()
+        let state = try await Scheduler(builder: self, keys: keys, buildEpoch: buildEpoch).run()
 
         let manifest = makeManifest(version: version, keys: keys)
         do {
@@ -104,10 +96,8 @@ package final class ProjectBuilder: @unchecked Sendable {
     private func cacheKeys(buildEpoch: Int) throws(BuildError) -> [String: String] {
         var keys: [String: String] = [:]
         for node in graph.order {
-            let request = SourceRequest(software: node.name, version: node.version.version, source: node.version.source,
-                                        relativePath: node.relativePath, definitionDir: node.software.directory)
             let identity: String
-            do { identity = try sources.identity(of: request) } catch {
+            do { identity = try sources.identity(of: node.version.source) } catch {
                 throw .failed(BuildFailure(software: node.name, step: nil, reason: error, lastLines: [], logPath: paths.log(node.name)))
             }
             let dependencyKeys = Dictionary(uniqueKeysWithValues: node.dependencies.map { ($0, keys[$0] ?? "") })
@@ -121,16 +111,9 @@ package final class ProjectBuilder: @unchecked Sendable {
     private func makeManifest(version: String, keys: [String: String]) -> VersionManifest {
         var components: [String: VersionManifest.Component] = [:]
         for node in graph.order {
-            let request = SourceRequest(software: node.name, version: node.version.version, source: node.version.source,
-                                        relativePath: node.relativePath, definitionDir: node.software.directory)
-            let identity = (try? sources.identity(of: request)) ?? ""
-            let (type, location): (String, String) = switch node.version.source {
-            case .url(let url, _, _, _): ("url", url)
-            case .mirrorOnly(let file, _, _): ("file", file)
-            case .git(let repository, let commit): ("git", "\(repository)@\(commit)")
-            case .path(let path, _): ("path", path)
-            }
-            components[node.name] = .init(version: node.version.version, sourceType: type, source: location,
+            let source = node.version.source
+            let identity = (try? sources.identity(of: source)) ?? ""
+            components[node.name] = .init(version: node.version.version, sourceType: source.kindName, source: source.kind.location,
                                           checksum: identity, license: node.software.license,
                                           licenseFiles: node.software.licenseFiles.map { "LICENSES/\(node.name)/\(($0 as NSString).lastPathComponent)" },
                                           dependencies: node.dependencies, layerKey: keys[node.name] ?? "")

@@ -4,17 +4,17 @@ import Foundation
 /// `omnibus clean`: removes what builds left behind, never anything omnibus did not create.
 package struct ProjectCleaner {
     let project: Project
-    let options: BuildOptions
+    let settings: BuildSettings
 
-    package init(project: Project, options: BuildOptions) {
+    package init(project: Project, settings: BuildSettings) {
         self.project = project
-        self.options = options
+        self.settings = settings
     }
 
     /// Returns what was removed.
     package func clean(all: Bool) throws -> [String] {
         let fm = FileManager.default
-        let paths = WorkPaths(workDir: options.workDir, project: project.name)
+        let paths = WorkPaths(workDir: settings.workDir, project: project.name)
         var removed: [String] = []
         for dir in [paths.buildsDir, paths.stagingDir, paths.tmpDir, paths.homeDir, paths.logsDir] where fm.fileExists(atPath: dir) {
             try fm.removeItem(atPath: dir)
@@ -33,7 +33,7 @@ package struct ProjectCleaner {
                 removed.append(project.installDir + "/* (the directory itself is kept)")
             }
         }
-        for dir in [paths.layersDir, paths.projectDir, options.cacheDir + "/layers", options.cacheDir + "/sources"]
+        for dir in [paths.layersDir, paths.projectDir, settings.cacheDir + "/layers", settings.cacheDir + "/sources"]
         where fm.fileExists(atPath: dir) {
             try fm.removeItem(atPath: dir)
             removed.append(dir)

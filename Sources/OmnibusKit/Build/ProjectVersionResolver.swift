@@ -8,7 +8,7 @@ package enum ProjectVersionResolver {
     }
 
     package static func resolve(_ version: ProjectVersion, repositoryRoot: String,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure) -> String {
+                               environment: [String: String] = ProcessInfo.processInfo.environment) async throws(Failure) -> String {
         switch version {
         case .literal(let text):
             return text
@@ -17,7 +17,7 @@ package enum ProjectVersionResolver {
             if let fallback { return fallback }
             throw Failure(description: "the project takes its version from $\(variable), which is not set (export \(variable)=1.2.3, or add 'default:' to 'version:')")
         case .gitDescribe:
-            let output = try? HostIdentity.capture(["git", "-C", repositoryRoot, "describe", "--tags"])
+            let output = await HostIdentity.capture(["git", "-C", repositoryRoot, "describe", "--tags"])
             guard var text = output?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 throw Failure(description: "the project takes its version from 'git describe --tags' in \(repositoryRoot), which found no tag; tag a release (git tag v1.0.0) or use a literal version")
             }
@@ -39,9 +39,9 @@ package enum SourceDateEpoch {
     package static let fallback = 946_684_800
 
     package static func resolve(repositoryRoot: String,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+                               environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int {
         if let text = environment["SOURCE_DATE_EPOCH"], let value = Int(text), value >= 0 { return value }
-        if let output = try? HostIdentity.capture(["git", "-C", repositoryRoot, "log", "-1", "--format=%ct"]),
+        if let output = await HostIdentity.capture(["git", "-C", repositoryRoot, "log", "-1", "--format=%ct"]),
            let value = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) {
             return value
         }

@@ -10,8 +10,7 @@ struct SoftwareBuild {
     let cacheKey: String
     let jobs: Int
     let buildEpoch: Int
-    let sources: SourcePreparer
-    let registry: ProcessRegistry
+    let sources: SourcePreparation
     let reporter: BuildReporter
     let verbose: Bool
     let caller: [String: String]
@@ -24,7 +23,7 @@ struct SoftwareBuild {
         let alreadyInPlace: Bool
     }
 
-    func run() throws(BuildFailure) -> Outcome {
+    func run() async throws(BuildFailure) -> Outcome {
         let name = node.name
         let logPath = paths.log(name)
         let log: BuildLog
@@ -38,7 +37,7 @@ struct SoftwareBuild {
             throw BuildFailure(software: name, step: nil, reason: .io("cannot create the log \(logPath): \(error)"),
                                lastLines: [], logPath: logPath)
         }
-        var current: (index: Int, count: Int, kind: String)?
+        var current: BuildFailure.Step?
         func fail(_ reason: BuildFailure.Reason) -> BuildFailure {
             log.note("error: \(reason)")
             return BuildFailure(software: name, step: current, reason: reason, lastLines: log.lastLines, logPath: logPath)
@@ -53,9 +52,8 @@ struct SoftwareBuild {
             try fresh(paths.tmpDir, keep: true)
 
             reporter.report(.state(software: name, .fetching))
-            let request = SourceRequest(software: name, version: node.version.version, source: node.version.source,
-                                        relativePath: node.relativePath, definitionDir: node.software.directory)
-            let buildDir = try sources.prepare(request, into: buildRoot) { line in log.note(line) }
+            let buildDir = try await sources.prepare(node.version.source, relativePath: node.relativePath,
+                                                     into: buildRoot) { line in log.note(line) }
             log.note("# build directory: \(buildDir)")
 
             let variables = [
@@ -74,17 +72,18 @@ struct SoftwareBuild {
             environment.logLines.forEach { log.note("#   " + $0) }
 
             let before = node.software.liveInstall ? try snapshot(project.installDir) : []
-            let context = StepContext(project: project, softwareName: name, definitionDir: node.software.directory,
-                                      buildDir: buildDir, destdir: staging, environment: environment, variables: variables)
-            let runner = StepRunner(context: context, log: log, registry: registry, jobs: jobs)
+            let context = StepContext(project: project, definitionDir: node.software.directory, buildDir: buildDir,
+                                      destdir: staging, environment: environment, variables: variables, jobs: jobs,
+                                      buildLog: log)
             let steps = node.steps
             for (offset, step) in steps.enumerated() {
-                let summary = StepRunner.summary(step.value)
-                current = (offset + 1, steps.count, summary)
+                let summary = step.value.summary
+                current = BuildFailure.Step(index: offset + 1, count: steps.count, kind: summary, location: step.location)
                 reporter.report(.state(software: name, .building(step: offset + 1, of: steps.count, summary: summary)))
                 log.startStep()
                 log.note("## step \(offset + 1)/\(steps.count): \(summary)  (\(step.location))")
-                try runner.run(step.value)
+                if Task.isCancelled { throw .cancelled }
+                do { try await step.value.kind.perform(in: context) } catch { throw BuildFailure.Reason(error) }
             }
             current = nil
 
@@ -111,7 +110,7 @@ struct SoftwareBuild {
                                                     entries: entries),
                            alreadyInPlace: node.software.liveInstall)
         } catch {
-            throw fail(registry.isCancelled ? .cancelled : error)
+            throw fail(Task.isCancelled ? .cancelled : error)
         }
     }
 

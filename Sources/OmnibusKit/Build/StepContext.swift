@@ -1,52 +1,82 @@
 import Definitions
 import Foundation
+import Spawning
 
-/// Everything a step of one software needs to run.
-struct StepContext: Sendable {
+/// How the steps of one software run: `StepExecution` over this build's directories, variables
+/// and environment. Commands go through the process layer with output into the log; every path
+/// a step writes is checked to stay inside the source directory, the staging root or the
+/// install dir (which is redirected into the staging root).
+struct StepContext: StepExecution {
     let project: Project
-    let softwareName: String
     let definitionDir: String
-    /// The unpacked source's top directory; commands run here.
+    /// The unpacked source's top directory; commands run here and relative paths start here.
     let buildDir: String
     /// The staging root (DESTDIR), or nil for a live install.
     let destdir: String?
     let environment: BuildEnvironment
     let variables: [String: String]
+    let jobs: Int
+    let buildLog: BuildLog
 
-    func render(_ text: String) throws(BuildFailure.Reason) -> String {
+    var installDir: String { project.installDir }
+    var embeddedDir: String { project.embeddedDir }
+
+    func render(_ text: String) throws(StepFailure) -> String {
         do {
             return try Interpolation.render(text, values: variables)
         } catch {
-            throw .invalidStep("cannot expand '\(text)': \(error)")
+            throw .invalid("cannot expand '\(text)': \(error)")
         }
     }
 
-    /// Where a path written in a step really goes. Paths inside the install dir are redirected
-    /// into the staging root, so file steps stage like `make install` does; relative paths are
-    /// relative to the build directory; anything else is refused rather than written on the host.
-    func target(_ rawPath: String, forWriting: Bool) throws(BuildFailure.Reason) -> String {
-        let path = try render(rawPath)
-        guard path.hasPrefix("/") else { return normalized(buildDir + "/" + path) }
-        let clean = normalized(path)
-        if let destdir, clean == destdir || clean.hasPrefix(destdir + "/") { return clean }
-        if clean == buildDir || clean.hasPrefix(buildDir + "/") { return clean }
-        let installDir = project.installDir
-        if clean == installDir || clean.hasPrefix(installDir + "/") {
-            return (destdir ?? "") + clean
+    func log(_ line: String) { buildLog.note(line) }
+
+    func run(_ arguments: [String]) async throws(StepFailure) {
+        let command = ChildProcess.shellQuoted(arguments)
+        buildLog.note("$ \(command)")
+        let status: Int32
+        do {
+            status = try await ChildProcess(arguments, environment: environment.variables, directory: buildDir)
+                .run { [buildLog] data in buildLog.output(data) }
+        } catch {
+            switch error {
+            case .cancelled: throw .cancelled
+            case .notFound(let name): throw .commandFailed(command: "\(command) (\(name): not found on the build PATH)", status: 127)
+            case .cannotStart: throw .invalid(error.description)
+            }
         }
-        if forWriting {
-            throw .invalidStep("'\(path)' is outside the install dir \(installDir) and the build directory; steps only write there")
-        }
-        return clean
+        guard status == 0 else { throw .commandFailed(command: command, status: status) }
     }
 
-    /// A source path for copy: relative to the build dir, or absolute (read-only use).
-    func source(_ rawPath: String) throws(BuildFailure.Reason) -> String {
-        let path = try render(rawPath)
-        return path.hasPrefix("/") ? normalized(path) : normalized(buildDir + "/" + path)
+    func writablePath(_ text: String) throws(StepFailure) -> String {
+        let path = try render(text)
+        let clean = Self.normalized(path.hasPrefix("/") ? path : buildDir + "/" + path)
+        if let destdir, Self.isInside(clean, destdir) { return clean }
+        if Self.isInside(clean, buildDir) { return clean }
+        if Self.isInside(clean, project.installDir) { return (destdir ?? "") + clean }
+        throw .invalid("'\(path)' resolves to \(clean), outside the source directory, the staging root and the install dir \(project.installDir); steps only write there")
     }
 
-    private func normalized(_ path: String) -> String {
+    func readablePath(_ text: String) throws(StepFailure) -> String {
+        let path = try render(text)
+        // An absolute path may name a host file on purpose; a relative one must stay in the build.
+        guard !path.hasPrefix("/") else { return Self.normalized(path) }
+        let clean = Self.normalized(buildDir + "/" + path)
+        if Self.isInside(clean, buildDir) || destdir.map({ Self.isInside(clean, $0) }) == true { return clean }
+        throw .invalid("'\(path)' resolves to \(clean), outside the source directory; write a host path as an absolute path")
+    }
+
+    func definitionFile(_ text: String) throws(StepFailure) -> String {
+        let rendered = try render(text)
+        return rendered.hasPrefix("/") ? rendered : definitionDir + "/" + rendered
+    }
+
+    static func isInside(_ path: String, _ dir: String) -> Bool {
+        path == dir || path.hasPrefix(dir.hasSuffix("/") ? dir : dir + "/")
+    }
+
+    /// `.` and `..` resolved lexically; `..` at the root stays at the root.
+    static func normalized(_ path: String) -> String {
         var parts: [Substring] = []
         for part in path.split(separator: "/") {
             if part == "." { continue }

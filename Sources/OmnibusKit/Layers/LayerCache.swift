@@ -3,14 +3,14 @@ import Foundation
 /// Built layers stored by cache key: `<cache>/layers/<key>/tree` (laid out like the install
 /// dir) and `<key>/layer.json`. An entry is written under a temporary name and renamed into
 /// place, so a half-written entry is never taken for a finished one.
-struct LayerCache {
+struct LayerCache: Sendable {
     let directory: String
 
     init(cacheDir: String) {
         directory = cacheDir + "/layers"
     }
 
-    struct Entry {
+    struct Entry: Sendable {
         let tree: String
         let layer: Layer
     }

@@ -14,6 +14,8 @@ package struct ProjectPackaging {
 
     package struct Failure: Error, CustomStringConvertible {
         package let description: String
+        /// The run was interrupted; not a packaging problem.
+        package var cancelled = false
     }
 
     package init(project: Project, version: String, repositoryRoot: String, sourceDateEpoch: Int) {
@@ -58,16 +60,17 @@ package struct ProjectPackaging {
         return PackageInfo(
             name: project.name, version: version, iteration: String(project.iteration), maintainer: project.maintainer,
             homepage: project.homepage, description: project.description,
-            license: project.license, vendor: project.package.rpm.vendor, section: project.package.deb.section,
-            priority: project.package.deb.priority, rpmGroup: project.package.rpm.group,
-            runtimeDependencies: project.runtimeDependencies, conflicts: project.conflicts, replaces: project.replaces,
+            license: project.license, runtimeDependencies: project.runtimeDependencies, conflicts: project.conflicts, replaces: project.replaces,
             provides: project.provides, configFiles: project.configFiles, user: project.package.user,
             group: project.package.group, installDir: project.installDir, sourceDateEpoch: Int64(sourceDateEpoch),
             scripts: try scripts(), versionManifest: versionManifest)
     }
 
-    /// Writes every configured format into `outputDirectory`, each through a temporary name.
-    package func write(to outputDirectory: String) throws(Failure) -> [BuiltPackage] {
+    /// Writes every configured format into `outputDirectory`. All formats are staged under
+    /// temporary names first and put in place together, so a failure or an interrupt in any of
+    /// them leaves no package (and no metadata) of this run in the output directory.
+    package func write(to outputDirectory: String, formats registry: [any Packager.Type] = PackageFormats.standard)
+        throws(Failure) -> [BuiltPackage] {
         let manifestPath = project.installDir + "/version-manifest.json"
         guard let manifest = FileManager.default.contents(atPath: manifestPath) else {
             throw Failure(description: "\(manifestPath) is missing: the install dir is not a finished build; run 'omnibus build \(project.name)' first")
@@ -77,33 +80,28 @@ package struct ProjectPackaging {
         do { contents = try PackageContents.scan(info: info, exclude: project.exclude) } catch {
             throw Failure(description: "\(error)")
         }
-        var built: [BuiltPackage] = []
-        for format in project.package.formats {
+        var staged: [PackageWriter.Staged] = []
+        for name in project.package.formats {
+            guard let kind = registry.first(where: { $0.name == name }) else {
+                throw Failure(description: "\(name): no package format of that name is registered")
+            }
+            let packager = kind.init(options: project.package.options[name] ?? FormatOptions(defaultsOf: kind))
             do {
-                switch format {
-                case .deb:
-                    built.append(try PackageWriter.write(DebPackager(compression: compression(project.package.deb.compression)),
-                                                         contents: contents, info: info, outputDirectory: outputDirectory))
-                case .rpm:
-                    built.append(try PackageWriter.write(RPMPackager(compression: compression(project.package.rpm.compression)),
-                                                         contents: contents, info: info, outputDirectory: outputDirectory))
-                case .tar:
-                    built.append(try PackageWriter.write(TarPackager(compression: compression(project.package.tar.compression)),
-                                                         contents: contents, info: info, outputDirectory: outputDirectory))
-                }
+                staged.append(try PackageWriter.stage(packager, contents: contents, info: info, outputDirectory: outputDirectory))
+            } catch PackagingError.cancelled {
+                throw Failure(description: "interrupted", cancelled: true)
             } catch {
-                throw Failure(description: "\(format.rawValue): \(error)")
+                throw Failure(description: "\(name): \(error)")
             }
         }
+        if Task.isCancelled { throw Failure(description: "interrupted", cancelled: true) }
+        var built: [BuiltPackage] = []
         do {
+            for package in staged { built.append(try package.commit()) }
             try manifest.write(to: URL(fileURLWithPath: outputDirectory + "/\(project.name)-\(version)-\(project.iteration).version-manifest.json"))
         } catch {
-            throw Failure(description: "cannot write the version manifest into \(outputDirectory): \(error.localizedDescription)")
+            throw Failure(description: "cannot put the packages into \(outputDirectory): \(error)")
         }
         return built
-    }
-
-    private func compression(_ setting: PackageSettings.Compression) -> ArchiveCompression {
-        ArchiveCompression(ArchiveCompression.Algorithm(rawValue: setting.rawValue) ?? .gzip)
     }
 }

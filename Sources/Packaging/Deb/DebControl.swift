@@ -1,7 +1,8 @@
 /// The text of a `.deb`'s control members: `control`, `md5sums`, `conffiles`.
 enum DebControl {
     /// The `control` file, fields in the order `dpkg-gencontrol` writes them.
-    static func control(_ info: PackageInfo, installedSizeKiB: Int64) throws(PackagingError) -> String {
+    static func control(_ info: PackageInfo, section: String, priority: String,
+                        installedSizeKiB: Int64) throws(PackagingError) -> String {
         var fields: [(String, String)] = [
             ("Package", info.name),
             ("Version", info.debianVersion),
@@ -14,7 +15,7 @@ enum DebControl {
             fields.append((field, try list.map { item throws(PackagingError) in try PackageDependency(parsing: item).debian }
                 .joined(separator: ", ")))
         }
-        fields += [("Section", info.section), ("Priority", info.priority), ("Homepage", info.homepage)]
+        fields += [("Section", section), ("Priority", priority), ("Homepage", info.homepage)]
         var text = ""
         for (field, value) in fields where !value.isEmpty {
             text += "\(field): \(value)\n"

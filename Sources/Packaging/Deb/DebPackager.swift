@@ -1,4 +1,5 @@
 import Archive
+import Definitions
 import Digest
 import Foundation
 
@@ -13,12 +14,27 @@ package struct DebPackager: Packager {
     /// Compression of `data.tar`; `control.tar` is always gzip -9, which every dpkg reads.
     /// zstd needs dpkg 1.21.18 or newer on the installing system (Debian 12, Ubuntu 21.10).
     package let compression: ArchiveCompression
+    /// Debian's Section and Priority fields.
+    package let section: String
+    package let priority: String
 
-    package init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
+    package static let name = "deb"
+    package static let optionDefaults = ["section": "misc", "priority": "optional"]
+    package static let defaultCompression = ArchiveCompression.Algorithm.gzip
+
+    package init(compression: ArchiveCompression = ArchiveCompression(.gzip), section: String = "misc",
+                 priority: String = "optional") {
         self.compression = compression
+        self.section = section
+        self.priority = priority
     }
 
-    package var format: PackageFormat { .deb }
+    package init(options: FormatOptions) {
+        self.init(compression: ArchiveCompression(options.compression), section: options["section"] ?? "misc",
+                  priority: options["priority"] ?? "optional")
+    }
+
+    package func architectureName(for info: PackageInfo) -> String { info.architecture.debian }
 
     /// `<name>_<version>-<iteration>_<arch>.deb`, dpkg's convention.
     package func fileName(for info: PackageInfo) -> String {
@@ -27,7 +43,7 @@ package struct DebPackager: Packager {
 
     package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                       scratchDirectory: String) throws {
-        try checkInputs(contents, info)
+        try checkInputs(contents, info, options: [("section", section), ("priority", priority)])
         let epoch = info.effectiveEpoch
         let dataName = "data.tar.\(compression.algorithm.fileExtension)"
         let dataPath = scratchDirectory + "/" + dataName
@@ -68,7 +84,7 @@ package struct DebPackager: Packager {
         var files: [(name: String, text: String, mode: UInt32)] = []
         let conffiles = DebControl.conffiles(contents)
         if !conffiles.isEmpty { files.append(("conffiles", conffiles, 0o644)) }
-        files.append(("control", try DebControl.control(info, installedSizeKiB: DebControl.installedSizeKiB(contents)), 0o644))
+        files.append(("control", try DebControl.control(info, section: section, priority: priority, installedSizeKiB: DebControl.installedSizeKiB(contents)), 0o644))
         let configPaths = Set(contents.configFiles.map(\.path))
         files.append(("md5sums", DebControl.md5sums(digests, configFiles: configPaths), 0o644))
         for kind in ScriptKind.allCases {

@@ -41,6 +41,8 @@ package final class FileSink: PackageSink {
     private static let capacity = 1 << 20
 
     package func write(_ bytes: UnsafeRawBufferPointer) throws {
+        // Every byte of every package passes here: the one place packaging notices Ctrl-C.
+        if Task.isCancelled { throw PackagingError.cancelled }
         byteCount += Int64(bytes.count)
         for digest in digests { digest.update(bytes) }
         if buffer.count + bytes.count > Self.capacity { try flush() }

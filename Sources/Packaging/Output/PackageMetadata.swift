@@ -10,7 +10,8 @@ package struct PackageMetadata: Sendable, Equatable {
     package var arch: String
     package var platform: String
     package var platformVersion: String
-    package var format: PackageFormat
+    /// The format's registered name (`deb`, `rpm`, `tar`).
+    package var format: String
     /// The package's file name, relative to the metadata file's directory.
     package var basename: String
     package var size: Int64
@@ -25,7 +26,7 @@ package struct PackageMetadata: Sendable, Equatable {
     package func encoded() -> Data {
         var fields: [(String, String)] = [
             ("arch", Self.quoted(arch)), ("basename", Self.quoted(basename)), ("build_epoch", String(buildEpoch)),
-            ("format", Self.quoted(format.rawValue)), ("iteration", Self.quoted(iteration)), ("name", Self.quoted(name)),
+            ("format", Self.quoted(format)), ("iteration", Self.quoted(iteration)), ("name", Self.quoted(name)),
             ("platform", Self.quoted(platform)), ("platform_version", Self.quoted(platformVersion)),
             ("sha256", Self.quoted(sha256)), ("sha512", Self.quoted(sha512)), ("size", String(size)),
             ("version", Self.quoted(version)),

@@ -3,7 +3,8 @@ import Foundation
 
 /// A package written to the output directory, with its metadata file next to it.
 package struct BuiltPackage: Sendable, Equatable {
-    package let format: PackageFormat
+    /// The format's registered name.
+    package let format: String
     package let path: String
     package let metadataPath: String
     package let metadata: PackageMetadata
@@ -11,12 +12,43 @@ package struct BuiltPackage: Sendable, Equatable {
 
 /// Writes packages into an output directory (`pkg/`) so that nothing there ever looks complete
 /// while it is not: each package is written under a temporary name in a hidden scratch
-/// directory inside the output directory (same filesystem), synced, then renamed into place;
-/// its metadata file follows the same way, last, so a metadata file means a finished package.
+/// directory inside the output directory (same filesystem), then renamed into place; its
+/// metadata file follows, last, so a metadata file means a finished package. Several formats
+/// are staged first and put in place together (`stage`, then `commit`), so an interrupted run
+/// leaves none of them.
 package enum PackageWriter {
+    /// One package written under a temporary name, not yet in place.
+    package final class Staged {
+        package let built: BuiltPackage
+        fileprivate let partial: String
+        fileprivate let metadataPartial: String
+        fileprivate let scratch: String
+
+        fileprivate init(built: BuiltPackage, partial: String, metadataPartial: String, scratch: String) {
+            self.built = built
+            self.partial = partial
+            self.metadataPartial = metadataPartial
+            self.scratch = scratch
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: scratch) }
+
+        /// Renames the package, then its metadata, into place.
+        package func commit() throws(PackagingError) -> BuiltPackage {
+            try PackageWriter.move(partial, to: built.path)
+            try PackageWriter.move(metadataPartial, to: built.metadataPath)
+            return built
+        }
+    }
+
     @discardableResult
     package static func write(_ packager: some Packager, contents: PackageContents, info: PackageInfo,
                              outputDirectory: String) throws -> BuiltPackage {
+        try stage(packager, contents: contents, info: info, outputDirectory: outputDirectory).commit()
+    }
+
+    package static func stage(_ packager: any Packager, contents: PackageContents, info: PackageInfo,
+                              outputDirectory: String) throws -> Staged {
         try info.validate()
         let fileManager = FileManager.default
         do {
@@ -25,28 +57,30 @@ package enum PackageWriter {
             throw PackagingError.output(path: outputDirectory, reason: "cannot create the directory: \(error.localizedDescription)")
         }
         let scratch = try makeScratchDirectory(in: outputDirectory)
-        defer { try? fileManager.removeItem(atPath: scratch) }
-
-        let fileName = packager.fileName(for: info)
-        let partial = scratch + "/" + fileName
-        let sink = try FileSink(creating: partial, digests: [.sha256, .sha512])
-        try packager.write(contents, info: info, to: sink, scratchDirectory: scratch)
-        let digests = try sink.finish()
-        let metadata = PackageMetadata(
-            name: info.name, version: info.version, iteration: info.iteration,
-            arch: packager.format == .deb ? info.architecture.debian : info.architecture.rpm,
-            platform: info.platform.id, platformVersion: info.platform.version, format: packager.format,
-            basename: fileName, size: sink.byteCount, sha256: digests[0], sha512: digests[1],
-            buildEpoch: info.effectiveEpoch, versionManifest: info.versionManifest)
-        let metadataPartial = partial + ".metadata.json"
-        guard fileManager.createFile(atPath: metadataPartial, contents: metadata.encoded()) else {
-            throw PackagingError.output(path: metadataPartial, reason: "cannot write the metadata file")
+        do {
+            let fileName = packager.fileName(for: info)
+            let partial = scratch + "/" + fileName
+            let sink = try FileSink(creating: partial, digests: [.sha256, .sha512])
+            try packager.write(contents, info: info, to: sink, scratchDirectory: scratch)
+            let digests = try sink.finish()
+            let format = type(of: packager).name
+            let metadata = PackageMetadata(
+                name: info.name, version: info.version, iteration: info.iteration,
+                arch: packager.architectureName(for: info), platform: info.platform.id,
+                platformVersion: info.platform.version, format: format, basename: fileName, size: sink.byteCount,
+                sha256: digests[0], sha512: digests[1], buildEpoch: info.effectiveEpoch,
+                versionManifest: info.versionManifest)
+            let metadataPartial = partial + ".metadata.json"
+            guard fileManager.createFile(atPath: metadataPartial, contents: metadata.encoded()) else {
+                throw PackagingError.output(path: metadataPartial, reason: "cannot write the metadata file")
+            }
+            let path = outputDirectory + "/" + fileName
+            let built = BuiltPackage(format: format, path: path, metadataPath: path + ".metadata.json", metadata: metadata)
+            return Staged(built: built, partial: partial, metadataPartial: metadataPartial, scratch: scratch)
+        } catch {
+            try? fileManager.removeItem(atPath: scratch)
+            throw error
         }
-        let path = outputDirectory + "/" + fileName
-        let metadataPath = path + ".metadata.json"
-        try move(partial, to: path)
-        try move(metadataPartial, to: metadataPath)
-        return BuiltPackage(format: packager.format, path: path, metadataPath: metadataPath, metadata: metadata)
     }
 
     private static func makeScratchDirectory(in directory: String) throws(PackagingError) -> String {
@@ -58,7 +92,7 @@ package enum PackageWriter {
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    private static func move(_ source: String, to destination: String) throws(PackagingError) {
+    fileprivate static func move(_ source: String, to destination: String) throws(PackagingError) {
         guard rename(source, destination) == 0 else {
             throw .output(path: destination, reason: String(cString: strerror(errno)))
         }

@@ -1,15 +1,23 @@
+import Definitions
+
 /// Where a packager writes: a file, a pipe, a digest. Bytes arrive in order, exactly once.
 package protocol PackageSink: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
 }
 
-/// One package format behind one small interface: the conventional file name, and the package
-/// bytes written to a stream. Packagers hold only settings, so they are cheap values.
-package protocol Packager: Sendable {
-    var format: PackageFormat { get }
+/// One package format behind one small interface: the definitions' `PackageFormatKind` (its
+/// name and `package.<name>` keys), made from those options, naming its file and writing the
+/// package bytes to a stream. A new format is one type conforming to this in its own folder,
+/// listed in `PackageFormats.standard`. Packagers hold only settings, so they are cheap values.
+package protocol Packager: PackageFormatKind {
+    /// The packager for a project's `package.<name>` settings.
+    init(options: FormatOptions)
 
     /// The conventional file name (`demo_1.4.2-1_amd64.deb`, `demo-1.4.2-1.x86_64.rpm`, ...).
     func fileName(for info: PackageInfo) -> String
+
+    /// The architecture as this format names it (`amd64` for deb, `x86_64` for rpm).
+    func architectureName(for info: PackageInfo) -> String
 
     /// Writes the whole package to `sink`. `scratchDirectory` is an existing directory for
     /// temporary files (a compressed payload whose size must be known before it is copied);
@@ -18,10 +26,17 @@ package protocol Packager: Sendable {
                scratchDirectory: String) throws
 }
 
+/// The formats projects may list in `package.formats`, in their default order.
+package enum PackageFormats {
+    package static let standard: [any Packager.Type] = [DebPackager.self, RPMPackager.self, TarPackager.self]
+}
+
 extension Packager {
     /// Validates `info` and checks that `contents` installs where `info` says.
-    func checkInputs(_ contents: PackageContents, _ info: PackageInfo) throws(PackagingError) {
+    func checkInputs(_ contents: PackageContents, _ info: PackageInfo, options: [(String, String)] = []) throws(PackagingError) {
         try info.validate()
+        let multiLine = options.filter { $0.1.contains(where: \.isNewline) }.map { "\(Self.name) \($0.0) must be a single line" }
+        if !multiLine.isEmpty { throw .invalidInfo(multiLine) }
         guard contents.installDir == info.normalizedInstallDir else {
             throw .invalidInfo(["the contents were scanned for \(contents.installDir) but the package installs into \(info.normalizedInstallDir)"])
         }

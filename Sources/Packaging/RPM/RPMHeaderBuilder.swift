@@ -6,6 +6,9 @@ struct RPMHeaderBuilder {
     let contents: PackageContents
     let payload: RPMPayload
     let compression: ArchiveCompression
+    /// rpm's Vendor tag (nil: none) and Group tag.
+    let vendor: String?
+    let group: String
 
     func build() throws(PackagingError) -> RPMHeader {
         var header = RPMHeader()
@@ -20,10 +23,10 @@ struct RPMHeaderBuilder {
         // A fixed name, as rpmbuild's reproducible-build setups use (`%_buildhost reproducible`):
         // tools expect the tag, the real host name would make two builds differ.
         header[RPMTag.buildHost] = .string("reproducible")
-        if let vendor = info.vendor, !vendor.isEmpty { header[RPMTag.vendor] = .string(vendor) }
+        if let vendor, !vendor.isEmpty { header[RPMTag.vendor] = .string(vendor) }
         header[RPMTag.license] = .string(info.license)
         header[RPMTag.packager] = .string(info.maintainer)
-        header[RPMTag.group] = .i18nString(info.rpmGroup)
+        header[RPMTag.group] = .i18nString(group)
         if !info.homepage.isEmpty { header[RPMTag.url] = .string(info.homepage) }
         header[RPMTag.os] = .string("linux")
         header[RPMTag.arch] = .string(info.architecture.rpm)

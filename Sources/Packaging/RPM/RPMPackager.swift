@@ -1,4 +1,5 @@
 import Archive
+import Definitions
 import Digest
 import Foundation
 
@@ -10,12 +11,27 @@ import Foundation
 /// what is below it are listed, so the package never claims `/`, `/opt`, `/usr`, ...
 package struct RPMPackager: Packager {
     package let compression: ArchiveCompression
+    /// rpm's Vendor tag (nil: none) and Group tag.
+    package let vendor: String?
+    package let group: String
 
-    package init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
+    package static let name = "rpm"
+    package static let optionDefaults = ["vendor": "", "group": "default"]
+    package static let defaultCompression = ArchiveCompression.Algorithm.gzip
+
+    package init(compression: ArchiveCompression = ArchiveCompression(.gzip), vendor: String? = nil,
+                 group: String = "Unspecified") {
         self.compression = compression
+        self.vendor = vendor
+        self.group = group
     }
 
-    package var format: PackageFormat { .rpm }
+    package init(options: FormatOptions) {
+        self.init(compression: ArchiveCompression(options.compression), vendor: options["vendor"],
+                  group: options["group"] ?? "default")
+    }
+
+    package func architectureName(for info: PackageInfo) -> String { info.architecture.rpm }
 
     /// `<name>-<version>-<release>.<arch>.rpm`, rpm's convention.
     package func fileName(for info: PackageInfo) -> String {
@@ -24,12 +40,12 @@ package struct RPMPackager: Packager {
 
     package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                       scratchDirectory: String) throws {
-        try checkInputs(contents, info)
+        try checkInputs(contents, info, options: [("vendor", vendor ?? ""), ("group", group)])
         let payloadPath = scratchDirectory + "/payload.cpio"
         defer { unlink(payloadPath) }
         let payload = try RPMPayload.write(contents, compression: compression, to: payloadPath)
-        let header = try RPMHeaderBuilder(info: info, contents: contents, payload: payload, compression: compression)
-            .build().encoded(regionTag: RPMTag.headerImmutable)
+        let header = try RPMHeaderBuilder(info: info, contents: contents, payload: payload, compression: compression,
+                                         vendor: vendor, group: group).build().encoded(regionTag: RPMTag.headerImmutable)
 
         let md5 = try StreamingDigest(.md5)
         md5.update(header)

@@ -1,15 +1,24 @@
 import Archive
+import Definitions
 
 /// `.tar.gz` / `.tar.xz` / `.tar.zst` of the install dir: GNU tar members named from the root
 /// without a leading `/` (`opt/demo/bin/tool`), so `tar -xf PKG -C /` installs it. No scripts.
 package struct TarPackager: Packager {
     package let compression: ArchiveCompression
 
+    package static let name = "tar"
+    package static let optionDefaults: [String: String] = [:]
+    package static let defaultCompression = ArchiveCompression.Algorithm.gzip
+
     package init(compression: ArchiveCompression = ArchiveCompression(.gzip)) {
         self.compression = compression
     }
 
-    package var format: PackageFormat { .tar }
+    package init(options: FormatOptions) {
+        self.init(compression: ArchiveCompression(options.compression))
+    }
+
+    package func architectureName(for info: PackageInfo) -> String { info.architecture.rpm }
 
     /// `<name>-<version>-<iteration>.<platform>.<arch>.tar.<ext>`, e.g.
     /// `demo-1.4.2-1.debian12.x86_64.tar.gz`.

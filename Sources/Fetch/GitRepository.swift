@@ -3,7 +3,7 @@ import Foundation
 
 /// `git` sources: a bare clone per repository in the cache, updated only when the pinned commit
 /// is missing, and a checkout of exactly that commit per unpack.
-enum GitSource {
+enum GitRepository {
     /// Git prompts would hang a build waiting for a password nobody will type.
     static let environment = ["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"]
 

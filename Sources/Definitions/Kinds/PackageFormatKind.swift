@@ -1,0 +1,33 @@
+import Archive
+
+/// A package format (`deb`, `rpm`, `tar`): one type in one file, listed in Packaging's
+/// `PackageFormats` table, which also writes it. The definitions see its name, the keys it
+/// takes under `package.<name>` and its default compression.
+package protocol PackageFormatKind: Sendable {
+    /// The name in `package.formats` and the key of its section (`package.deb`).
+    static var name: String { get }
+    /// Keys of `package.<name>` besides `compression`, with their defaults ("" means unset).
+    static var optionDefaults: [String: String] { get }
+    static var defaultCompression: ArchiveCompression.Algorithm { get }
+}
+
+/// One format's settings from `package.<name>`, defaults filled in.
+package struct FormatOptions: Sendable, Equatable {
+    package var compression: ArchiveCompression.Algorithm
+    package var values: [String: String]
+
+    package init(compression: ArchiveCompression.Algorithm, values: [String: String] = [:]) {
+        self.compression = compression
+        self.values = values
+    }
+
+    /// The defaults a format declares.
+    package init(defaultsOf kind: any PackageFormatKind.Type) {
+        self.init(compression: kind.defaultCompression, values: kind.optionDefaults)
+    }
+
+    /// A value, nil when unset or empty.
+    package subscript(_ key: String) -> String? {
+        values[key].flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,35 @@
+/// A kind of build step (`make`, `patch`, `run`, ...): one type in one file, listed in the
+/// step table (`StepKinds` in OmnibusKit). The type decodes its own body, so `validate` checks
+/// it with locations; it says how it is shown and keyed; and it performs itself through the
+/// narrow `StepExecution` interface, so it never sees the scheduler, the cache or the process layer.
+package protocol StepKind: Sendable {
+    /// The key that names the step in a `build:` list.
+    static var name: String { get }
+    /// Decodes the value under the step's key. Report problems to `decoding` and return nil.
+    static func decode(_ body: YAMLValue, _ decoding: inout StepDecoding) -> Self?
+    /// One line for progress and failure reports.
+    var summary: String { get }
+    /// A stable text of everything the step does, for the layer cache key.
+    var keyText: String { get }
+    /// Files kept beside the definition that the step reads (as written); their contents are keyed.
+    var definitionFiles: [String] { get }
+    /// Carries the step out.
+    func perform(in step: any StepExecution) async throws(StepFailure)
+}
+
+extension StepKind {
+    package var definitionFiles: [String] { [] }
+}
+
+/// A decoded step.
+package struct BuildStep: Sendable {
+    package let kind: any StepKind
+
+    package init(_ kind: any StepKind) {
+        self.kind = kind
+    }
+
+    package var name: String { type(of: kind).name }
+    package var summary: String { kind.summary }
+    package var keyText: String { kind.keyText }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import OmnibusKit
+
+/// Prints each finished phase as result lines on standard output.
+enum OutcomeRenderer {
+    static func render(_ outcome: PhaseOutcome) {
+        switch outcome {
+        case .built(let result, let seconds):
+            print("built \(result.project.name) \(result.version) into \(result.project.installDir) in \(String(format: "%.1f", seconds))s "
+                  + "(\(result.built.count) built, \(result.restored.count) restored from cache)")
+        case .healthChecked(let report):
+            print("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(report.installDir) link only inside it or against allowed base libraries")
+        case .healthCheckDisabled(let file):
+            print("WARNING: the linkage health check is DISABLED (health_check.enabled: false in \(file)); nothing proves the install dir is self-contained")
+        case .packaged(let packages, let seconds):
+            for package in packages {
+                print("wrote \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")
+            }
+            print(String(format: "packaged in %.1fs", seconds))
+        }
+        fflush(nil)
+    }
+}

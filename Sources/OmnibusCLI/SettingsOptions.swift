@@ -1,0 +1,51 @@
+import ArgumentParser
+import OmnibusKit
+
+/// Where builds and caches live; for `build` and `clean`.
+struct DirectoryOptions: ParsableArguments {
+    @Option(name: .customLong("work-dir"), help: ArgumentHelp("Build trees, staging roots and logs (default: <cache-dir>/work; env OMNIBUS_WORK_DIR).", valueName: "dir"))
+    var workDir: String?
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Source and layer caches (default: ~/.cache/omnibus; env OMNIBUS_CACHE_DIR).", valueName: "dir"))
+    var cacheDir: String?
+}
+
+/// How software is fetched and built; for `build` only.
+struct BuildOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Parallel jobs shared by all software building at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(name: .customLong("source-mirror"),
+            help: ArgumentHelp("A directory or URL searched for sources before upstream, by file name and by checksum (repeatable; env OMNIBUS_SOURCE_MIRRORS, space-separated).",
+                               valueName: "dir|url"))
+    var sourceMirrors: [String] = []
+
+    @Flag(help: "Never contact upstream URLs: sources come from the source cache and the mirrors only.")
+    var offline = false
+
+    @Flag(name: .customLong("no-cache"), help: "Build every software from source instead of restoring unchanged layers.")
+    var noCache = false
+
+    @Flag(name: [.short, .long], help: "Stream build output as well as writing it to the logs.")
+    var verbose = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
+    }
+}
+
+/// Where packages go; for `build` and `package`.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Where packages and their metadata are written (default: <root>/pkg).", valueName: "dir"))
+    var outputDir: String?
+}
+
+extension BuildSettings.Flags {
+    /// What the parsed option groups say; groups a command does not take stay at "not given".
+    init(directories: DirectoryOptions? = nil, build: BuildOptions? = nil, output: OutputOptions? = nil,
+         workDir: String? = nil) {
+        self.init(jobs: build?.jobs, workDir: directories?.workDir ?? workDir, cacheDir: directories?.cacheDir,
+                  sourceMirrors: build?.sourceMirrors ?? [], offline: build?.offline ?? false,
+                  noCache: build?.noCache ?? false, verbose: build?.verbose ?? false, outputDir: output?.outputDir)
+    }
+}

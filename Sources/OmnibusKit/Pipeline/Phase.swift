@@ -1,0 +1,40 @@
+import Linkage
+import Packaging
+
+/// The phases of a project run, in order. Each starts only when the one before it finished and
+/// the run was not cancelled.
+package enum Phase: String, Sendable, CaseIterable {
+    case build
+    case healthCheck = "health check"
+    case package
+}
+
+/// What a finished phase hands to the renderer, as it finishes (so a later failure still shows
+/// what went before it).
+package enum PhaseOutcome: Sendable {
+    case built(BuildResult, seconds: Double)
+    case healthChecked(HealthReport)
+    /// The project turned the check off (`health_check.enabled: false`), said every time.
+    case healthCheckDisabled(projectFile: String)
+    case packaged([BuiltPackage], seconds: Double)
+}
+
+/// Why a run stopped; the CLI maps each case to one documented exit status.
+package enum RunError: Error, Sendable, CustomStringConvertible {
+    /// Definitions, settings or the install dir need fixing first (exit 2).
+    case badInput(String)
+    /// A build step, the health check or packaging failed (exit 1).
+    case failed(Phase, String)
+    /// Ctrl-C or SIGTERM (exit 130): children stopped, nothing packaged.
+    case cancelled(Phase)
+
+    package var description: String {
+        switch self {
+        case .badInput(let message): message
+        case .failed(.build, let message): "build failed: " + message
+        case .failed(.healthCheck, let message): message
+        case .failed(.package, let message): "packaging failed: " + message
+        case .cancelled(let phase): "interrupted during the \(phase.rawValue): every child process was stopped and nothing was packaged"
+        }
+    }
+}

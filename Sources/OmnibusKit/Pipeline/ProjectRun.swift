@@ -1,0 +1,155 @@
+import Definitions
+import Foundation
+import Graph
+import Linkage
+import Packaging
+import Synchronization
+
+/// Runs a project through its phases (build, health check, package) with one set of settings.
+/// Commands create one, call the phase they need and render the outcomes; the order of phases,
+/// the checks between them and cancellation live here.
+///
+/// Cancellation is the calling task's: cancelling it stops build processes (through the
+/// process layer), the health check (between files) and packaging (between writes). A phase
+/// never starts after a cancel, and a cancelled run leaves no package, metadata file or layer
+/// cache entry behind.
+package struct ProjectRun: Sendable {
+    package let workspace: Workspace
+    package let settings: BuildSettings
+    package let reporter: BuildReporter
+    /// Receives each phase's outcome as it finishes.
+    package let outcomes: @Sendable (PhaseOutcome) -> Void
+    let environment: [String: String]
+
+    package init(workspace: Workspace, settings: BuildSettings, reporter: BuildReporter,
+                 environment: [String: String] = ProcessInfo.processInfo.environment,
+                 outcomes: @escaping @Sendable (PhaseOutcome) -> Void) {
+        self.workspace = workspace
+        self.settings = settings
+        self.reporter = reporter
+        self.environment = environment
+        self.outcomes = outcomes
+    }
+
+    /// `omnibus build`: every phase.
+    package func build(_ projectName: String) async throws(RunError) {
+        let graph: BuildGraph
+        do { graph = try workspace.resolve(projectName) } catch { throw .badInput(error.description) }
+        let project = graph.project
+        let version = try await version(of: project)
+        try checkpoint(.build)
+        let started = Date()
+        let builder: ProjectBuilder
+        do {
+            builder = try ProjectBuilder(graph: graph, repositoryRoot: workspace.repository.root, settings: settings,
+                                         reporter: reporter, caller: environment, host: await HostIdentity.current())
+        } catch {
+            throw Self.runError(error)
+        }
+        let result: BuildResult
+        do { result = try await builder.build(version: version) } catch { throw Self.runError(error) }
+        outcomes(.built(result, seconds: Date().timeIntervalSince(started)))
+        try checkpoint(.healthCheck)
+        try await healthCheck(project, owners: result.owners)
+        try checkpoint(.package)
+        try await package(project, version: version)
+    }
+
+    /// `omnibus package`: the package phase over an install dir built before.
+    package func package(_ projectName: String) async throws(RunError) {
+        let project: Project
+        do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
+        let version = try await version(of: project)
+        try checkpoint(.package)
+        try await package(project, version: version)
+    }
+
+    /// `omnibus health-check PROJECT`: the check over the project's install dir, findings
+    /// attributed through the layer records of the last build.
+    package func healthCheck(_ projectName: String) async throws(RunError) -> HealthReport {
+        let project: Project
+        do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
+        let owners = ProjectHealthCheck.owners(workDir: settings.workDir, project: project.name)
+        return try await Self.check(project.installDir, policy: ProjectHealthCheck.policy(for: project), owners: owners)
+    }
+
+    /// The linkage check of any directory, cancellable between files.
+    package static func check(_ directory: String, policy: HealthCheckPolicy,
+                              owners: [String: String] = [:]) async throws(RunError) -> HealthReport {
+        let flag = CancellationFlag()
+        let result: Result<HealthReport, HealthCheckError> = await withTaskCancellationHandler {
+            do throws(HealthCheckError) {
+                return .success(try HealthChecker().check(installDir: directory, policy: policy, owners: owners,
+                                                          isCancelled: { flag.isSet }))
+            } catch {
+                return .failure(error)
+            }
+        } onCancel: {
+            flag.set()
+        }
+        if Task.isCancelled { throw .cancelled(.healthCheck) }
+        switch result {
+        case .success(let report): return report
+        case .failure(let error): throw .badInput(error.description)
+        }
+    }
+
+    private func healthCheck(_ project: Project, owners: [String: String]) async throws(RunError) {
+        guard project.healthCheck.enabled else {
+            outcomes(.healthCheckDisabled(projectFile: project.file))
+            return
+        }
+        let report: HealthReport
+        do {
+            report = try await Self.check(project.installDir, policy: ProjectHealthCheck.policy(for: project), owners: owners)
+        } catch {
+            if case .badInput(let message) = error { throw .failed(.healthCheck, "health check: \(message)") }
+            throw error
+        }
+        guard report.passed else {
+            throw .failed(.healthCheck, report.render() + "build stopped before packaging: the health check failed")
+        }
+        outcomes(.healthChecked(report))
+    }
+
+    private func package(_ project: Project, version: String) async throws(RunError) {
+        let started = Date()
+        let root = workspace.repository.root
+        let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
+        let packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch)
+        let built: [BuiltPackage]
+        do { built = try packaging.write(to: settings.outputDir) } catch {
+            if error.cancelled || Task.isCancelled { throw .cancelled(.package) }
+            throw .failed(.package, error.description)
+        }
+        outcomes(.packaged(built, seconds: Date().timeIntervalSince(started)))
+    }
+
+    private func version(of project: Project) async throws(RunError) -> String {
+        do { return try await ProjectVersionResolver.resolve(project.version, repositoryRoot: workspace.repository.root,
+                                                             environment: environment) } catch {
+            throw .badInput(error.description)
+        }
+    }
+
+    /// Between phases: a cancelled run goes no further.
+    private func checkpoint(_ next: Phase) throws(RunError) {
+        if Task.isCancelled { throw .cancelled(next) }
+    }
+
+    private static func runError(_ error: BuildError) -> RunError {
+        switch error {
+        case .cancelled: .cancelled(.build)
+        case .refused(let message): .badInput(message)
+        case .failed: .failed(.build, error.description)
+        }
+    }
+}
+
+/// Set once by a cancellation handler, read by work that runs outside the task (the health
+/// check's worker threads).
+final class CancellationFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}

@@ -1,0 +1,117 @@
+import Definitions
+import Foundation
+
+/// How a run behaves, after precedence: a command-line flag, else an environment variable, else
+/// `omnibus.config.yml`, else the default. Commands hand over what they parsed (`Flags`); only
+/// `resolve` decides, so every command agrees.
+package struct BuildSettings: Sendable {
+    /// Total parallelism shared by the software building at the same time.
+    package var jobs: Int
+    /// Build trees, staging roots and logs (`<work>/<project>/...`).
+    package var workDir: String
+    /// Source cache and layer cache.
+    package var cacheDir: String
+    /// Source mirrors (directories or URLs), tried in order before upstream URLs.
+    package var sourceMirrors: [String]
+    /// Never contact upstream URLs.
+    package var offline: Bool
+    package var useLayerCache: Bool
+    /// Stream build output to the terminal as well as to the logs.
+    package var verbose: Bool
+    /// Clamp for timestamps written by builds; nil means the fixed build epoch.
+    package var sourceDateEpoch: Int?
+    /// Where packages and their metadata go.
+    package var outputDir: String
+
+    package init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, workDir: String, cacheDir: String,
+                 sourceMirrors: [String] = [], offline: Bool = false, useLayerCache: Bool = true, verbose: Bool = false,
+                 sourceDateEpoch: Int? = nil, outputDir: String) {
+        self.jobs = max(1, jobs)
+        self.workDir = workDir
+        self.cacheDir = cacheDir
+        self.sourceMirrors = sourceMirrors
+        self.offline = offline
+        self.useLayerCache = useLayerCache
+        self.verbose = verbose
+        self.sourceDateEpoch = sourceDateEpoch
+        self.outputDir = outputDir
+    }
+
+    /// What a command line said; nil and empty mean "not given".
+    package struct Flags: Sendable {
+        package var jobs: Int?
+        package var workDir: String?
+        package var cacheDir: String?
+        package var sourceMirrors: [String] = []
+        package var offline = false
+        package var noCache = false
+        package var verbose = false
+        package var outputDir: String?
+
+        package init(jobs: Int? = nil, workDir: String? = nil, cacheDir: String? = nil, sourceMirrors: [String] = [],
+                     offline: Bool = false, noCache: Bool = false, verbose: Bool = false, outputDir: String? = nil) {
+            self.jobs = jobs
+            self.workDir = workDir
+            self.cacheDir = cacheDir
+            self.sourceMirrors = sourceMirrors
+            self.offline = offline
+            self.noCache = noCache
+            self.verbose = verbose
+            self.outputDir = outputDir
+        }
+    }
+
+    /// The environment variables `resolve` reads.
+    package static let environmentVariables = ["OMNIBUS_CACHE_DIR", "OMNIBUS_WORK_DIR", "OMNIBUS_SOURCE_MIRRORS",
+                                               "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "HOME"]
+
+    /// Flags > environment > the repository's config > defaults. Relative paths on the command
+    /// line or in the environment are relative to the current directory; the config's were made
+    /// absolute against the repository when it was loaded.
+    package static func resolve(_ flags: Flags, config: RepositoryConfig, repositoryRoot: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment,
+                                currentDirectory: String = FileManager.default.currentDirectoryPath) -> BuildSettings {
+        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : currentDirectory + "/" + path }
+        func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        let cache = (given(flags.cacheDir) ?? given(environment["OMNIBUS_CACHE_DIR"])).map(absolute)
+            ?? config.cacheDir ?? defaultCacheRoot(environment: environment)
+        let work = (given(flags.workDir) ?? given(environment["OMNIBUS_WORK_DIR"])).map(absolute)
+            ?? config.workDir ?? cache + "/work"
+        let fromEnvironment = (environment["OMNIBUS_SOURCE_MIRRORS"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        let mirrors = (flags.sourceMirrors + fromEnvironment).map { $0.contains("://") ? $0 : absolute($0) } + config.sourceMirrors
+        let epoch = environment["SOURCE_DATE_EPOCH"].flatMap(Int.init)
+        return BuildSettings(jobs: flags.jobs ?? ProcessInfo.processInfo.activeProcessorCount, workDir: work, cacheDir: cache,
+                             sourceMirrors: mirrors, offline: flags.offline, useLayerCache: !flags.noCache,
+                             verbose: flags.verbose, sourceDateEpoch: epoch,
+                             outputDir: given(flags.outputDir).map(absolute) ?? repositoryRoot + "/pkg")
+    }
+
+    /// `$XDG_CACHE_HOME/omnibus` or `~/.cache/omnibus`: per user, outside the repository.
+    package static func defaultCacheRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/omnibus" }
+        return FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/omnibus"
+    }
+}
+
+/// Where a project's build puts things under the work directory.
+package struct WorkPaths: Sendable {
+    package let projectDir: String
+
+    package init(workDir: String, project: String) {
+        projectDir = workDir + "/" + project
+    }
+
+    package var logsDir: String { projectDir + "/logs" }
+    package var buildsDir: String { projectDir + "/build" }
+    package var stagingDir: String { projectDir + "/staging" }
+    package var layersDir: String { projectDir + "/layers" }
+    package var homeDir: String { projectDir + "/home" }
+    package var tmpDir: String { projectDir + "/tmp" }
+    /// Records the install dir this tool created, so only that one is ever deleted.
+    package var installDirRecord: String { projectDir + "/install-dir.json" }
+
+    package func log(_ software: String) -> String { logsDir + "/" + software + ".log" }
+    package func build(_ software: String) -> String { buildsDir + "/" + software }
+    package func staging(_ software: String) -> String { stagingDir + "/" + software }
+    package func layerRecord(_ software: String) -> String { layersDir + "/" + software + ".json" }
+}
