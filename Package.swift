@@ -1,12 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependency direction is top to bottom; nothing points back up.
+// Dependency direction is top to bottom; nothing points back up. Every direct import is listed
+// (scripts/check-module-deps, run by the test suite, fails when this drifts from the sources).
 //
-//   omnibus (executable) -> OmnibusCLI -> OmnibusKit -> {Fetch, Packaging, Linkage, Graph, Spawning}
-//   Graph -> Definitions;  Fetch -> {Digest, Archive, Spawning};  Packaging -> {Digest, Archive, Globbing}
-//   Linkage -> Globbing
-//   Digest -> COpenSSL;  Archive -> CArchive   (each C module has exactly one Swift wrapper)
+//   omnibus (executable) -> OmnibusCLI -> OmnibusKit
+//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive}
+//   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing}
+//   Packaging -> {Definitions, Digest, Archive, Globbing};  Linkage -> Globbing
+//   Definitions -> {Digest, Archive};  Digest -> COpenSSL;  Archive -> CArchive
+//   (each C module has exactly one Swift wrapper)
 let package = Package(
     name: "omnibus",
     platforms: [.macOS(.v15)],
@@ -25,36 +28,36 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         // Message digests (SHA-256/512, MD5) of bytes, streams and files.
-        .target(name: "Digest", dependencies: ["COpenSSL"]),
+        .target(name: "Digest", dependencies: ["COpenSSL"], exclude: ["README.md"]),
         // Reading and writing archives (tar, ar, cpio, zip) and their compressors.
-        .target(name: "Archive", dependencies: ["CArchive"]),
-        // Definition files -> validated, typed models; every problem with file:line:column.
-        .target(name: "Definitions", dependencies: ["Yams", "Digest", "Archive"]),
+        .target(name: "Archive", dependencies: ["CArchive"], exclude: ["README.md"]),
+        // Definition files -> validated, typed models; every problem with file:line:column; the kind protocols.
+        .target(name: "Definitions", dependencies: ["Yams", "Digest", "Archive"], exclude: ["README.md"]),
         // Dependency DAG: resolution, overrides, deterministic order, cycles.
-        .target(name: "Graph", dependencies: ["Definitions"]),
-        // Shell-style path patterns (`*`, `?`, `**`, `[a-z]`) shared by Linkage and Packaging.
-        .target(name: "Globbing"),
+        .target(name: "Graph", dependencies: ["Definitions"], exclude: ["README.md"]),
+        // Shell-style path patterns (`*`, `?`, `**`, `[a-z]`): the one glob language of every `exclude`.
+        .target(name: "Globbing", exclude: ["README.md"]),
         // ELF reader, loader-faithful library resolution, health-check policy.
-        .target(name: "Linkage", dependencies: ["Globbing"]),
-        // How every child process is started: own process group, default signals, no inherited descriptors.
-        .target(name: "Spawning"),
-        // Sources: url/git/path fetchers, source cache, mirrors, safe extraction.
-        .target(name: "Fetch", dependencies: ["Definitions", "Digest", "Archive", "Spawning", "Globbing"]),
-        // Native .deb, .rpm and .tar.* writers over a format-neutral content list.
-        .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing"]),
-        // Orchestration: build pipeline, scheduler, layers, cache, skeleton generator.
+        .target(name: "Linkage", dependencies: ["Globbing"], exclude: ["README.md"]),
+        // The one process layer: every child is started, awaited, captured and cancelled here.
+        .target(name: "Spawning", exclude: ["README.md"]),
+        // Source kinds (url, git, path, file) and their fetching: source cache, mirrors, safe extraction.
+        .target(name: "Fetch", dependencies: ["Definitions", "Digest", "Archive", "Spawning", "Globbing"], exclude: ["README.md"]),
+        // Package formats (deb, rpm, tar): native writers over a format-neutral content list.
+        .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing"], exclude: ["README.md"]),
+        // Orchestration: the phases of a run, settings, build steps, scheduler, layers, cache, skeleton.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning"]),
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning"],
+                exclude: ["README.md"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [
-            "OmnibusKit", "Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "omnibus", dependencies: ["OmnibusCLI"]),
+            "OmnibusKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["README.md"]),
+        .executableTarget(name: "omnibus", dependencies: ["OmnibusCLI"], exclude: ["README.md"]),
 
-        .testTarget(name: "DefinitionsTests", dependencies: ["Definitions", "Graph", "OmnibusKit"],
+        .testTarget(name: "DefinitionsTests", dependencies: ["Definitions", "Graph", "OmnibusKit", "Fetch", "Digest"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "GraphTests", dependencies: ["Graph", "Definitions"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph", "Definitions", "OmnibusKit"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["Digest", "Archive"]),
         .testTarget(name: "CLITests", dependencies: ["omnibus"]),
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),

@@ -18,10 +18,6 @@ package struct SourceFetcher: Sendable {
         try await source.fetch(with: self, events: events)
     }
 
-    package func fetch(_ source: any FetchableSource, events: FetchEventHandler? = nil) async throws(FetchError) -> FetchedSource {
-        try await source.fetch(with: self, events: events)
-    }
-
     /// Lays the fetched source out in `root` (which must not exist yet) and finds the build
     /// directory. Archives are extracted safely, other files are copied as they are, git sources
     /// are checked out at their commit, path sources are copied without `.git` and must still

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Definitions
+
 import OmnibusKit
 
 /// Options every command takes: which packaging repository to work in.

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Graph
+import OmnibusKit
 
-extension GraphRenderer.Format: ExpressibleByArgument {}
+extension GraphFormat: ExpressibleByArgument {}
 
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,10 +15,9 @@ struct GraphCommand: ParsableCommand {
     var project: String
 
     @Option(help: "text (a tree), dot (Graphviz) or json.")
-    var format: GraphRenderer.Format = .text
+    var format: GraphFormat = .text
 
     func run() throws {
-        let graph = try global.workspace().resolve(project)
-        print(GraphRenderer.render(graph, as: format), terminator: "")
+        print(try global.workspace().renderGraph(project, as: format), terminator: "")
     }
 }

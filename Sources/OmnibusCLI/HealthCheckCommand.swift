@@ -25,8 +25,8 @@ struct HealthCheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("allow"), help: ArgumentHelp("With --path: another library name or pattern allowed outside (repeatable).", valueName: "pattern"))
     var allow: [String] = []
 
-    @Option(name: .customLong("work-dir"), help: ArgumentHelp("Where the last build recorded which software installed each file (default: as for build).", valueName: "dir"))
-    var workDir: String?
+    /// The last build's work dir records which software installed each file.
+    @OptionGroup var directories: DirectoryOptions
 
     @Option(help: "text or json.")
     var format: Format = .text
@@ -45,7 +45,7 @@ struct HealthCheckCommand: AsyncParsableCommand {
             }
         } else {
             let workspace = try global.workspace()
-            let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(workDir: workDir)),
+            let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(directories: directories)),
                                  reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
             let project = self.project!
             report = try await RunInTask.run { () async throws(RunError) in HealthReportText(try await run.healthCheck(project)) }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Fetch
 import Foundation
 import OmnibusKit
 
@@ -23,25 +22,17 @@ struct MirrorCommand: AsyncParsableCommand {
     var dir: String
 
     func run() async throws {
-        let graph = try global.workspace().resolve(project)
-        let plan = MirrorPlan(graph: graph)
-        for (software, fileName, checksum) in plan.withoutDebianSource {
-            print("skipped \(software): its definition names no Debian source package; put \(fileName) (\(checksum)) in \(dir) yourself, or add 'debian: <source package>' to its source")
+        let workspace = try global.workspace()
+        let (project, dir) = (self.project, self.dir)
+        let filled = try await RunInTask.run { () async throws(RunError) in
+            try await workspace.fillMirror(project, directory: dir) { print($0) }
         }
-        guard !plan.requests.isEmpty else {
+        guard let filled else {
             print("nothing to fetch from Debian for \(project)")
             return
         }
-        let report: DebianMirrorReport
-        do {
-            report = try await DebianMirrorFiller(mirrorDirectory: dir).fill(plan.requests) { line in print(line) }
-        } catch {
-            throw CommandFailure(.failure, error.description)
-        }
-        print(report.description)
-        guard report.isComplete else {
-            throw CommandFailure(.failure, "the mirror is incomplete: see the lines above")
-        }
+        print(filled.report)
+        guard filled.complete else { throw CommandFailure(.failure, "the mirror is incomplete: see the lines above") }
         print("mirror ready: omnibus build \(project) --source-mirror \(dir)")
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Definitions
+import OmnibusKit
 import Foundation
 
 /// The root command. `main` maps every outcome to a documented exit status.
@@ -30,7 +30,7 @@ package struct OmnibusCommand: AsyncParsableCommand {
         } catch let failure as CommandFailure {
             if !failure.message.isEmpty { printError(failure.message) }
             return failure.status.rawValue
-        } catch let error as DefinitionError {
+        } catch let error as any BadInputError {
             printError(error.description)
             return ExitStatus.badInput.rawValue
         } catch {

@@ -42,9 +42,8 @@ struct OutputOptions: ParsableArguments {
 
 extension BuildSettings.Flags {
     /// What the parsed option groups say; groups a command does not take stay at "not given".
-    init(directories: DirectoryOptions? = nil, build: BuildOptions? = nil, output: OutputOptions? = nil,
-         workDir: String? = nil) {
-        self.init(jobs: build?.jobs, workDir: directories?.workDir ?? workDir, cacheDir: directories?.cacheDir,
+    init(directories: DirectoryOptions? = nil, build: BuildOptions? = nil, output: OutputOptions? = nil) {
+        self.init(jobs: build?.jobs, workDir: directories?.workDir, cacheDir: directories?.cacheDir,
                   sourceMirrors: build?.sourceMirrors ?? [], offline: build?.offline ?? false,
                   noCache: build?.noCache ?? false, verbose: build?.verbose ?? false, outputDir: output?.outputDir)
     }

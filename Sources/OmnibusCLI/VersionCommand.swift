@@ -1,6 +1,4 @@
-import Archive
 import ArgumentParser
-import Digest
 import OmnibusKit
 
 struct VersionCommand: ParsableCommand {
@@ -9,7 +7,6 @@ struct VersionCommand: ParsableCommand {
 
     func run() {
         print("omnibus \(OmnibusVersion.current)")
-        print(LibarchiveVersion.runtime)
-        print(OpenSSLVersion.runtime)
+        OmnibusVersion.libraries.forEach { print($0) }
     }
 }

@@ -1,3 +1,4 @@
+import Digest
 import Testing
 @testable import Fetch
 
@@ -10,11 +11,11 @@ struct ChecksumTests {
     }
 
     @Test func refusesWrongLengthsDigitsAndMD5() {
-        let short = #expect(throws: FetchError.self) { try Checksum(.sha256, "abc") }
+        let short = #expect(throws: Checksum.Invalid.self) { try Checksum(.sha256, "abc") }
         #expect(short?.description.contains("expected 64 hex digits") == true)
-        #expect(throws: FetchError.self) { try Checksum(.sha256, String(repeating: "g", count: 64)) }
-        #expect(throws: FetchError.self) { try Checksum(.sha512, String(repeating: "a", count: 64)) }
-        let md5 = #expect(throws: FetchError.self) { try Checksum(.md5, String(repeating: "a", count: 32)) }
+        #expect(throws: Checksum.Invalid.self) { try Checksum(.sha256, String(repeating: "g", count: 64)) }
+        #expect(throws: Checksum.Invalid.self) { try Checksum(.sha512, String(repeating: "a", count: 64)) }
+        let md5 = #expect(throws: Checksum.Invalid.self) { try Checksum(.md5, String(repeating: "a", count: 32)) }
         #expect(md5?.description.contains("use sha256 or sha512") == true)
     }
 

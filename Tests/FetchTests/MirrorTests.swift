@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import Testing
 @testable import Fetch
@@ -115,7 +116,7 @@ struct MirrorTests {
     @Test func mirrorOnlySourceWithoutMirrorSaysWhatToPutWhere() async throws {
         let name = "zlib_1.2.13.dfsg.orig.tar.bz2"
         let zlib = try Checksum(.sha256, "71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1")
-        let spec = SourceSpec.mirrorOnly(fileName: name, zlib,
+        let spec = MirrorFileSource.mirrorOnly(fileName: name, zlib,
                                          debian: DebianOrigin(package: "zlib", version: "1:1.2.13.dfsg-1"))
         let none = await #expect(throws: FetchError.self) { try await fetcher([]).fetch(spec) }
         let message = try #require(none).description

@@ -112,3 +112,24 @@ final class EventLog: @unchecked Sendable {
     var handler: FetchEventHandler { { [self] event in lock.lock(); stored.append(event); lock.unlock() } }
     var events: [FetchEvent] { lock.lock(); defer { lock.unlock() }; return stored }
 }
+
+// The tests name sources the way definitions do; these build the registered kinds.
+extension FetchableSource where Self == URLSource {
+    static func url(_ url: URL, _ checksum: Checksum, fileName: String? = nil) -> URLSource {
+        URLSource(url: url, checksum: checksum, fileName: fileName)
+    }
+}
+
+extension FetchableSource where Self == MirrorFileSource {
+    static func mirrorOnly(fileName: String, _ checksum: Checksum, debian: DebianOrigin? = nil) -> MirrorFileSource {
+        MirrorFileSource(fileName: fileName, checksum: checksum, debian: debian?.aptArgument)
+    }
+}
+
+extension FetchableSource where Self == GitSource {
+    static func git(repository: String, commit: String) -> GitSource { GitSource(repository: repository, commit: commit) }
+}
+
+extension FetchableSource where Self == PathSource {
+    static func path(directory: String, exclude: [String] = []) -> PathSource { PathSource(directory: directory, exclude: exclude) }
+}

@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import Testing
 @testable import Fetch
@@ -26,7 +27,7 @@ struct URLFetchTests {
     @Test func downloadsVerifiesAndServesTheSecondFetchFromTheCache() async throws {
         let server = try LocalHTTPServer(root: served)
         let checksum = try sha256(ofFile: tarball)
-        let spec = SourceSpec.url(server.url("demo-1.0.tar.gz"), checksum)
+        let spec = URLSource.url(server.url("demo-1.0.tar.gz"), checksum)
 
         let first = try await fetcher().fetch(spec)
         let cached = work.sub("cache/sha256/\(checksum.hex)/demo-1.0.tar.gz")
@@ -48,7 +49,7 @@ struct URLFetchTests {
         let server = try LocalHTTPServer(root: served)
         let wrong = try Checksum(.sha256, String(repeating: "ab", count: 32))
         let actual = try sha256(ofFile: tarball).hex
-        let spec = SourceSpec.url(server.url("demo-1.0.tar.gz"), wrong)
+        let spec = URLSource.url(server.url("demo-1.0.tar.gz"), wrong)
 
         let error = await #expect(throws: FetchError.self) { try await fetcher().fetch(spec) }
         let message = try #require(error).description
@@ -128,7 +129,7 @@ struct URLFetchTests {
     @Test func aDamagedCacheEntryIsDeletedAndFetchedAgain() async throws {
         let server = try LocalHTTPServer(root: served)
         let checksum = try sha256(ofFile: tarball)
-        let spec = SourceSpec.url(server.url("demo-1.0.tar.gz"), checksum)
+        let spec = URLSource.url(server.url("demo-1.0.tar.gz"), checksum)
         let first = try await fetcher().fetch(spec)
         guard case .file(let path, _) = first.content else { Issue.record("not a file"); return }
         try write("corrupted", to: path)

@@ -1,6 +1,7 @@
 import Definitions
 import Foundation
 import Graph
+import OmnibusKit
 import Testing
 
 /// Graph resolution over real definition files written to a temporary repository.
@@ -26,11 +27,11 @@ import Testing
         let text = "name: app\nmaintainer: A <a@example.com>\nhomepage: https://example.com\nversion: \"1\"\ndependencies: [\(deps.joined(separator: ", "))]\n\(overrides)"
         let path = root.appendingPathComponent("Projects/app.yml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return try ProjectLoader.load(path: path, displayPath: "Projects/app.yml")
+        return try ProjectLoader.load(path: path, displayPath: "Projects/app.yml", kinds: Extensions.standard)
     }
 
     func resolve(_ project: Project) throws(DefinitionError) -> BuildGraph {
-        let repository = Repository(root: root.path, librarySoftwareDir: nil)
+        let repository = Repository(root: root.path, librarySoftwareDir: nil, kinds: Extensions.standard)
         return try GraphResolver(searched: repository.softwareDirsDescription) { name in
             guard let path = repository.softwarePath(name) else { return .missing }
             do throws(DefinitionError) { return .found(try repository.loadSoftware(path: path)) } catch { return .invalid(error) }

@@ -10,7 +10,8 @@ import Testing
     func rpmVerifiesAndQueriesThePackage(algorithm: ArchiveCompression.Algorithm) throws {
         let fixture = try Fixture.make()
         defer { fixture.remove() }
-        let built = try fixture.build(RPMPackager(compression: ArchiveCompression(algorithm)), info: fixture.info())
+        let built = try fixture.build(RPMPackager(compression: ArchiveCompression(algorithm), vendor: "Example Inc.",
+                                                  group: "Applications/System"), info: fixture.info())
         let rpm = built.path
         let arch = PackageArchitecture.host.rpm
         #expect(URL(fileURLWithPath: rpm).lastPathComponent == "\(fixture.name)-1.4.2-1.\(arch).rpm")
@@ -73,7 +74,7 @@ import Testing
         let fixture = try Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info(user: TestUser.name, group: TestUser.name)
-        let built = try fixture.build(RPMPackager(compression: ArchiveCompression(.xz)), info: info)
+        let built = try fixture.build(RPMPackager(compression: ArchiveCompression(.xz), vendor: "Example Inc.", group: "Applications/System"), info: info)
         let root = fixture.base + "/rpmroot"
         try makeChroot(root, user: user)
         // A stray file with the wrong owner, there before the install: %post fixes it.
@@ -148,7 +149,8 @@ import Testing
     func rpmlintReportsOnlyTheDocumentedFindings() throws {
         let fixture = try Fixture.make()
         defer { fixture.remove() }
-        let built = try fixture.build(RPMPackager(compression: ArchiveCompression(.xz)), info: fixture.info())
+        let built = try fixture.build(RPMPackager(compression: ArchiveCompression(.xz), vendor: "Example Inc.", group: "Applications/System"),
+                                      info: fixture.info())
         let result = try Command.run("rpmlint", [built.path])
         let findings = Set(result.text.split(separator: "\n").compactMap { line -> String? in
             let fields = line.split(separator: " ")

@@ -51,19 +51,19 @@ import Testing
     private func expectRootOwned(_ built: [BuiltPackage]) throws {
         for package in built {
             switch package.format {
-            case .deb:
+            case "deb":
                 let listing = try Command.run("dpkg-deb", ["--contents", package.path]).text
                 #expect(!listing.isEmpty)
                 #expect(listing.split(separator: "\n").allSatisfy { $0.contains(" root/root ") })
                 let numeric = try Command.shell("dpkg-deb --fsys-tarfile \(Command.quote(package.path)) | tar --numeric-owner -tvf -").text
                 #expect(numeric.split(separator: "\n").allSatisfy { $0.contains(" 0/0 ") })
-            case .rpm:
+            case "rpm":
                 let owners = try Command.run("rpm", ["-qp", "--qf", "[%{FILEUSERNAME}:%{FILEGROUPNAME}\n]", package.path]).text
                 #expect(!owners.isEmpty)
                 #expect(owners.split(separator: "\n").allSatisfy { $0 == "root:root" })
                 let payload = try Command.shell("rpm2cpio \(Command.quote(package.path)) | cpio -tv --numeric-uid-gid --quiet").text
                 #expect(payload.split(separator: "\n").allSatisfy { $0.split(separator: " ", omittingEmptySubsequences: true)[2...3] == ["0", "0"] })
-            case .tar:
+            default:
                 let listing = try Command.run("tar", ["-tvf", package.path]).text
                 #expect(listing.split(separator: "\n").allSatisfy { $0.contains(" root/root ") })
                 let numeric = try Command.run("tar", ["--numeric-owner", "-tvf", package.path]).text

@@ -10,8 +10,8 @@ enum OutcomeRenderer {
                   + "(\(result.built.count) built, \(result.restored.count) restored from cache)")
         case .healthChecked(let report):
             print("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(report.installDir) link only inside it or against allowed base libraries")
-        case .healthCheckDisabled(let file):
-            print("WARNING: the linkage health check is DISABLED (health_check.enabled: false in \(file)); nothing proves the install dir is self-contained")
+        case .healthCheckDisabled(let project, let file):
+            print("WARNING: the linkage health check is DISABLED for \(project) (health_check.enabled: false in \(file)); nothing proves the install dir is self-contained")
         case .packaged(let packages, let seconds):
             for package in packages {
                 print("wrote \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")

@@ -60,7 +60,7 @@ struct Scheduler {
                 switch result {
                 case .success(let finished):
                     do throws(BuildFailure) {
-                        try finish(node, finished, cache: cache, state: &state)
+                        try finish(node, finished, cache: cache, othersRunning: running.sorted(), state: &state)
                         done.insert(name)
                     } catch {
                         failure = failure ?? error
@@ -84,7 +84,7 @@ struct Scheduler {
 
     /// Merges a finished layer into the install dir and records it; on the loop, so merges and
     /// the ownership map are never concurrent.
-    private func finish(_ node: ResolvedSoftware, _ finished: Finished, cache: LayerCache,
+    private func finish(_ node: ResolvedSoftware, _ finished: Finished, cache: LayerCache, othersRunning: [String],
                         state: inout State) throws(BuildFailure) {
         let logPath = builder.paths.log(node.name)
         switch finished {
@@ -94,7 +94,7 @@ struct Scheduler {
             builder.reporter.report(.state(software: node.name, .cached))
         case .built(var tree, let layer, let alreadyInPlace, let seconds):
             // Checked before caching: a layer missing what its software wrote elsewhere must never be restored.
-            if !alreadyInPlace { try checkNoStrayWrites(by: node, owners: state.owners, logPath: logPath) }
+            if !alreadyInPlace { try checkNoStrayWrites(by: node, others: othersRunning, owners: state.owners, logPath: logPath) }
             if builder.settings.useLayerCache {
                 do { tree = try cache.store(tree: tree, layer: layer).tree } catch {
                     throw BuildFailure(software: node.name, step: nil, reason: .io("cannot store the layer in the cache: \(error)"),
@@ -131,7 +131,8 @@ struct Scheduler {
     /// the environment) would leave files no layer records: they would vanish from cached
     /// rebuilds and be attributed to no one. Every file in the install dir must belong to a
     /// merged layer, so such files are found right after the build and stop it.
-    private func checkNoStrayWrites(by node: ResolvedSoftware, owners: [String: String], logPath: String) throws(BuildFailure) {
+    private func checkNoStrayWrites(by node: ResolvedSoftware, others: [String], owners: [String: String],
+                                    logPath: String) throws(BuildFailure) {
         let installDir = builder.graph.project.installDir
         let live: [Layer.Entry]
         do { live = try TreeScanner.scan(installDir, hashing: false) } catch {
@@ -141,7 +142,8 @@ struct Scheduler {
         let stray = live.filter { $0.kind != .directory && owners[$0.path] == nil }.map(\.path)
         guard !stray.isEmpty else { return }
         let shown = stray.prefix(5).joined(separator: ", ") + (stray.count > 5 ? " and \(stray.count - 5) more" : "")
-        let message = "\(node.name) (or software building at the same time) wrote into the install dir \(installDir) instead of its staging root $DESTDIR: \(shown). "
+        let who = others.isEmpty ? node.name : "\(node.name) (or \(others.joined(separator: ", ")), building at the same time)"
+        let message = "\(who) wrote into the install dir \(installDir) instead of its staging root $DESTDIR: \(shown). "
             + "A Makefile that sets DESTDIR itself ignores the environment's: pass it on make's command line "
             + "(make: [install, \"DESTDIR={{destdir}}\"]), or declare 'live_install: true' in \(node.software.file)"
         throw BuildFailure(software: node.name, step: nil, reason: .merge(message), lastLines: [], logPath: logPath)

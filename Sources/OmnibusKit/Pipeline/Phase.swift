@@ -15,7 +15,7 @@ package enum PhaseOutcome: Sendable {
     case built(BuildResult, seconds: Double)
     case healthChecked(HealthReport)
     /// The project turned the check off (`health_check.enabled: false`), said every time.
-    case healthCheckDisabled(projectFile: String)
+    case healthCheckDisabled(project: String, projectFile: String)
     case packaged([BuiltPackage], seconds: Double)
 }
 

@@ -96,7 +96,7 @@ package struct ProjectRun: Sendable {
 
     private func healthCheck(_ project: Project, owners: [String: String]) async throws(RunError) {
         guard project.healthCheck.enabled else {
-            outcomes(.healthCheckDisabled(projectFile: project.file))
+            outcomes(.healthCheckDisabled(project: project.name, projectFile: project.file))
             return
         }
         let report: HealthReport

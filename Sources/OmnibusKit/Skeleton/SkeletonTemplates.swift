@@ -129,7 +129,7 @@ struct SkeletonTemplates {
         # Whatever user built the package, the installed tree belongs to {{user}}:{{group}}.
         chown -R "{{user}}:{{group}}" "$install_dir"
 
-        # Put the package commands on PATH, without replacing a command that is not ours.
+        # Put the public commands on PATH, without replacing a command that is not ours.
         if [ -d "$install_dir/bin" ]; then
           for command in "$install_dir"/bin/*; do
             [ -e "$command" ] || continue

@@ -100,7 +100,7 @@ struct Fixture {
 
                 Built by the test suite and removed again.
                 """,
-            license: "Apache-2.0", vendor: "Example Inc.", rpmGroup: "Applications/System",
+            license: "Apache-2.0",
             runtimeDependencies: ["libc6 (>= 2.17)"], configFiles: ["\(installDir)/etc/\(name).conf"],
             user: user, group: group, installDir: installDir, sourceDateEpoch: epoch,
             scripts: scripts ?? [.postinst: MaintainerScripts.defaultPostinst(installDir: installDir, user: user, group: group)],
@@ -115,7 +115,7 @@ struct Fixture {
     /// Writes one package into `base/out-<format>` and returns it.
     func build(_ packager: some Packager, info: PackageInfo, output: String? = nil) throws -> BuiltPackage {
         try PackageWriter.write(packager, contents: try contents(info), info: info,
-                                outputDirectory: output ?? base + "/out-\(packager.format.rawValue)")
+                                outputDirectory: output ?? base + "/out-\(type(of: packager).name)")
     }
 }
 
