@@ -118,7 +118,9 @@ package struct ProjectRun: Sendable {
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
         let packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch)
         let built: [BuiltPackage]
-        do { built = try packaging.write(to: settings.outputDir) } catch {
+        // The workspace's format table, so a registered format is written like the shipped ones.
+        let packagers = workspace.repository.kinds.formats.compactMap { $0 as? any Packager.Type }
+        do { built = try packaging.write(to: settings.outputDir, formats: packagers) } catch {
             if error.cancelled || Task.isCancelled { throw .cancelled(.package) }
             throw .failed(.package, error.description)
         }

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// Ctrl-C (SIGINT) and SIGTERM in each phase of `omnibus build`: the tool exits 130, every child
+/// it started is gone, and nothing in `pkg/` (package or metadata) looks finished.
+@Suite(.serialized) struct InterruptTests {
+    /// A build running in the background whose output can be watched while it runs.
+    final class RunningBuild {
+        let process = Process()
+        let stdoutPath: String
+        let stderrPath: String
+
+        init(_ repo: TestRepository, _ arguments: [String]) throws {
+            stdoutPath = repo.root + "/build.out"
+            stderrPath = repo.root + "/build.err"
+            FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            process.executableURL = URL(fileURLWithPath: OmnibusBinaryPath.path)
+            process.arguments = [arguments[0], "--root", repo.root, "--work-dir", repo.workDir, "--cache-dir", repo.cacheDir]
+                + arguments.dropFirst()
+            var environment = ProcessInfo.processInfo.environment
+            environment["CI"] = "true"
+            environment["OMNIBUS_LIBRARY"] = repo.root + "/no-library"
+            process.environment = environment
+            process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+            process.standardError = FileHandle(forWritingAtPath: stderrPath)
+            try process.run()
+        }
+
+        var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+        var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+        /// Waits (without a time bound: a slow machine only makes it slower) until `condition`
+        /// holds or the build ended.
+        func wait(until condition: () -> Bool) {
+            while process.isRunning && !condition() { usleep(20_000) }
+        }
+
+        func interrupt(_ signal: Int32 = SIGINT) -> Int32 {
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
+
+    /// Everything in the output directory, hidden scratch directories included.
+    static func leftovers(_ repo: TestRepository) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: repo.root + "/pkg")) ?? []
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func interruptDuringABuildStepStopsItsProcessTree(signal: Int32) throws {
+        let repo = try TestRepository("interrupt-build")
+        let pidFile = repo.root + "/sleeper.pid"
+        try repo.localSoftware("slow", steps: [
+            #"run: "sleep 300 & echo $! > \#(pidFile).tmp && mv \#(pidFile).tmp \#(pidFile); wait""#,
+        ])
+        try repo.project(dependencies: ["slow"])
+        let build = try RunningBuild(repo, ["build", "app"])
+        build.wait { FileManager.default.fileExists(atPath: pidFile) }
+        let status = build.interrupt(signal)
+        #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
+        #expect(build.stderr.contains("interrupted during the build"))
+        let sleeper = try #require(pid_t(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(!Self.isRunning(sleeper), "the step's background child \(sleeper) outlived omnibus")
+        #expect(Self.leftovers(repo).isEmpty)
+        #expect(!build.stdout.contains("built app"), "no success line after an interrupt")
+        // Nothing of the interrupted software went into the layer cache.
+        let layers = (try? FileManager.default.contentsOfDirectory(atPath: repo.cacheDir + "/layers")) ?? []
+        #expect(layers.isEmpty)
+    }
+
+    /// A tree whose packaging takes seconds (incompressible data, xz), so the signal lands in it.
+    func largeTree(_ repo: TestRepository) throws {
+        try repo.localSoftware("bulk", steps: [
+            #"mkdir: "{{embedded}}/share""#,
+            #"run: "head -c 48000000 /dev/urandom > $DESTDIR{{embedded}}/share/bulk.bin""#,
+        ])
+        try repo.project(dependencies: ["bulk"], extra: """
+            package:
+              deb: { compression: xz }
+              rpm: { compression: xz }
+              tar: { compression: xz }
+            """)
+    }
+
+    @Test func interruptDuringPackagingLeavesNoPackage() throws {
+        let repo = try TestRepository("interrupt-package")
+        try largeTree(repo)
+        let build = try RunningBuild(repo, ["build", "app"])
+        build.wait { build.stdout.contains("health check") || build.stdout.contains("WARNING") }
+        // Packaging has begun: its scratch directory appears in pkg/ before any package.
+        build.wait { !Self.leftovers(repo).isEmpty }
+        let status = build.interrupt()
+        #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
+        #expect(build.stderr.contains("interrupted during the package"))
+        #expect(Self.leftovers(repo).isEmpty, "pkg/ holds \(Self.leftovers(repo))")
+        #expect(!build.stdout.contains("wrote "))
+    }
+
+    @Test func interruptBetweenBuildAndPackagingPackagesNothing() throws {
+        let repo = try TestRepository("interrupt-phase")
+        try largeTree(repo)
+        let build = try RunningBuild(repo, ["build", "app"])
+        // The build phase is over: the signal lands in the health check or when packaging starts.
+        build.wait { build.stdout.contains("built app") }
+        let status = build.interrupt()
+        #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
+        #expect(Self.leftovers(repo).isEmpty, "pkg/ holds \(Self.leftovers(repo))")
+    }
+}
