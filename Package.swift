@@ -5,7 +5,7 @@ import PackageDescription
 // (scripts/check-module-deps, run by the test suite, fails when this drifts from the sources).
 //
 //   omnibus (executable) -> OmnibusCLI -> OmnibusKit
-//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive}
+//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive, Globbing}
 //   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing}
 //   Packaging -> {Definitions, Digest, Archive, Globbing};  Linkage -> Globbing
 //   Definitions -> {Digest, Archive};  Digest -> COpenSSL;  Archive -> CArchive
@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Definitions", dependencies: ["Yams", "Digest", "Archive"], exclude: ["README.md"]),
         // Dependency DAG: resolution, overrides, deterministic order, cycles.
         .target(name: "Graph", dependencies: ["Definitions"], exclude: ["README.md"]),
-        // Shell-style path patterns (`*`, `?`, `**`, `[a-z]`): the one glob language of every `exclude`.
+        // The one glob language of every `exclude` and the one directory walker; no other module needed.
         .target(name: "Globbing", exclude: ["README.md"]),
         // ELF reader, loader-faithful library resolution, health-check policy.
         .target(name: "Linkage", dependencies: ["Globbing"], exclude: ["README.md"]),
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing"], exclude: ["README.md"]),
         // Orchestration: the phases of a run, settings, build steps, scheduler, layers, cache, skeleton.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning"],
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning", "Globbing"],
                 exclude: ["README.md"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [

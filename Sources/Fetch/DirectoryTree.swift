@@ -19,43 +19,40 @@ enum DirectoryTree {
         case symlink(String, target: String)
     }
 
-    /// Entries in deterministic order, relative to `root`.
+    /// Entries in deterministic order (depth first, names in byte order), relative to `root`.
     static func entries(of root: String, exclude: [String] = []) throws(FetchError) -> [Entry] {
         guard FileOps.isDirectory(root) else {
             throw .pathSource(directory: root, reason: "not an existing directory")
         }
         var result: [Entry] = []
-        try walk(root: root, relative: "", exclude: exclude, into: &result)
+        do {
+            try DirectoryWalker.walk(root, visit: { entry throws(FetchError) in
+                if entry.path.split(separator: "/").last == ".git" || isExcluded(entry.path, by: exclude) { return false }
+                guard let info = entry.status() else {
+                    throw .pathSource(directory: root, reason: "cannot inspect \(entry.path): \(FileOps.errorText())")
+                }
+                switch entry.kind {
+                case .directory: result.append(.directory(entry.path, mode: info.st_mode & 0o7777))
+                case .file: result.append(.file(entry.path, mode: info.st_mode & 0o7777))
+                case .symlink: result.append(.symlink(entry.path, target: try readLink(entry.absolute, root: root)))
+                case .special:
+                    throw .pathSource(directory: root, reason: "\(entry.path) is a special file (device, fifo or socket); "
+                        + "a path source may hold only files, directories and symlinks")
+                }
+                return true
+            }, unreadable: { relative, code throws(FetchError) in
+                throw .io(path: relative.isEmpty ? root : "\(root)/\(relative)", reason: "cannot list directory: \(FileOps.errorText(code))")
+            })
+        } catch let error as FetchError {
+            throw error
+        } catch {
+            throw .io(path: root, reason: "\(error)")
+        }
         return result
     }
 
     static func isExcluded(_ path: String, by patterns: [String]) -> Bool {
         patterns.contains { Glob($0).matches(path) }
-    }
-
-    private static func walk(root: String, relative: String, exclude: [String], into result: inout [Entry]) throws(FetchError) {
-        let directory = relative.isEmpty ? root : "\(root)/\(relative)"
-        for name in try FileOps.sortedNames(in: directory) where name != ".git" {
-            let path = relative.isEmpty ? name : "\(relative)/\(name)"
-            if isExcluded(path, by: exclude) { continue }
-            let full = "\(root)/\(path)"
-            var info = stat()
-            guard lstat(full, &info) == 0 else {
-                throw .pathSource(directory: root, reason: "cannot inspect \(path): \(FileOps.errorText())")
-            }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
-                result.append(.directory(path, mode: info.st_mode & 0o7777))
-                try walk(root: root, relative: path, exclude: exclude, into: &result)
-            case S_IFREG:
-                result.append(.file(path, mode: info.st_mode & 0o7777))
-            case S_IFLNK:
-                result.append(.symlink(path, target: try readLink(full, root: root)))
-            default:
-                throw .pathSource(directory: root, reason: "\(path) is a special file (device, fifo or socket); "
-                    + "a path source may hold only files, directories and symlinks")
-            }
-        }
     }
 
     static func readLink(_ path: String, root: String) throws(FetchError) -> String {

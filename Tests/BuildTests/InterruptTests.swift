@@ -13,8 +13,8 @@ import Testing
         init(_ repo: TestRepository, _ arguments: [String]) throws {
             stdoutPath = repo.root + "/build.out"
             stderrPath = repo.root + "/build.err"
-            FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: OmnibusBinaryPath.path)
             process.arguments = [arguments[0], "--root", repo.root, "--work-dir", repo.workDir, "--cache-dir", repo.cacheDir]
                 + arguments.dropFirst()

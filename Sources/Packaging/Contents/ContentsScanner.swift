@@ -1,3 +1,4 @@
+import Globbing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,27 +40,31 @@ struct ContentsScanner {
             throw .missingRoot(path: root, reason: "not a directory")
         }
         var found = [Found(relative: "", kind: .directory, status: rootStatus)]
-        var pending = [""]
-        while let relative = pending.popLast() {
-            for name in try children(of: relative) {
-                let child = relative.isEmpty ? name : relative + "/" + name
-                let path = root + "/" + child
-                var status = stat()
-                guard lstat(path, &status) == 0 else {
-                    throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        do {
+            try DirectoryWalker.walk(root, visit: { entry throws(PackagingError) in
+                guard entry.nameIsUTF8 else {
+                    throw .unsupportedName(path: entry.absolute, reason: "the file name is not valid UTF-8")
                 }
-                let type = status.st_mode & S_IFMT
-                if isExcluded(child, isDirectory: type == S_IFDIR) { continue }
-                switch type {
-                case S_IFREG: found.append(Found(relative: child, kind: .file, status: status))
-                case S_IFDIR:
-                    found.append(Found(relative: child, kind: .directory, status: status))
-                    pending.append(child)
-                case S_IFLNK: found.append(Found(relative: child, kind: .symlink(target: try linkTarget(path)), status: status))
-                default:
-                    throw .unsupportedEntry(path: path, reason: "a device, FIFO or socket cannot be packaged")
+                guard let status = entry.status() else {
+                    throw .unreadable(path: entry.absolute, reason: String(cString: strerror(errno)))
                 }
-            }
+                if isExcluded(entry.path, isDirectory: entry.kind == .directory) { return false }
+                switch entry.kind {
+                case .file: found.append(Found(relative: entry.path, kind: .file, status: status))
+                case .directory: found.append(Found(relative: entry.path, kind: .directory, status: status))
+                case .symlink:
+                    found.append(Found(relative: entry.path, kind: .symlink(target: try linkTarget(entry.absolute)), status: status))
+                case .special:
+                    throw .unsupportedEntry(path: entry.absolute, reason: "a device, FIFO or socket cannot be packaged")
+                }
+                return true
+            }, unreadable: { relative, code throws(PackagingError) in
+                throw .unreadable(path: relative.isEmpty ? root : root + "/" + relative, reason: String(cString: strerror(code)))
+            })
+        } catch let error as PackagingError {
+            throw error
+        } catch {
+            throw .unreadable(path: root, reason: "\(error)")
         }
         found.sort { pathPrecedes($0.relative, $1.relative) }
         return try contents(from: found)
@@ -144,28 +149,6 @@ struct ContentsScanner {
         if path.contains(where: \.isNewline) {
             throw .unsupportedName(path: path, reason: "a file name with a line break cannot be listed in md5sums or conffiles")
         }
-    }
-
-    /// Names in a directory, as UTF-8 strings; `.` and `..` left out.
-    private func children(of relative: String) throws(PackagingError) -> [String] {
-        let path = relative.isEmpty ? root : root + "/" + relative
-        guard let directory = opendir(path) else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let bytes = raw.prefix { $0 != 0 }
-                return String(validating: bytes, as: UTF8.self)
-            }
-            guard let name else {
-                throw .unsupportedName(path: path + "/" + String(decoding: withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }, as: UTF8.self),
-                                       reason: "the file name is not valid UTF-8")
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     private func linkTarget(_ path: String) throws(PackagingError) -> String {
