@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The install dir cannot be checked at all.
 package struct HealthCheckError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -79,15 +80,15 @@ enum FileOutcome: Sendable {
 }
 
 /// Result slots filled from concurrent iterations; each index is written by exactly one
-/// iteration and read only after all have finished.
-private final class Outcomes: @unchecked Sendable {
-    private var slots: [FileOutcome]
-    private let lock = NSLock()
+/// iteration and read only after all have finished. Writes to distinct indices still race on the
+/// array itself, hence the lock.
+private final class Outcomes: Sendable {
+    private let slots: Mutex<[FileOutcome]>
 
-    init(count: Int) { slots = Array(repeating: .notELF, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: .notELF, count: count)) }
 
     subscript(index: Int) -> FileOutcome {
-        get { lock.lock(); defer { lock.unlock() }; return slots[index] }
-        set { lock.lock(); defer { lock.unlock() }; slots[index] = newValue }
+        get { slots.withLock { $0[index] } }
+        set { slots.withLock { $0[index] = newValue } }
     }
 }

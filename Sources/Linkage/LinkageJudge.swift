@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Applies the policy to one file's link map.
 struct LinkageJudge: Sendable {
@@ -100,24 +101,20 @@ struct LinkageJudge: Sendable {
 }
 
 /// Memoised answers shared by the threads judging files.
-private final class Memo: @unchecked Sendable {
+private final class Memo: Sendable {
     struct Tables {
         var allowed: [String: Bool] = [:]
         var display: [String: String] = [:]
     }
 
-    private let lock = NSLock()
-    private var tables = Tables()
+    private let tables = Mutex(Tables())
 
-    func value<T>(_ key: String, in table: WritableKeyPath<Tables, [String: T]>, compute: (String) -> T) -> T {
-        lock.lock()
-        let known = tables[keyPath: table][key]
-        lock.unlock()
-        if let known { return known }
+    /// `compute` runs outside the lock so threads missing different keys do not wait on each
+    /// other; two threads missing the same key both compute it, and the answers are equal.
+    func value<T: Sendable>(_ key: String, in table: WritableKeyPath<Tables, [String: T]>, compute: (String) -> T) -> T {
+        if let known = tables.withLock({ $0[keyPath: table][key] }) { return known }
         let value = compute(key)
-        lock.lock()
-        tables[keyPath: table][key] = value
-        lock.unlock()
+        tables.withLock { $0[keyPath: table][key] = value }
         return value
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a path holds, from the loader's point of view.
 enum Probe: Sendable {
@@ -16,15 +17,21 @@ enum Probe: Sendable {
 
 /// Memoised file-system answers shared by every file checked: the answer for a library path is
 /// the same whichever file needs it, so each library is opened and parsed once per run.
-final class ResolverState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var probes: [String: Probe] = [:]
-    private var directories: [String: Bool] = [:]
-    private var realPaths: [String: String] = [:]
-    private var environments: [ELFTarget: LoaderEnvironment] = [:]
+///
+/// The file system is asked outside the lock, so threads never wait on each other's I/O; two
+/// threads asking about the same path both ask, and get the same answer.
+final class ResolverState: Sendable {
+    private struct Tables {
+        var probes: [String: Probe] = [:]
+        var directories: [String: Bool] = [:]
+        var realPaths: [String: String] = [:]
+        var environments: [ELFTarget: LoaderEnvironment] = [:]
+    }
+
+    private let tables = Mutex(Tables())
 
     func probe(_ path: String) -> Probe {
-        if let known = locked({ probes[path] }) { return known }
+        if let known = tables.withLock({ $0.probes[path] }) { return known }
         let answer: Probe
         do {
             let reader = try BoundedFileReader(path: path)
@@ -40,37 +47,31 @@ final class ResolverState: @unchecked Sendable {
             // The loader goes on searching when it cannot open a candidate.
             if case .unreadable = error.problem { answer = .absent } else { answer = .file(header: [], parsed: .failure(error)) }
         }
-        locked { probes[path] = answer }
+        tables.withLock { $0.probes[path] = answer }
         return answer
     }
 
     /// Whether `path` is a directory; the loader, too, stops trying a directory it found missing.
     func directoryExists(_ path: String) -> Bool {
-        if let known = locked({ directories[path] }) { return known }
+        if let known = tables.withLock({ $0.directories[path] }) { return known }
         var info = stat()
         let exists = stat(path.isEmpty ? "." : path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-        locked { directories[path] = exists }
+        tables.withLock { $0.directories[path] = exists }
         return exists
     }
 
     /// Canonical path (symlinks resolved); lexically normalised when it does not exist.
     func canonical(_ path: String) -> String {
-        if let known = locked({ realPaths[path] }) { return known }
+        if let known = tables.withLock({ $0.realPaths[path] }) { return known }
         let answer = PathNames.realPath(path) ?? PathNames.lexicallyNormalized(path)
-        locked { realPaths[path] = answer }
+        tables.withLock { $0.realPaths[path] = answer }
         return answer
     }
 
     func environment(for target: ELFTarget, make: (ELFTarget) -> LoaderEnvironment) -> LoaderEnvironment {
-        if let known = locked({ environments[target] }) { return known }
+        if let known = tables.withLock({ $0.environments[target] }) { return known }
         let made = make(target)
-        locked { environments[target] = made }
+        tables.withLock { $0.environments[target] = made }
         return made
-    }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
     }
 }

@@ -1,16 +1,12 @@
 import Foundation
 import OmnibusKit
+import Synchronization
 
 /// Timestamped lines for logs and CI, one per state change.
-final class PlainReporter: BuildReporter, @unchecked Sendable {
-    private let lock = NSLock()
+final class PlainReporter: BuildReporter, Sendable {
+    /// Keeps lines from concurrent builds whole on standard output.
+    private let output = Mutex(())
     private let start = Date()
-    private let formatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss.SSS"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter
-    }()
 
     func report(_ event: BuildEvent) {
         let text: String
@@ -25,10 +21,24 @@ final class PlainReporter: BuildReporter, @unchecked Sendable {
             text = message
         }
         let now = Date()
-        let line = "[\(formatter.string(from: now)) +\(String(format: "%6.1f", now.timeIntervalSince(start)))s] \(text)\n"
-        lock.lock()
-        FileHandle.standardOutput.write(Data(line.utf8))
-        lock.unlock()
+        let line = "[\(Self.utcTime(now)) +\(String(format: "%6.1f", now.timeIntervalSince(start)))s] \(text)\n"
+        output.withLock { _ in FileHandle.standardOutput.write(Data(line.utf8)) }
+    }
+
+    /// `HH:mm:ss.SSS` in UTC, by hand because `DateFormatter` is not `Sendable`. Milliseconds
+    /// are rounded to nearest, as `DateFormatter` does, and the modulo is floored so instants
+    /// before 1970 still give a time of day.
+    private static func utcTime(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = floored(millis, by: 1000)
+        let secondOfDay = floored(seconds, by: 86_400).remainder
+        return String(format: "%02lld:%02lld:%02lld.%03lld",
+                      secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, fraction)
+    }
+
+    private static func floored(_ value: Int64, by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     static func describe(_ state: SoftwareState) -> String {

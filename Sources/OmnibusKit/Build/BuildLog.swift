@@ -1,13 +1,29 @@
 import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One software's log file: every step's command, environment and output, plus the last lines
 /// of output kept in memory for the failure report.
-final class BuildLog: @unchecked Sendable {
+final class BuildLog: Sendable {
+    private struct State {
+        var tail: [String] = []
+        var partial = Data()
+
+        mutating func remember(_ line: String, keeping tailSize: Int) {
+            tail.append(line)
+            if tail.count > tailSize * 2 { tail.removeFirst(tail.count - tailSize) }
+        }
+    }
+
     let path: String
-    private let handle: FileHandle
-    private let lock = NSLock()
-    private var tail: [String] = []
-    private var partial = Data()
+    /// A raw descriptor because `FileHandle` is not `Sendable`. It is written only while `state`
+    /// is locked, so a note never lands in the middle of a chunk of output.
+    private let descriptor: Int32
+    private let state = Mutex(State())
     private let tailSize: Int
     private let echo: (@Sendable (String) -> Void)?
 
@@ -19,54 +35,68 @@ final class BuildLog: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
             throw BuildFailure.Reason.io("cannot write the log \(path)")
         }
-        self.handle = handle
+        self.descriptor = descriptor
     }
 
-    deinit { try? handle.close() }
+    deinit { close(descriptor) }
 
     /// A line from the tool itself (step headers, environment), not build output.
     func note(_ line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        handle.write(Data((line + "\n").utf8))
+        let data = Data((line + "\n").utf8)
+        state.withLock { _ in writeAll(data) }
     }
 
     /// Raw output of a command.
     func output(_ data: Data) {
-        lock.lock()
-        handle.write(data)
-        partial.append(data)
-        var lines: [String] = []
-        while let newline = partial.firstIndex(of: 0x0a) {
-            lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
-            partial.removeSubrange(partial.startIndex...newline)
+        let lines = state.withLock { state in
+            writeAll(data)
+            state.partial.append(data)
+            var lines: [String] = []
+            while let newline = state.partial.firstIndex(of: 0x0a) {
+                lines.append(String(decoding: state.partial[state.partial.startIndex..<newline], as: UTF8.self))
+                state.partial.removeSubrange(state.partial.startIndex...newline)
+            }
+            for line in lines { state.remember(line, keeping: tailSize) }
+            return lines
         }
-        for line in lines { remember(line) }
-        lock.unlock()
+        // Outside the lock: the callback may be slow, and must not hold up other writers.
         if let echo { lines.forEach(echo) }
     }
 
     /// Forgets the remembered lines, so a failure shows only the failing step's output.
     func startStep() {
-        lock.lock()
-        tail.removeAll()
-        partial.removeAll()
-        lock.unlock()
+        state.withLock { state in
+            state.tail.removeAll()
+            state.partial.removeAll()
+        }
     }
 
     var lastLines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        var lines = tail
-        if !partial.isEmpty { lines.append(String(decoding: partial, as: UTF8.self)) }
-        return Array(lines.suffix(tailSize))
+        state.withLock { state in
+            var lines = state.tail
+            if !state.partial.isEmpty { lines.append(String(decoding: state.partial, as: UTF8.self)) }
+            return Array(lines.suffix(tailSize))
+        }
     }
 
-    private func remember(_ line: String) {
-        tail.append(line)
-        if tail.count > tailSize * 2 { tail.removeFirst(tail.count - tailSize) }
+    /// The log is a diagnostic aid: a write that fails (disk full, say) loses that chunk rather
+    /// than failing the build.
+    private func writeAll(_ data: Data) {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(descriptor, base + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
     }
 }
