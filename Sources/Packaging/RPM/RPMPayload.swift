@@ -5,9 +5,12 @@ import Digest
 /// temporary file. The file digests for the header come from the same single read of each file,
 /// the payload digest from the compressed bytes as they are written.
 ///
-/// Hard links follow cpio's convention, which rpm expects: every name of the file is a regular
-/// member with the shared inode and link count, and only the last one (in path order, the order
-/// of the header's file list) carries the data.
+/// Hard links are written the way rpmbuild writes them, because rpm's installer depends on it:
+/// it creates the first member of a link set it meets, links every following member to it, and
+/// forgets the set when the member carrying the data arrives. So the members of one set must be
+/// adjacent in the payload, in header order, with the data on the last; a member of another set
+/// in between would be linked to the wrong file. Entries without links come first, in header
+/// order, then each link set in the order of its first member.
 struct RPMPayload {
     var compressedSize: Int64
     var uncompressedSize: Int64
@@ -24,12 +27,20 @@ struct RPMPayload {
         let writer = try ArchiveWriter(format: .cpioNewc, compression: compression) { try file.write($0) }
         let chunks = FileChunks()
         var lastLink: [UInt32: Int] = [:]
+        var linkSets: [UInt32: [Int]] = [:]
         for (index, entry) in contents.entries.enumerated() where entry.isRegular && entry.linkCount > 1 {
             lastLink[entry.inode] = index
+            linkSets[entry.inode, default: []].append(index)
+        }
+        var order = contents.entries.indices.filter { !(contents.entries[$0].isRegular && contents.entries[$0].linkCount > 1) }
+        var written = Set<UInt32>()
+        for (index, entry) in contents.entries.enumerated() where entry.isRegular && entry.linkCount > 1 {
+            if written.insert(entry.inode).inserted { order += linkSets[entry.inode]! }
         }
         var digests: [String: String] = [:]
         var digestOfInode: [UInt32: String] = [:]
-        for (index, entry) in contents.entries.enumerated() {
+        for index in order {
+            let entry = contents.entries[index]
             let name = "." + entry.path
             guard name.utf8.count <= maximumNameBytes else {
                 throw PackagingError.unsupportedEntry(path: entry.path, reason: "the path is longer than the 4095 bytes rpm reads")
