@@ -48,7 +48,7 @@ import Testing
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello")) == nil)
 
         let root = base + "/rpmroot"
-        try MiniRoot.make(at: root, commands: ["sh", "chown", "ln", "readlink", "basename", "rm"])
+        try MiniRoot.make(at: root, commands: ["sh", "chown", "ln", "readlink", "basename", "rm", "find", "chmod"])
         let rpmInstall = try CommandResult.run(["rpm", "-i", "--root", root, "--nodeps", rpm])
         #expect(rpmInstall.status == 0, "\(rpmInstall.stderr)")
         #expect(FileManager.default.isExecutableFile(atPath: root + "/opt/\(name)/embedded/bin/hello"))
@@ -58,6 +58,47 @@ import Testing
         #expect(rpmErase.status == 0, "\(rpmErase.stderr)")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/hello")) == nil, "%postun removed the link")
         #expect(!FileManager.default.fileExists(atPath: root + "/opt/\(name)/embedded/bin/hello"))
+    }
+
+    /// The generated postinst links commands into /usr/bin, but never over a command that is
+    /// there already: with Debian's python3-minimal installed, the sample made /usr/bin/python3
+    /// point into /opt and its removal deleted /usr/bin/python3.
+    @Test(.enabled(if: isRoot && hasPackageTools, "needs root and dpkg: it installs packages for real"))
+    func anotherPackagesCommandIsNeverTakenOver() throws {
+        let name = "skel\(UUID().uuidString.prefix(6).lowercased())"
+        let owner = name + "-owner"
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("hijack-\(name)").path
+        let repo = base + "/omnibus-\(name)"
+        defer {
+            _ = try? CommandResult.run(["dpkg", "--purge", name])
+            _ = try? CommandResult.run(["dpkg", "--purge", owner])
+            try? FileManager.default.removeItem(atPath: "/opt/\(name)")
+            try? FileManager.default.removeItem(atPath: base)
+        }
+        // A package of someone else's that ships /usr/bin/hello as a link, as python3-minimal ships python3.
+        let ownerTree = base + "/owner"
+        try FileManager.default.createDirectory(atPath: ownerTree + "/DEBIAN", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: ownerTree + "/usr/bin", withIntermediateDirectories: true)
+        try "Package: \(owner)\nVersion: 1\nArchitecture: all\nMaintainer: T <t@example.com>\nDescription: owns hello\n"
+            .write(toFile: ownerTree + "/DEBIAN/control", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: ownerTree + "/usr/bin/hello", withDestinationPath: "/bin/true")
+        let ownerDeb = base + "/owner.deb"
+        #expect(try CommandResult.run(["dpkg-deb", "--build", "--root-owner-group", ownerTree, ownerDeb]).status == 0)
+        #expect(try CommandResult.run(["dpkg", "-i", ownerDeb]).status == 0)
+
+        let omnibus = OmnibusBinaryPath.path
+        #expect(try CommandResult.run([omnibus, "new", name], in: base).status == 0)
+        let build = try CommandResult.run([omnibus, "build", name, "--work-dir", base + "/work", "--cache-dir", base + "/cache"], in: repo)
+        #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
+        try FileManager.default.removeItem(atPath: "/opt/\(name)")
+
+        let install = try CommandResult.run(["dpkg", "-i", repo + "/pkg/\(name)_0.1.0-1_amd64.deb"])
+        #expect(install.status == 0, "\(install.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello") == "/bin/true")
+        #expect(try CommandResult.run(["dpkg", "-r", name]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello") == "/bin/true")
+        let verify = try CommandResult.run(["dpkg", "-V", owner])
+        #expect(verify.status == 0 && verify.stdout.isEmpty, "\(verify.stdout)\(verify.stderr)")
     }
 
     /// What the linters say of the generated package, and nothing else: each tag is explained in

@@ -19,6 +19,10 @@ import Testing
             + "echo \"$1\" > \(marker)\n"
         let prerm = "#!/bin/sh\nset -e\nrm -f \(marker)\n"
         let info = fixture.info(user: TestUser.name, group: TestUser.name, scripts: [.postinst: postinst, .prerm: prerm])
+        // chown in the postinst clears setuid and setgid bits; the generated lines must put them back.
+        chmod(fixture.root + "/bin/\(fixture.name)", 0o4755)
+        _ = FileManager.default.createFile(atPath: fixture.root + "/bin/setgid-tool", contents: Data("#!/bin/sh\n".utf8))
+        chmod(fixture.root + "/bin/setgid-tool", 0o2755)
         let built = try fixture.build(DebPackager(compression: ArchiveCompression(.zstd)), info: info)
 
         // A stray file with the wrong owner, there before the install: the postinst fixes it.
@@ -34,7 +38,7 @@ import Testing
         let install = try Command.run("dpkg", ["-i", built.path])
         #expect(install.succeeded, "\(install.text)\(install.error)")
         #expect(try String(contentsOfFile: marker, encoding: .utf8) == "configure\n")
-        for (relative, mode) in [("bin/\(fixture.name)", 0o755), ("embedded/lib/libdemo.so.1.0.0", 0o755),
+        for (relative, mode) in [("bin/\(fixture.name)", 0o4755), ("bin/setgid-tool", 0o2755), ("embedded/lib/libdemo.so.1.0.0", 0o755),
                                  ("etc/\(fixture.name).conf", 0o644), ("share/doc/README", 0o644), ("var/empty", 0o755), ("stray", 0o644)] {
             var status = stat()
             #expect(lstat(fixture.installDir + "/" + relative, &status) == 0, "\(relative) is missing")

@@ -75,6 +75,10 @@ import Testing
         let fixture = try Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info(user: TestUser.name, group: TestUser.name)
+        // chown in %post clears setuid and setgid bits; the generated script must put them back.
+        chmod(fixture.root + "/bin/\(fixture.name)", 0o4755)
+        _ = FileManager.default.createFile(atPath: fixture.root + "/bin/setgid-tool", contents: Data("#!/bin/sh\n".utf8))
+        chmod(fixture.root + "/bin/setgid-tool", 0o2755)
         let built = try fixture.build(RPMPackager(compression: ArchiveCompression(.xz), vendor: "Example Inc.", group: "Applications/System"), info: info)
         let root = fixture.base + "/rpmroot"
         try makeChroot(root, user: user)
@@ -84,7 +88,7 @@ import Testing
 
         let install = try Command.run("rpm", ["-i", "--root", root, "--nodeps", built.path])
         #expect(install.succeeded && !install.error.contains("scriptlet failed"), "\(install.text)\(install.error)")
-        for (relative, mode) in [("", 0o755), ("bin/\(fixture.name)", 0o755), ("embedded/lib/libdemo.so.1.0.0", 0o755),
+        for (relative, mode) in [("", 0o755), ("bin/\(fixture.name)", 0o4755), ("bin/setgid-tool", 0o2755), ("embedded/lib/libdemo.so.1.0.0", 0o755),
                                  ("etc/\(fixture.name).conf", 0o644), ("var/empty", 0o755), ("stray", 0o644)] {
             var status = stat()
             let path = root + fixture.installDir + (relative.isEmpty ? "" : "/" + relative)
@@ -118,7 +122,7 @@ import Testing
             try manager.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try manager.copyItem(atPath: real, toPath: destination)
         }
-        for (source, name) in [("/bin/sh", "sh"), ("/bin/chown", "chown")] {
+        for (source, name) in [("/bin/sh", "sh"), ("/bin/chown", "chown"), ("/usr/bin/find", "find"), ("/bin/chmod", "chmod")] {
             try copyResolved(source, to: root + "/bin/" + name)
             for library in try Command.run("ldd", [source]).text.split(separator: "\n") {
                 let fields = library.split(whereSeparator: \.isWhitespace)

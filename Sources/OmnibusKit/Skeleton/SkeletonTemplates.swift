@@ -124,19 +124,34 @@ struct SkeletonTemplates {
         # Variables in double braces (install dir, project, user, group) are filled in when packaging.
         # Safe to run twice: it only (re)sets ownership and (re)creates links it owns.
         set -e
-        install_dir="{{install_dir}}"
+        install_dir='{{install_dir}}'
 
         # Whatever user built the package, the installed tree belongs to {{user}}:{{group}}.
-        chown -R "{{user}}:{{group}}" "$install_dir"
+        # chown clears setuid and setgid bits: those files' modes are noted first and put back.
+        special=$(find "$install_dir" -type f \\( -perm -4000 -o -perm -2000 \\) -printf '%m %p\\n') || special=""
+        chown -R '{{user}}:{{group}}' "$install_dir"
+        printf '%s\\n' "$special" | while read -r mode path; do
+          [ -z "$path" ] || chmod "$mode" "$path"
+        done
 
-        # Put the public commands on PATH, without replacing a command that is not ours.
+        # Put the public commands on PATH. Only a free name, or a link of ours, is (re)linked: an
+        # existing command, another package's link, or a path another package owns stays as it is.
+        owned_by_a_package() {
+          owners=$(dpkg-query -S "$1" 2>&1)
+        }
         if [ -d "$install_dir/bin" ]; then
           for command in "$install_dir"/bin/*; do
             [ -e "$command" ] || continue
             link="/usr/bin/$(basename "$command")"
-            if [ -L "$link" ] || [ ! -e "$link" ]; then
-              ln -sfn "$command" "$link"
+            if [ -L "$link" ]; then
+              case "$(readlink "$link")" in
+                "$install_dir"/bin/*) ;;
+                *) continue ;;
+              esac
+            elif [ -e "$link" ] || owned_by_a_package "$link"; then
+              continue
             fi
+            ln -sfn "$command" "$link"
           done
         fi
         exit 0
@@ -161,7 +176,7 @@ struct SkeletonTemplates {
         for link in /usr/bin/*; do
           [ -L "$link" ] || continue
           case "$(readlink "$link")" in
-            "{{install_dir}}"/bin/*) rm -f "$link" ;;
+            '{{install_dir}}'/bin/*) rm -f "$link" ;;
           esac
         done
         exit 0
