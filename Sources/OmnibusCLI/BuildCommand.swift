@@ -17,13 +17,14 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var build: BuildOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var lock: LockOptions
 
     @Argument(help: "The project to build.")
     var project: String
 
     func run() async throws {
         let workspace = try global.workspace()
-        let settings = workspace.settings(BuildSettings.Flags(directories: directories, build: build, output: output))
+        let settings = workspace.settings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock))
         let interactive = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
         let terminal = interactive ? TerminalReporter() : nil
         let reporter: BuildReporter = terminal ?? PlainReporter()

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OmnibusKit
 
-struct CleanCommand: ParsableCommand {
+struct CleanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clean",
         abstract: "Remove a project's build trees and logs; with --all also the caches and the install dir.",
@@ -10,6 +10,7 @@ struct CleanCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var directories: DirectoryOptions
+    @OptionGroup var lock: LockOptions
 
     @Argument(help: "The project.")
     var project: String
@@ -17,13 +18,14 @@ struct CleanCommand: ParsableCommand {
     @Flag(help: "Also remove the source and layer caches and the install dir.")
     var all = false
 
-    func run() throws {
+    func run() async throws {
         let workspace = try global.workspace()
-        let project = try workspace.loadProject(self.project)
-        let settings = workspace.settings(BuildSettings.Flags(directories: directories))
-        let removed = try ProjectCleaner(project: project, settings: settings).clean(all: all)
+        let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(directories: directories, lock: lock)),
+                             reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+        let (project, all) = (self.project, self.all)
+        let removed = try await RunInTask.run { () async throws(RunError) in try await run.clean(project, all: all) }
         if removed.isEmpty {
-            print("nothing to clean for \(project.name)")
+            print("nothing to clean for \(project)")
         } else {
             removed.forEach { print("removed \($0)") }
         }

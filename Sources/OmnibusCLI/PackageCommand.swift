@@ -10,13 +10,14 @@ struct PackageCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var lock: LockOptions
 
     @Argument(help: "The project.")
     var project: String
 
     func run() async throws {
         let workspace = try global.workspace()
-        let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(output: output)),
+        let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(output: output, lock: lock)),
                              reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
         let project = self.project
         try await RunInTask.run { () async throws(RunError) in try await run.package(project) }

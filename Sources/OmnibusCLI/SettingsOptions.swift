@@ -34,6 +34,12 @@ struct BuildOptions: ParsableArguments {
     }
 }
 
+/// What to do when another run holds the install dir; for `build`, `package` and `clean`.
+struct LockOptions: ParsableArguments {
+    @Flag(name: .customLong("no-wait"), help: "If another omnibus run is using the install dir, stop at once (exit 2) instead of waiting for it.")
+    var noWait = false
+}
+
 /// Where packages go; for `build` and `package`.
 struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("output-dir"), help: ArgumentHelp("Where packages and their metadata are written (default: <root>/pkg).", valueName: "dir"))
@@ -42,9 +48,11 @@ struct OutputOptions: ParsableArguments {
 
 extension BuildSettings.Flags {
     /// What the parsed option groups say; groups a command does not take stay at "not given".
-    init(directories: DirectoryOptions? = nil, build: BuildOptions? = nil, output: OutputOptions? = nil) {
+    init(directories: DirectoryOptions? = nil, build: BuildOptions? = nil, output: OutputOptions? = nil,
+         lock: LockOptions? = nil) {
         self.init(jobs: build?.jobs, workDir: directories?.workDir, cacheDir: directories?.cacheDir,
                   sourceMirrors: build?.sourceMirrors ?? [], offline: build?.offline ?? false,
-                  noCache: build?.noCache ?? false, verbose: build?.verbose ?? false, outputDir: output?.outputDir)
+                  noCache: build?.noCache ?? false, verbose: build?.verbose ?? false, outputDir: output?.outputDir,
+                  noWait: lock?.noWait ?? false)
     }
 }

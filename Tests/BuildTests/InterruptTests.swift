@@ -10,14 +10,15 @@ import Testing
         let stdoutPath: String
         let stderrPath: String
 
-        init(_ repo: TestRepository, _ arguments: [String]) throws {
-            stdoutPath = repo.root + "/build.out"
-            stderrPath = repo.root + "/build.err"
+        init(_ repo: TestRepository, _ arguments: [String], label: String = "build",
+             workDir: String? = nil, cacheDir: String? = nil) throws {
+            stdoutPath = repo.root + "/\(label).out"
+            stderrPath = repo.root + "/\(label).err"
             _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
             _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
             process.executableURL = URL(fileURLWithPath: OmnibusBinaryPath.path)
-            process.arguments = [arguments[0], "--root", repo.root, "--work-dir", repo.workDir, "--cache-dir", repo.cacheDir]
-                + arguments.dropFirst()
+            process.arguments = [arguments[0], "--root", repo.root, "--work-dir", workDir ?? repo.workDir,
+                                 "--cache-dir", cacheDir ?? repo.cacheDir] + arguments.dropFirst()
             var environment = ProcessInfo.processInfo.environment
             environment["CI"] = "true"
             environment["OMNIBUS_LIBRARY"] = repo.root + "/no-library"
@@ -34,6 +35,11 @@ import Testing
         /// holds or the build ended.
         func wait(until condition: () -> Bool) {
             while process.isRunning && !condition() { usleep(20_000) }
+        }
+
+        func finish() -> Int32 {
+            process.waitUntilExit()
+            return process.terminationStatus
         }
 
         func interrupt(_ signal: Int32 = SIGINT) -> Int32 {

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func cleanTakesOnlyTheDirectories() throws {
-        #expect(try Self.options(of: "clean") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--all"])
+        #expect(try Self.options(of: "clean") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--no-wait", "--all"])
     }
 
     @Test func healthCheckTakesNoBuildOption() throws {
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func packageTakesOnlyTheOutputDirectory() throws {
-        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--output-dir"])
+        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--output-dir", "--no-wait"])
     }
 
     @Test func buildTakesEveryBuildOption() throws {

@@ -36,6 +36,8 @@ package struct ProjectRun: Sendable {
         let graph: BuildGraph
         do { graph = try workspace.resolve(projectName) } catch { throw .badInput(error.description) }
         let project = graph.project
+        let lock = try await lockInstallDir(of: project)
+        defer { withExtendedLifetime(lock) {} }
         let version = try await version(of: project)
         try checkpoint(.build)
         let started = Date()
@@ -59,6 +61,8 @@ package struct ProjectRun: Sendable {
     package func package(_ projectName: String) async throws(RunError) {
         let project: Project
         do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
+        let lock = try await lockInstallDir(of: project)
+        defer { withExtendedLifetime(lock) {} }
         let version = try await version(of: project)
         try checkpoint(.package)
         try await package(project, version: version)
@@ -134,6 +138,13 @@ package struct ProjectRun: Sendable {
         }
     }
 
+    /// One run per install dir: a second one waits (saying for whom) or, with `--no-wait`, stops.
+    func lockInstallDir(of project: Project) async throws(RunError) -> InstallDirLock {
+        let reporter = self.reporter
+        return try await InstallDirLock.acquire(installDir: project.installDir, project: project.name,
+                                                wait: settings.waitForLock) { reporter.report(.note($0)) }
+    }
+
     /// Between phases: a cancelled run goes no further.
     private func checkpoint(_ next: Phase) throws(RunError) {
         if Task.isCancelled { throw .cancelled(next) }
@@ -154,4 +165,18 @@ final class CancellationFlag: Sendable {
     private let value = Mutex(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+extension ProjectRun {
+    /// `omnibus clean`: build trees and logs, with `all` also the caches and the install dir,
+    /// under the install dir's lock so a running build is never cleaned away.
+    package func clean(_ projectName: String, all: Bool) async throws(RunError) -> [String] {
+        let project: Project
+        do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
+        let lock = try await lockInstallDir(of: project)
+        defer { withExtendedLifetime(lock) {} }
+        do { return try ProjectCleaner(project: project, settings: settings).clean(all: all) } catch {
+            throw .failed(.build, "cannot clean \(project.name): \(error)")
+        }
+    }
 }

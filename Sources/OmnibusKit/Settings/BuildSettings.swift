@@ -22,10 +22,12 @@ package struct BuildSettings: Sendable {
     package var sourceDateEpoch: Int?
     /// Where packages and their metadata go.
     package var outputDir: String
+    /// When another run holds the install dir: wait for it (true) or stop at once.
+    package var waitForLock: Bool
 
     package init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, workDir: String, cacheDir: String,
                  sourceMirrors: [String] = [], offline: Bool = false, useLayerCache: Bool = true, verbose: Bool = false,
-                 sourceDateEpoch: Int? = nil, outputDir: String) {
+                 sourceDateEpoch: Int? = nil, outputDir: String, waitForLock: Bool = true) {
         self.jobs = max(1, jobs)
         self.workDir = workDir
         self.cacheDir = cacheDir
@@ -35,6 +37,7 @@ package struct BuildSettings: Sendable {
         self.verbose = verbose
         self.sourceDateEpoch = sourceDateEpoch
         self.outputDir = outputDir
+        self.waitForLock = waitForLock
     }
 
     /// What a command line said; nil and empty mean "not given".
@@ -47,9 +50,11 @@ package struct BuildSettings: Sendable {
         package var noCache = false
         package var verbose = false
         package var outputDir: String?
+        package var noWait = false
 
         package init(jobs: Int? = nil, workDir: String? = nil, cacheDir: String? = nil, sourceMirrors: [String] = [],
-                     offline: Bool = false, noCache: Bool = false, verbose: Bool = false, outputDir: String? = nil) {
+                     offline: Bool = false, noCache: Bool = false, verbose: Bool = false, outputDir: String? = nil,
+                     noWait: Bool = false) {
             self.jobs = jobs
             self.workDir = workDir
             self.cacheDir = cacheDir
@@ -58,6 +63,7 @@ package struct BuildSettings: Sendable {
             self.noCache = noCache
             self.verbose = verbose
             self.outputDir = outputDir
+            self.noWait = noWait
         }
     }
 
@@ -83,7 +89,8 @@ package struct BuildSettings: Sendable {
         return BuildSettings(jobs: flags.jobs ?? ProcessInfo.processInfo.activeProcessorCount, workDir: work, cacheDir: cache,
                              sourceMirrors: mirrors, offline: flags.offline, useLayerCache: !flags.noCache,
                              verbose: flags.verbose, sourceDateEpoch: epoch,
-                             outputDir: given(flags.outputDir).map(absolute) ?? repositoryRoot + "/pkg")
+                             outputDir: given(flags.outputDir).map(absolute) ?? repositoryRoot + "/pkg",
+                             waitForLock: !flags.noWait)
     }
 
     /// `$XDG_CACHE_HOME/omnibus` or `~/.cache/omnibus`: per user, outside the repository.
