@@ -8,7 +8,7 @@ import PackageDescription
 //   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive, Globbing}
 //   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing}
 //   Packaging -> {Definitions, Digest, Archive, Globbing};  Linkage -> Globbing
-//   Definitions -> {Digest, Archive};  Digest -> COpenSSL;  Archive -> CArchive
+//   Definitions -> {Digest, Archive, Globbing};  Digest -> COpenSSL;  Archive -> CArchive
 //   (each C module has exactly one Swift wrapper)
 let package = Package(
     name: "omnibus",
@@ -32,7 +32,7 @@ let package = Package(
         // Reading and writing archives (tar, ar, cpio, zip) and their compressors.
         .target(name: "Archive", dependencies: ["CArchive"], exclude: ["README.md"]),
         // Definition files -> validated, typed models; every problem with file:line:column; the kind protocols.
-        .target(name: "Definitions", dependencies: ["Yams", "Digest", "Archive"], exclude: ["README.md"]),
+        .target(name: "Definitions", dependencies: ["Yams", "Digest", "Archive", "Globbing"], exclude: ["README.md"]),
         // Dependency DAG: resolution, overrides, deterministic order, cycles.
         .target(name: "Graph", dependencies: ["Definitions"], exclude: ["README.md"]),
         // The one glob language of every `exclude` and the one directory walker; no other module needed.

@@ -1,3 +1,4 @@
+import Definitions
 import Foundation
 
 extension PackageInfo {
@@ -8,19 +9,22 @@ extension PackageInfo {
             problems.append("package name '\(name)' is not valid: use lowercase letters, digits, '+', '-' and '.', starting with a letter or digit, at least two characters")
         }
         problems += VersionNames.problem(version: version, iteration: iteration)
+        if let problem = PackageFieldRules.versionProblem(version), !problems.contains(where: { $0.hasPrefix("version") || $0.hasPrefix("the version") }) {
+            problems.append(problem)
+        }
         let singleLine: [(String, String)] = [
             ("version", version), ("iteration", iteration), ("maintainer", maintainer), ("homepage", homepage),
             ("summary", summary), ("license", license), ("user", user), ("group", group),
             ("architecture", architecture.machine),
         ]
-        for (field, value) in singleLine where value.contains(where: \.isNewline) {
-            problems.append("\(field) must be a single line")
+        for (field, value) in singleLine {
+            if let problem = PackageFieldRules.singleLineProblem(field, value) { problems.append(problem) }
         }
         if maintainer.trimmingCharacters(in: .whitespaces).isEmpty {
             problems.append("maintainer is empty: write 'Name <email@example.com>'")
         }
-        for (field, value) in [("user", user), ("group", group)] where !Self.isValidAccount(value) {
-            problems.append("\(field) '\(value)' is not a valid account name")
+        for (field, value) in [("user", user), ("group", group)] {
+            if let problem = PackageFieldRules.accountProblem(field, value) { problems.append(problem) }
         }
         if architecture.machine.isEmpty || architecture.machine.contains(where: { $0.isWhitespace || $0 == "/" }) {
             problems.append("architecture '\(architecture.machine)' is not valid")
@@ -29,8 +33,10 @@ extension PackageInfo {
         if !dir.hasPrefix("/") || dir == "/" || dir.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
             problems.append("install dir '\(installDir)' must be an absolute path below / without '.' or '..'")
         }
-        for path in configFiles where !path.hasPrefix("/") {
-            problems.append("config file '\(path)' must be an absolute path")
+        for path in configFiles {
+            if let problem = PackageFieldRules.configFileProblem(path, installDir: normalizedInstallDir) {
+                problems.append("config file '\(path)' \(problem)")
+            }
         }
         if sourceDateEpoch < 0 || sourceDateEpoch > Int64(UInt32.max) {
             problems.append("SOURCE_DATE_EPOCH \(sourceDateEpoch) is out of range (0 to \(UInt32.max))")
@@ -38,9 +44,7 @@ extension PackageInfo {
         for (field, list) in [("runtime dependency", runtimeDependencies), ("conflict", conflicts),
                               ("replaces", replaces), ("provides", provides)] {
             for item in list {
-                do { _ = try PackageDependency(parsing: item) } catch {
-                    if case .invalidInfo(let messages) = error { problems += messages.map { "\(field): \($0)" } }
-                }
+                if let problem = PackageFieldRules.dependencyProblem(item) { problems.append("\(field): \(problem)") }
             }
         }
         for (kind, text) in scripts.sorted(by: { $0.key < $1.key }) where !text.isEmpty && !text.hasPrefix("#!") {
@@ -66,9 +70,4 @@ extension PackageInfo {
         return lowerAlnum(scalars[0]) && scalars.allSatisfy { lowerAlnum($0) || "+-.".unicodeScalars.contains($0) }
     }
 
-    private static func isValidAccount(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-$".unicodeScalars.contains($0)
-        } && !name.hasPrefix("-")
-    }
 }

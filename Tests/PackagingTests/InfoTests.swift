@@ -1,3 +1,4 @@
+import Definitions
 import Foundation
 import Testing
 @testable import Packaging
@@ -98,7 +99,8 @@ import Testing
         let script = MaintainerScripts.defaultPostinst(installDir: "/opt/my app", user: "svc", group: "svc")
         #expect(script.hasPrefix("#!/bin/sh\n"))
         #expect(script.contains("set -e\n"))
-        #expect(script.contains("chown -R svc:svc '/opt/my app'\n"))
+        #expect(script.contains("install_dir='/opt/my app'\n"))
+        #expect(script.contains("chown -R svc:svc \"$install_dir\"\n"))
         // Run for real as root: a file with the wrong owner ends up with the package's owner.
         guard Command.isRoot else { return }
         let directory = FileManager.default.temporaryDirectory.path + "/postinst-" + UUID().uuidString
@@ -106,10 +108,15 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = FileManager.default.createFile(atPath: directory + "/sub/stray", contents: Data())
         #expect(chown(directory + "/sub/stray", 4242, 4242) == 0)
+        // A setuid file keeps its mode although chown clears the bit.
+        _ = FileManager.default.createFile(atPath: directory + "/sub/tool", contents: Data())
+        #expect(chmod(directory + "/sub/tool", 0o4755) == 0)
         let rendered = MaintainerScripts.defaultPostinst(installDir: directory, user: "root", group: "root")
         #expect(try Command.run("/bin/sh", ["-c", rendered]).succeeded)
         var status = stat()
         #expect(stat(directory + "/sub/stray", &status) == 0)
         #expect(status.st_uid == 0 && status.st_gid == 0)
+        #expect(stat(directory + "/sub/tool", &status) == 0)
+        #expect(status.st_mode & 0o7777 == 0o4755)
     }
 }

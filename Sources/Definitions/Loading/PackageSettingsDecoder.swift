@@ -18,8 +18,11 @@ enum PackageSettingsDecoder {
                                at: map.value("formats")?.location)
             }
         }
-        if let user = map.string("user", problems: &problems) { settings.user = user.value }
-        if let group = map.string("group", problems: &problems) { settings.group = group.value }
+        for (key, value) in [("user", map.string("user", problems: &problems)), ("group", map.string("group", problems: &problems))] {
+            guard let value else { continue }
+            if let problem = PackageFieldRules.accountProblem("package.\(key)", value.value) { problems.error(problem, at: value.location) }
+            if key == "user" { settings.user = value.value } else { settings.group = value.value }
+        }
         for kind in kinds {
             guard let section = map.value(kind.name),
                   let options = MappingReader(section, describing: "'package.\(kind.name)'", path: "package.\(kind.name).",
@@ -32,7 +35,12 @@ enum PackageSettingsDecoder {
                 decoded.compression = compression
             }
             for key in kind.optionDefaults.keys.sorted() {
-                if let text = options.string(key, problems: &problems) { decoded.values[key] = text.value }
+                if let text = options.string(key, problems: &problems) {
+                    if let problem = PackageFieldRules.singleLineProblem(options.path + key, text.value) {
+                        problems.error(problem, at: text.location)
+                    }
+                    decoded.values[key] = text.value
+                }
             }
             settings.options[kind.name] = decoded
         }
@@ -66,9 +74,12 @@ enum HealthCheckSettingsDecoder {
     static func decode(_ value: YAMLValue?, problems: inout Diagnostics) -> HealthCheckSettings {
         var settings = HealthCheckSettings()
         guard let value, let map = MappingReader(value, describing: "'health_check'", path: "health_check.",
-                                                 allowed: ["enabled", "allow", "exempt"], problems: &problems)
+                                                 allowed: ["enabled", "allow", "exempt", "fail_on"], problems: &problems)
         else { return settings }
         if let enabled = map.bool("enabled", problems: &problems) { settings.enabled = enabled.value }
+        settings.failOn = map.stringList("fail_on", problems: &problems).compactMap {
+            PackageSettingsDecoder.oneOf($0, HealthCheckSettings.permissionKinds, name: "health_check.fail_on", problems: &problems)
+        }
         settings.allow = map.stringList("allow", problems: &problems).map(\.value)
         guard let exempt = map.value("exempt") else { return settings }
         guard case .sequence(let items, _) = exempt else {

@@ -6,11 +6,6 @@ package enum ProjectLoader {
                        "iteration", "dependencies", "overrides", "runtime_dependencies", "conflicts", "replaces",
                        "provides", "config_files", "exclude", "pass_env", "require_license_files", "package", "health_check"]
 
-    /// Directories a project may never use as its install dir: removing them would break the host.
-    static let systemDirectories: Set<String> = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64",
-                                                 "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp",
-                                                 "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/var"]
-
     package static func load(path: String, displayPath: String, kinds: DefinitionKinds) throws(DefinitionError) -> Project {
         let root = try DefinitionFile.read(path: path, displayPath: displayPath)
         var problems = Diagnostics()
@@ -36,6 +31,11 @@ package enum ProjectLoader {
                            at: maintainer.location)
         }
         let homepage = map.string("homepage", required: what, problems: &problems)
+        let license = map.string("license", problems: &problems)
+        for field in [maintainer, homepage, license].compactMap({ $0 }) {
+            checkSingleLine(field, name: ["maintainer", "homepage", "license"][[maintainer, homepage, license].firstIndex { $0 == field }!],
+                            problems: &problems)
+        }
         let version = decodeVersion(map, problems: &problems)
         if !map.has("dependencies") { map.missing("dependencies", in: what, problems: &problems) }
         let dependencies = map.stringList("dependencies", problems: &problems)
@@ -51,9 +51,21 @@ package enum ProjectLoader {
             overrides[key.text] = value
         }
         let configFiles = map.stringList("config_files", problems: &problems)
-        for file in configFiles where !file.value.hasPrefix("/") {
-            problems.error("config file '\(file.value)' must be an absolute path (for example \(installDir)/\(file.value))",
-                           at: file.location)
+        for file in configFiles {
+            if let problem = PackageFieldRules.configFileProblem(file.value, installDir: installDir) {
+                problems.error("config file '\(file.value)' \(problem)", at: file.location)
+            }
+        }
+        var relations: [String: [Located<String>]] = [:]
+        for key in ["runtime_dependencies", "conflicts", "replaces", "provides"] {
+            relations[key] = map.stringList(key, problems: &problems)
+            for item in relations[key]! {
+                if let problem = PackageFieldRules.dependencyProblem(item.value) { problems.error("'\(key)': \(problem)", at: item.location) }
+            }
+        }
+        let exclude = map.stringList("exclude", problems: &problems)
+        for pattern in exclude where ExcludeCheck.excludesEverything(pattern.value) {
+            problems.error("'exclude' pattern '\(pattern.value)' leaves nothing to package", at: pattern.location)
         }
         let package = PackageSettingsDecoder.decode(map.value("package"), formats: kinds.formats, problems: &problems)
         let healthCheck = HealthCheckSettingsDecoder.decode(map.value("health_check"), problems: &problems)
@@ -62,15 +74,15 @@ package enum ProjectLoader {
         return Project(
             name: name.value, file: displayPath, maintainer: maintainer.value, homepage: homepage.value,
             description: map.string("description", problems: &problems)?.value ?? "\(name.value), built by omnibus",
-            license: map.string("license", problems: &problems)?.value ?? "Unspecified",
+            license: license?.value ?? "Unspecified",
             installDir: installDir, version: version, iteration: iteration?.value ?? 1,
             dependencies: dependencies, overrides: overrides,
-            runtimeDependencies: map.stringList("runtime_dependencies", problems: &problems).map(\.value),
-            conflicts: map.stringList("conflicts", problems: &problems).map(\.value),
-            replaces: map.stringList("replaces", problems: &problems).map(\.value),
-            provides: map.stringList("provides", problems: &problems).map(\.value),
+            runtimeDependencies: relations["runtime_dependencies"]!.map(\.value),
+            conflicts: relations["conflicts"]!.map(\.value),
+            replaces: relations["replaces"]!.map(\.value),
+            provides: relations["provides"]!.map(\.value),
             configFiles: configFiles.map(\.value),
-            exclude: map.stringList("exclude", problems: &problems).map(\.value),
+            exclude: exclude.map(\.value),
             passEnv: map.stringList("pass_env", problems: &problems).map(\.value),
             requireLicenseFiles: map.bool("require_license_files", problems: &problems)?.value ?? false,
             package: package, healthCheck: healthCheck)
@@ -84,16 +96,9 @@ package enum ProjectLoader {
 
     static func decodeInstallDir(_ map: MappingReader, projectName: String, problems: inout Diagnostics) -> String {
         guard let dir = map.string("install_dir", problems: &problems) else { return "/opt/\(projectName)" }
-        var path = dir.value
-        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-        if !path.hasPrefix("/") {
-            problems.error("'install_dir' must be an absolute path such as /opt/\(projectName), found '\(dir.value)'",
-                           at: dir.location)
-        } else if systemDirectories.contains(path) {
-            problems.error("'install_dir' \(path) is a system directory; use a directory of the project's own such as /opt/\(projectName)",
-                           at: dir.location)
-        } else if path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
-            problems.error("'install_dir' must not contain '.' or '..' components, found '\(dir.value)'", at: dir.location)
+        let path = PackageFieldRules.normalizedPath(dir.value)
+        if let problem = PackageFieldRules.installDirProblem(dir.value, project: projectName) {
+            problems.error(problem, at: dir.location)
         }
         return path
     }
@@ -134,7 +139,13 @@ package enum ProjectLoader {
     static func checkVersionText(_ text: Located<String>, name: String, problems: inout Diagnostics) {
         if text.value.contains(where: \.isWhitespace) || !text.value.contains(where: \.isNumber) {
             problems.error("'\(name)' must contain a digit and no spaces, found '\(text.value)'", at: text.location)
+        } else if let problem = PackageFieldRules.versionProblem(text.value) {
+            problems.error("'\(name)': \(problem)", at: text.location)
         }
+    }
+
+    static func checkSingleLine(_ text: Located<String>, name: String, problems: inout Diagnostics) {
+        if let problem = PackageFieldRules.singleLineProblem(name, text.value) { problems.error(problem, at: text.location) }
     }
 
     static func reportDuplicates(_ items: [Located<String>], what: String, problems: inout Diagnostics) {

@@ -29,6 +29,11 @@ package struct HealthCheckSettings: Sendable, Equatable {
     package var allow: [String]
     /// Files (relative to the install dir, globs allowed) exempt from the check, with the reason printed.
     package var exempt: [Exemption]
+    /// Kinds of permission warnings (`world-writable`, `setuid`, `unreadable`) that fail the check.
+    package var failOn: [String] = []
+
+    /// The permission warnings `fail_on` may name.
+    package static let permissionKinds = ["world-writable", "setuid", "unreadable"]
 
     package struct Exemption: Sendable, Equatable {
         package let path: String

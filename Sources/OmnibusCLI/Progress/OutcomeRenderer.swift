@@ -10,6 +10,9 @@ enum OutcomeRenderer {
                   + "(\(result.built.count) built, \(result.restored.count) restored from cache)")
         case .healthChecked(let report):
             print("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(report.installDir) link only inside it or against allowed base libraries")
+        case .permissionWarnings(let findings):
+            for finding in findings { print("warning: \(finding)") }
+            print("(list world-writable, setuid or unreadable in health_check.fail_on to stop the build on these)")
         case .healthCheckDisabled(let project, let file):
             print("WARNING: the linkage health check is DISABLED for \(project) (health_check.enabled: false in \(file)); nothing proves the install dir is self-contained")
         case .packaged(let packages, let seconds):

@@ -9,6 +9,16 @@ package enum ProjectVersionResolver {
 
     package static func resolve(_ version: ProjectVersion, repositoryRoot: String,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws(Failure) -> String {
+        let resolved = try await unchecked(version, repositoryRoot: repositoryRoot, environment: environment)
+        // A version from the environment or git reaches file names: it follows the same rule as a written one.
+        if let problem = PackageFieldRules.versionProblem(resolved) {
+            throw Failure(description: "the project's version \(problem)")
+        }
+        return resolved
+    }
+
+    private static func unchecked(_ version: ProjectVersion, repositoryRoot: String,
+                                  environment: [String: String]) async throws(Failure) -> String {
         switch version {
         case .literal(let text):
             return text

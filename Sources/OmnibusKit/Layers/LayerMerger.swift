@@ -60,10 +60,8 @@ struct LayerMerger {
            link(first, destination) == 0 {
             return
         }
-        do {
-            try FileManager.default.copyItem(atPath: source, toPath: destination)
-        } catch {
-            throw Conflict(description: "cannot copy \(source) to \(destination): \(error.localizedDescription)")
+        do { try SparseFileCopy.copy(source, to: destination, mode: mode_t(mode)) } catch {
+            throw Conflict(description: "cannot copy \(source) to \(destination): \(error)")
         }
         chmod(destination, mode_t(mode))
         if info.st_nlink > 1 { linkedInodes[UInt64(info.st_ino)] = destination }

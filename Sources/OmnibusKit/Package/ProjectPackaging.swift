@@ -80,12 +80,18 @@ package struct ProjectPackaging {
         do { contents = try PackageContents.scan(info: info, exclude: project.exclude) } catch {
             throw Failure(description: "\(error)")
         }
-        var staged: [PackageWriter.Staged] = []
+        var packagers: [(String, any Packager)] = []
         for name in project.package.formats {
             guard let kind = registry.first(where: { $0.name == name }) else {
                 throw Failure(description: "\(name): no package format of that name is registered")
             }
             let packager = kind.init(options: project.package.options[name] ?? FormatOptions(defaultsOf: kind))
+            // Every format's limits first: a file rpm cannot carry must not cost a deb's compression.
+            do { try packager.preflight(contents) } catch { throw Failure(description: "\(name): \(error)") }
+            packagers.append((name, packager))
+        }
+        var staged: [PackageWriter.Staged] = []
+        for (name, packager) in packagers {
             do {
                 staged.append(try PackageWriter.stage(packager, contents: contents, info: info, outputDirectory: outputDirectory))
             } catch PackagingError.cancelled {

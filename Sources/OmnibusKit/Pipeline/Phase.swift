@@ -14,6 +14,8 @@ package enum Phase: String, Sendable, CaseIterable {
 package enum PhaseOutcome: Sendable {
     case built(BuildResult, seconds: Double)
     case healthChecked(HealthReport)
+    /// Modes worth a look (world-writable, setuid, unreadable) that the project does not fail on.
+    case permissionWarnings([PermissionFinding])
     /// The project turned the check off (`health_check.enabled: false`), said every time.
     case healthCheckDisabled(project: String, projectFile: String)
     case packaged([BuiltPackage], seconds: Double)

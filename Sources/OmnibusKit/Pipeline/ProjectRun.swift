@@ -99,6 +99,13 @@ package struct ProjectRun: Sendable {
     }
 
     private func healthCheck(_ project: Project, owners: [String: String]) async throws(RunError) {
+        let permissions = PermissionAudit.findings(in: project.installDir)
+        let fatal = permissions.filter { project.healthCheck.failOn.contains($0.kind.rawValue) }
+        guard fatal.isEmpty else {
+            throw .failed(.healthCheck, fatal.map { "  " + $0.description }.joined(separator: "\n")
+                + "\nbuild stopped before packaging: health_check.fail_on lists \(Set(fatal.map(\.kind.rawValue)).sorted().joined(separator: ", ")) in \(project.file)")
+        }
+        if !permissions.isEmpty { outcomes(.permissionWarnings(permissions)) }
         guard project.healthCheck.enabled else {
             outcomes(.healthCheckDisabled(project: project.name, projectFile: project.file))
             return

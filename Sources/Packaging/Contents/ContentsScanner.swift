@@ -145,9 +145,16 @@ struct ContentsScanner {
         }
     }
 
+    /// dpkg unpacks each file as `<name>.dpkg-new` first, so a name longer than 255 - 9 bytes
+    /// packages fine and then fails `dpkg -i` with "File name too long".
+    static let maximumNameBytes = 255 - ".dpkg-new".utf8.count
+
     private func checkName(_ path: String) throws(PackagingError) {
         if path.contains(where: \.isNewline) {
             throw .unsupportedName(path: path, reason: "a file name with a line break cannot be listed in md5sums or conffiles")
+        }
+        if let long = path.split(separator: "/").first(where: { $0.utf8.count > Self.maximumNameBytes }) {
+            throw .unsupportedName(path: path, reason: "the name '\(long.prefix(40))...' is \(long.utf8.count) bytes; dpkg installs through a temporary name \(".dpkg-new".utf8.count) bytes longer, and file systems allow 255, so at most \(Self.maximumNameBytes)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Definitions
 /// The text of a `.deb`'s control members: `control`, `md5sums`, `conffiles`.
 enum DebControl {
     /// The `control` file, fields in the order `dpkg-gencontrol` writes them.
@@ -12,7 +13,7 @@ enum DebControl {
         ]
         for (field, list) in [("Depends", info.runtimeDependencies), ("Conflicts", info.conflicts),
                               ("Replaces", info.replaces), ("Provides", info.provides)] where !list.isEmpty {
-            fields.append((field, try list.map { item throws(PackagingError) in try PackageDependency(parsing: item).debian }
+            fields.append((field, try list.map { item throws(PackagingError) in try PackageDependency.parsed(item).debian }
                 .joined(separator: ", ")))
         }
         fields += [("Section", section), ("Priority", priority), ("Homepage", info.homepage)]

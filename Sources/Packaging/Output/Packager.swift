@@ -19,6 +19,10 @@ package protocol Packager: PackageFormatKind {
     /// The architecture as this format names it (`amd64` for deb, `x86_64` for rpm).
     func architectureName(for info: PackageInfo) -> String
 
+    /// Refuses, before anything is written in any format, contents this format cannot carry
+    /// (rpm: files of 4 GiB or more, paths over 4095 bytes).
+    func preflight(_ contents: PackageContents) throws(PackagingError)
+
     /// Writes the whole package to `sink`. `scratchDirectory` is an existing directory for
     /// temporary files (a compressed payload whose size must be known before it is copied);
     /// memory use does not grow with the size of the files, only with their number.
@@ -32,6 +36,8 @@ package enum PackageFormats {
 }
 
 extension Packager {
+    package func preflight(_ contents: PackageContents) throws(PackagingError) {}
+
     /// Validates `info` and checks that `contents` installs where `info` says.
     func checkInputs(_ contents: PackageContents, _ info: PackageInfo, options: [(String, String)] = []) throws(PackagingError) {
         try info.validate()

@@ -1,3 +1,4 @@
+import Definitions
 import Archive
 
 /// The main rpm header: package description, dependencies, scripts, the file list, payload facts.
@@ -69,7 +70,7 @@ struct RPMHeaderBuilder {
 
     private func addDependencies(to header: inout RPMHeader) throws(PackagingError) {
         func parsed(_ list: [String]) throws(PackagingError) -> [PackageDependency] {
-            try list.map { item throws(PackagingError) in try PackageDependency(parsing: item) }
+            try list.map { item throws(PackagingError) in try PackageDependency.parsed(item) }
         }
         let runtime = try parsed(info.runtimeDependencies)
         var requires = runtime.map(\.rpm)

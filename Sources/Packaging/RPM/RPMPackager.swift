@@ -33,6 +33,10 @@ package struct RPMPackager: Packager {
 
     package func architectureName(for info: PackageInfo) -> String { info.architecture.rpm }
 
+    package func preflight(_ contents: PackageContents) throws(PackagingError) {
+        try RPMPayload.check(contents)
+    }
+
     /// `<name>-<version>-<release>.<arch>.rpm`, rpm's convention.
     package func fileName(for info: PackageInfo) -> String {
         "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease).\(info.architecture.rpm).rpm"

@@ -22,6 +22,18 @@ struct RPMPayload {
     /// rpm reads member names of up to 4096 bytes, NUL included.
     static let maximumNameBytes = 4095
 
+    /// What rpm's cpio payload cannot carry, found before any package is written.
+    static func check(_ contents: PackageContents) throws(PackagingError) {
+        for entry in contents.entries {
+            guard ("." + entry.path).utf8.count <= maximumNameBytes else {
+                throw .unsupportedEntry(path: entry.path, reason: "the path is longer than the 4095 bytes rpm reads")
+            }
+            guard !entry.isRegular || entry.size <= Int64(UInt32.max) else {
+                throw .unsupportedEntry(path: entry.path, reason: "files of 4 GiB or more do not fit rpm's cpio payload; drop rpm from package.formats or exclude the file")
+            }
+        }
+    }
+
     static func write(_ contents: PackageContents, compression: ArchiveCompression, to path: String) throws -> RPMPayload {
         let file = try FileSink(creating: path, digests: [.sha256])
         let writer = try ArchiveWriter(format: .cpioNewc, compression: compression) { try file.write($0) }
@@ -34,7 +46,7 @@ struct RPMPayload {
         }
         var order = contents.entries.indices.filter { !(contents.entries[$0].isRegular && contents.entries[$0].linkCount > 1) }
         var written = Set<UInt32>()
-        for (index, entry) in contents.entries.enumerated() where entry.isRegular && entry.linkCount > 1 {
+        for entry in contents.entries where entry.isRegular && entry.linkCount > 1 {
             if written.insert(entry.inode).inserted { order += linkSets[entry.inode]! }
         }
         var digests: [String: String] = [:]

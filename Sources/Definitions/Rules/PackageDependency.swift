@@ -5,8 +5,8 @@ import Foundation
 /// `name`, `name (>= 1.0)` (Debian style), `name >= 1.0` (rpm style). Operators: `<<`, `<=`, `=`,
 /// `>=`, `>>`, and `<`, `>` meaning strictly less / greater (rendered `<<` / `>>` for dpkg, which
 /// reads a bare `<` as `<=`).
-struct PackageDependency: Sendable, Equatable {
-    enum Relation: String, Sendable, CaseIterable {
+package struct PackageDependency: Sendable, Equatable {
+    package enum Relation: String, Sendable, CaseIterable {
         case less = "<<", lessOrEqual = "<=", equal = "=", greaterOrEqual = ">=", greater = ">>"
 
         init?(spelling: String) {
@@ -19,51 +19,35 @@ struct PackageDependency: Sendable, Equatable {
             default: return nil
             }
         }
-
-        var rpmOperator: String {
-            switch self {
-            case .less: "<"
-            case .lessOrEqual: "<="
-            case .equal: "="
-            case .greaterOrEqual: ">="
-            case .greater: ">"
-            }
-        }
-
-        /// rpm's RPMSENSE bits: LESS 0x02, GREATER 0x04, EQUAL 0x08.
-        var rpmFlags: UInt32 {
-            switch self {
-            case .less: 0x02
-            case .lessOrEqual: 0x0A
-            case .equal: 0x08
-            case .greaterOrEqual: 0x0C
-            case .greater: 0x04
-            }
-        }
     }
 
-    struct Alternative: Sendable, Equatable {
-        var name: String
-        var relation: Relation?
-        var version: String?
+    package struct Alternative: Sendable, Equatable {
+        package var name: String
+        package var relation: Relation?
+        package var version: String?
+    }
+
+    /// Why a relation cannot be read; the text says what was expected.
+    package struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        package let description: String
     }
 
     /// One or more alternatives (`a | b`): any of them satisfies the relation.
-    var alternatives: [Alternative]
+    package var alternatives: [Alternative]
 
     /// Parses one list item; the error text says what was expected.
-    init(parsing text: String) throws(PackagingError) {
+    package init(parsing text: String) throws(Invalid) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw .invalidInfo(["empty dependency"]) }
+        guard !trimmed.isEmpty else { throw Invalid(description: "empty dependency") }
         guard !trimmed.contains(","), !trimmed.contains(where: \.isNewline) else {
-            throw .invalidInfo(["dependency '\(text)' contains a comma or a newline: write one dependency per list item"])
+            throw Invalid(description: "dependency '\(text)' contains a comma or a newline: write one dependency per list item")
         }
-        alternatives = try trimmed.split(separator: "|").map { part throws(PackagingError) in
+        alternatives = try trimmed.split(separator: "|").map { part throws(Invalid) in
             try Self.alternative(String(part), whole: text)
         }
     }
 
-    private static func alternative(_ text: String, whole: String) throws(PackagingError) -> Alternative {
+    private static func alternative(_ text: String, whole: String) throws(Invalid) -> Alternative {
         let expected = "expected 'name', 'name (>= version)' or 'name >= version' in '\(whole)'"
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         // Debian style: the relation is in the last parentheses, which start with an operator.
@@ -79,10 +63,10 @@ struct PackageDependency: Sendable, Equatable {
         case 1:
             return Alternative(name: words[0], relation: nil, version: nil)
         case 3:
-            guard let relation = Relation(spelling: words[1]) else { throw .invalidInfo([expected]) }
+            guard let relation = Relation(spelling: words[1]) else { throw Invalid(description: expected) }
             return Alternative(name: words[0], relation: relation, version: words[2])
         default:
-            throw .invalidInfo([expected])
+            throw Invalid(description: expected)
         }
     }
 
@@ -92,27 +76,4 @@ struct PackageDependency: Sendable, Equatable {
         let operatorEnd = text.firstIndex { !"<=>".contains($0) } ?? text.endIndex
         return String(text[..<operatorEnd]) + " " + text[operatorEnd...].trimmingCharacters(in: .whitespaces)
     }
-
-    /// `a (>= 1.0) | b` for a control file.
-    var debian: String {
-        alternatives.map { alternative in
-            guard let relation = alternative.relation, let version = alternative.version else { return alternative.name }
-            return "\(alternative.name) (\(relation.rawValue) \(version))"
-        }.joined(separator: " | ")
-    }
-
-    /// The rpm name, flags and version; alternatives become a rich dependency `(a >= 1 or b)`.
-    var rpm: (name: String, flags: UInt32, version: String) {
-        if alternatives.count == 1, let only = alternatives.first {
-            return (only.name, only.relation?.rpmFlags ?? 0, only.version ?? "")
-        }
-        let terms = alternatives.map { alternative in
-            guard let relation = alternative.relation, let version = alternative.version else { return alternative.name }
-            return "\(alternative.name) \(relation.rpmOperator) \(version)"
-        }
-        return ("(" + terms.joined(separator: " or ") + ")", 0, "")
-    }
-
-    var isRich: Bool { alternatives.count > 1 }
 }
-
