@@ -3,7 +3,7 @@ import Foundation
 /// Loads and checks one software definition (`Software/<name>.yml`).
 package enum SoftwareLoader {
     static let keys = ["name", "default_version", "license", "license_files", "dependencies", "versions",
-                       "relative_path", "env", "build", "live_install"]
+                       "relative_path", "env", "build", "live_install", "tools"]
     static let versionKeys = ["source", "relative_path", "env", "build"]
 
     package static func load(path: String, displayPath: String, kinds: DefinitionKinds) throws(DefinitionError) -> Software {
@@ -59,13 +59,17 @@ package enum SoftwareLoader {
                            at: defaultVersion.location)
         }
 
+        let tools = map.stringList("tools", problems: &problems)
+        for tool in tools where tool.value.isEmpty || tool.value.contains("/") || tool.value.contains(where: \.isWhitespace) {
+            problems.error("'tools' names commands found on the build PATH, such as swift or cmake; found '\(tool.value)'", at: tool.location)
+        }
         guard let name, let defaultVersion, let license else { return nil }
         return Software(
             name: name.value, file: displayPath, directory: directory, defaultVersion: defaultVersion,
             license: license.value, licenseFiles: map.stringList("license_files", problems: &problems).map(\.value),
             dependencies: dependencies, versions: versions,
             relativePath: map.string("relative_path", problems: &problems)?.value, env: env, build: build,
-            liveInstall: map.bool("live_install", problems: &problems)?.value ?? false)
+            liveInstall: map.bool("live_install", problems: &problems)?.value ?? false, tools: tools.map(\.value))
     }
 
     static func decodeVersion(_ key: YAMLKey, _ value: YAMLValue, directory: String, kinds: DefinitionKinds,

@@ -16,10 +16,14 @@ package struct Software: Sendable {
     package let build: [Located<BuildStep>]
     /// The software writes into the live install dir instead of a staging root, so it builds alone.
     package let liveInstall: Bool
+    /// Host tools its steps run besides cc, c++, ld and make (`swift`, `cmake`): their path and
+    /// version are part of its layer key.
+    package let tools: [String]
 
     package init(name: String, file: String, directory: String, defaultVersion: Located<String>, license: String,
                 licenseFiles: [String], dependencies: [Located<String>], versions: [String: SoftwareVersion],
-                relativePath: String?, env: [EnvSetting], build: [Located<BuildStep>], liveInstall: Bool) {
+                relativePath: String?, env: [EnvSetting], build: [Located<BuildStep>], liveInstall: Bool,
+                tools: [String] = []) {
         self.name = name
         self.file = file
         self.directory = directory
@@ -32,6 +36,7 @@ package struct Software: Sendable {
         self.env = env
         self.build = build
         self.liveInstall = liveInstall
+        self.tools = tools
     }
 
     /// Versions in a stable, human order (as written would need the mapping order; sorted is enough).

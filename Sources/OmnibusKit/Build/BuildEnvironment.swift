@@ -9,13 +9,12 @@ package struct BuildEnvironment: Sendable {
     /// - Parameters:
     ///   - buildDir: stripped from debug info and `__FILE__` through a prefix map.
     ///   - destdir: the staging root, or nil for a live install.
-    ///   - caller: the caller's environment; only names the project lists in `pass_env` are taken.
-    package init(project: Project, software: [EnvSetting], interpolation: [String: String], buildDir: String,
-                destdir: String?, paths: WorkPaths, sourceDateEpoch: Int, caller: [String: String]) throws(Interpolation.Failure) {
-        let embedded = project.embeddedDir
+    init(inputs: SoftwareInputs, interpolation: [String: String], buildDir: String, destdir: String?,
+         paths: WorkPaths) throws(Interpolation.Failure) {
+        let embedded = inputs.embeddedDir
         let prefixMap = "-ffile-prefix-map=\(buildDir)=."
         var env: [String: String] = [
-            "PATH": "\(project.installDir)/bin:\(embedded)/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "PATH": "\(inputs.installDir)/bin:\(embedded)/bin:\(HostIdentity.toolPath)",
             "CFLAGS": "-I\(embedded)/include -O2 \(prefixMap)",
             "CXXFLAGS": "-I\(embedded)/include -O2 \(prefixMap)",
             "CPPFLAGS": "-I\(embedded)/include",
@@ -25,17 +24,16 @@ package struct BuildEnvironment: Sendable {
             "LC_ALL": "C",
             "LANG": "C",
             "TZ": "UTC",
-            "SOURCE_DATE_EPOCH": String(sourceDateEpoch),
+            "SOURCE_DATE_EPOCH": String(inputs.buildEpoch),
             "HOME": paths.homeDir,
             "TMPDIR": paths.tmpDir,
             "SHELL": "/bin/sh",
-            "OMNIBUS_INSTALL_DIR": project.installDir,
+            "OMNIBUS_INSTALL_DIR": inputs.installDir,
         ]
         if let destdir { env["DESTDIR"] = destdir }
-        for name in project.passEnv {
-            if let value = caller[name] { env[name] = value }
-        }
-        for setting in software {
+        // The values keyed when the build started, not whatever the caller's shell says now.
+        for (name, value) in inputs.passedEnv { env[name] = value }
+        for setting in inputs.env {
             env[setting.name] = try Interpolation.render(setting.value, values: interpolation)
         }
         variables = env

@@ -69,9 +69,9 @@ struct ProjectBuilder: Sendable {
             }
             reporter.report(.note("warning: no 'license_files' for \(names): LICENSE names their license but the package carries no license text (set 'require_license_files: true' in \(project.file) to make this an error)"))
         }
-        let keys = try cacheKeys(buildEpoch: buildEpoch)
+        let inputs = try await softwareInputs(buildEpoch: buildEpoch)
         do {
-            try InstallDirGuard(installDir: project.installDir, recordPath: paths.installDirRecord).prepareFresh()
+            try InstallDirGuard(installDir: project.installDir, project: project.name, legacyRecordPath: paths.installDirRecord).prepareFresh()
             let manifestPath = project.installDir + "/version-manifest.json"
             if FileManager.default.fileExists(atPath: manifestPath) { try? FileManager.default.removeItem(atPath: manifestPath) }
         } catch {
@@ -79,9 +79,9 @@ struct ProjectBuilder: Sendable {
         }
         reporter.report(.planned(project: project.name, software: graph.order.map(\.name), jobs: settings.jobs))
 
-        let state = try await Scheduler(builder: self, keys: keys, buildEpoch: buildEpoch).run()
+        let state = try await Scheduler(builder: self, inputs: inputs).run()
 
-        let manifest = makeManifest(version: version, keys: keys)
+        let manifest = makeManifest(version: version, inputs: inputs)
         do {
             try manifest.encoded().write(to: URL(fileURLWithPath: project.installDir + "/version-manifest.json"))
             try Data(LicenseSummary.text(project: project, manifest: manifest).utf8)
@@ -93,30 +93,33 @@ struct ProjectBuilder: Sendable {
                            owners: state.owners, built: state.built, restored: state.restored, manifest: manifest)
     }
 
-    private func cacheKeys(buildEpoch: Int) throws(BuildError) -> [String: String] {
-        var keys: [String: String] = [:]
+    /// Each software's inputs in build order, so a dependency's key is known before its dependents'.
+    private func softwareInputs(buildEpoch: Int) async throws(BuildError) -> [String: SoftwareInputs] {
+        var inputs: [String: SoftwareInputs] = [:]
         for node in graph.order {
             let identity: String
             do { identity = try sources.identity(of: node.version.source) } catch {
                 throw .failed(BuildFailure(software: node.name, step: nil, reason: error, lastLines: [], logPath: paths.log(node.name)))
             }
-            let dependencyKeys = Dictionary(uniqueKeysWithValues: node.dependencies.map { ($0, keys[$0] ?? "") })
-            keys[node.name] = CacheKeyInput(node: node, project: graph.project, sourceIdentity: identity,
-                                            buildEpoch: buildEpoch, host: host, caller: caller,
-                                            dependencyKeys: dependencyKeys).key
+            let dependencyKeys = Dictionary(uniqueKeysWithValues: node.dependencies.map { ($0, inputs[$0]?.key ?? "") })
+            var toolchain = host.toolchain
+            for tool in node.software.tools where toolchain[tool] == nil { toolchain[tool] = await HostIdentity.probe(tool) }
+            inputs[node.name] = SoftwareInputs(node: node, project: graph.project, sourceIdentity: identity,
+                                               buildEpoch: buildEpoch, host: host, toolchain: toolchain, caller: caller,
+                                               dependencyKeys: dependencyKeys)
         }
-        return keys
+        return inputs
     }
 
-    private func makeManifest(version: String, keys: [String: String]) -> VersionManifest {
+    private func makeManifest(version: String, inputs: [String: SoftwareInputs]) -> VersionManifest {
         var components: [String: VersionManifest.Component] = [:]
         for node in graph.order {
             let source = node.version.source
-            let identity = (try? sources.identity(of: source)) ?? ""
+            let identity = inputs[node.name]?.sourceIdentity ?? ""
             components[node.name] = .init(version: node.version.version, sourceType: source.kindName, source: source.kind.location,
                                           checksum: identity, license: node.software.license,
                                           licenseFiles: node.software.licenseFiles.map { "LICENSES/\(node.name)/\(($0 as NSString).lastPathComponent)" },
-                                          dependencies: node.dependencies, layerKey: keys[node.name] ?? "")
+                                          dependencies: node.dependencies, layerKey: inputs[node.name]?.key ?? "")
         }
         return VersionManifest(manifestFormat: 1, project: graph.project.name, version: version,
                                iteration: graph.project.iteration, installDir: graph.project.installDir,

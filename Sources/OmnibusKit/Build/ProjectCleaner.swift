@@ -1,7 +1,8 @@
 import Definitions
 import Foundation
 
-/// `omnibus clean`: removes what builds left behind, never anything omnibus did not create.
+/// `omnibus clean`: removes what builds of one project left behind, never anything omnibus did
+/// not create and nothing of another project.
 package struct ProjectCleaner {
     let project: Project
     let settings: BuildSettings
@@ -21,7 +22,7 @@ package struct ProjectCleaner {
             removed.append(dir)
         }
         guard all else { return removed }
-        let guardian = InstallDirGuard(installDir: project.installDir, recordPath: paths.installDirRecord)
+        let guardian = InstallDirGuard(installDir: project.installDir, project: project.name, legacyRecordPath: paths.installDirRecord)
         if guardian.isOwned() {
             for name in try fm.contentsOfDirectory(atPath: project.installDir) {
                 try fm.removeItem(atPath: project.installDir + "/" + name)
@@ -33,11 +34,16 @@ package struct ProjectCleaner {
                 removed.append(project.installDir + "/* (the directory itself is kept)")
             }
         }
-        for dir in [paths.layersDir, paths.projectDir, settings.cacheDir + "/layers", settings.cacheDir + "/sources"]
-        where fm.fileExists(atPath: dir) {
+        for dir in [paths.layersDir, paths.projectDir] where fm.fileExists(atPath: dir) {
             try fm.removeItem(atPath: dir)
             removed.append(dir)
         }
+        // Only this project's layers: the cache is shared with every other project, and the
+        // source cache (by checksum) with everyone; `omnibus cache` manages the rest.
+        let cache = LayerCache(cacheDir: settings.cacheDir)
+        let mine = cache.stored().filter { $0.layer?.project == project.name }
+        for entry in mine { cache.remove(entry.key) }
+        if !mine.isEmpty { removed.append("\(mine.count) cached layer\(mine.count == 1 ? "" : "s") of \(project.name) in \(cache.directory)") }
         return removed
     }
 }

@@ -24,13 +24,13 @@ struct Scheduler {
     }
 
     let builder: ProjectBuilder
-    let keys: [String: String]
-    let buildEpoch: Int
+    let inputs: [String: SoftwareInputs]
 
     func run() async throws(BuildError) -> State {
         let order = builder.graph.order
         let jobs = builder.settings.jobs
         let cache = LayerCache(cacheDir: builder.settings.cacheDir)
+        cache.sweepStale()
         var state = State()
         var pending = order.map(\.name)
         var done = Set<String>()
@@ -139,7 +139,7 @@ struct Scheduler {
             throw BuildFailure(software: node.name, step: nil, reason: .io("cannot inspect \(installDir): \(error)"),
                                lastLines: [], logPath: logPath)
         }
-        let stray = live.filter { $0.kind != .directory && owners[$0.path] == nil }.map(\.path)
+        let stray = live.filter { $0.kind != .directory && owners[$0.path] == nil && $0.path != InstallDirGuard.markerName }.map(\.path)
         guard !stray.isEmpty else { return }
         let shown = stray.prefix(5).joined(separator: ", ") + (stray.count > 5 ? " and \(stray.count - 5) more" : "")
         let who = others.isEmpty ? node.name : "\(node.name) (or \(others.joined(separator: ", ")), building at the same time)"
@@ -152,13 +152,18 @@ struct Scheduler {
     /// A child task: the layer from the cache, or a build of it stored into the cache.
     private func work(_ node: ResolvedSoftware, jobs: Int, cache: LayerCache) async -> Result<Finished, BuildFailure> {
         let started = Date()
-        let key = keys[node.name]!
-        if builder.settings.useLayerCache, let cached = cache.lookup(key) { return .success(.restored(cached)) }
+        let inputs = self.inputs[node.name]!
+        if builder.settings.useLayerCache {
+            switch cache.lookup(inputs.key) {
+            case .hit(let cached): return .success(.restored(cached))
+            case .corrupt(let problem):
+                builder.reporter.report(.note("\(node.name): the cached layer \(inputs.key) was damaged (\(problem)); it was removed and \(node.name) is built again"))
+            case .miss: break
+            }
+        }
         do throws(BuildFailure) {
-            let outcome = try await SoftwareBuild(node: node, project: builder.graph.project, paths: builder.paths, cacheKey: key,
-                                                  jobs: jobs, buildEpoch: buildEpoch, sources: builder.sources,
-                                                  reporter: builder.reporter, verbose: builder.settings.verbose,
-                                                  caller: builder.caller).run()
+            let outcome = try await SoftwareBuild(inputs: inputs, paths: builder.paths, jobs: jobs, sources: builder.sources,
+                                                  reporter: builder.reporter, verbose: builder.settings.verbose).run()
             return .success(.built(tree: outcome.tree, layer: outcome.layer, alreadyInPlace: outcome.alreadyInPlace,
                                    seconds: Date().timeIntervalSince(started)))
         } catch {

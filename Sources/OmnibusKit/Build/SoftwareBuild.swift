@@ -4,16 +4,13 @@ import Graph
 
 /// Builds one software into its own staging root and turns the result into a layer.
 struct SoftwareBuild {
-    let node: ResolvedSoftware
-    let project: Project
+    /// The only inputs of the build; `inputs.key` is its layer key.
+    let inputs: SoftwareInputs
     let paths: WorkPaths
-    let cacheKey: String
     let jobs: Int
-    let buildEpoch: Int
     let sources: SourcePreparation
     let reporter: BuildReporter
     let verbose: Bool
-    let caller: [String: String]
 
     struct Outcome {
         /// A directory laid out like the install dir holding exactly this layer's files.
@@ -24,7 +21,8 @@ struct SoftwareBuild {
     }
 
     func run() async throws(BuildFailure) -> Outcome {
-        let name = node.name
+        let name = inputs.software
+        let cacheKey = inputs.key
         let logPath = paths.log(name)
         let log: BuildLog
         var echo: (@Sendable (String) -> Void)?
@@ -43,39 +41,45 @@ struct SoftwareBuild {
             return BuildFailure(software: name, step: current, reason: reason, lastLines: log.lastLines, logPath: logPath)
         }
         do throws(BuildFailure.Reason) {
-            log.note("# \(name) \(node.version.version) for \(project.name), layer key \(cacheKey)")
+            log.note("# \(name) \(inputs.version) for \(inputs.project), layer key \(cacheKey)")
+            log.note("# key inputs: " + String(decoding: inputs.canonicalJSON, as: UTF8.self))
             let buildRoot = paths.build(name)
-            let staging = node.software.liveInstall ? nil : paths.staging(name)
+            let staging = inputs.liveInstall ? nil : paths.staging(name)
             try fresh(buildRoot)
             if let staging { try fresh(staging) }
             try fresh(paths.homeDir, keep: true)
             try fresh(paths.tmpDir, keep: true)
 
             reporter.report(.state(software: name, .fetching))
-            let buildDir = try await sources.prepare(node.version.source, relativePath: node.relativePath,
+            let prepared = try await sources.prepare(inputs.source, relativePath: inputs.relativePath,
                                                      into: buildRoot) { line in log.note(line) }
+            // The key was taken from the source as it was when the build started; a path source
+            // edited since would build into a layer whose key names other bytes.
+            guard prepared.identity == inputs.sourceIdentity else {
+                throw .fetch("the source of \(name) changed after the build started (keyed as \(inputs.sourceIdentity), now \(prepared.identity)); build again once it is no longer being edited")
+            }
+            let buildDir = prepared.buildDirectory
             log.note("# build directory: \(buildDir)")
 
             let variables = [
-                "install_dir": project.installDir, "embedded": project.embeddedDir, "version": node.version.version,
-                "jobs": String(jobs), "destdir": staging ?? "", "source_dir": buildDir, "project": project.name,
+                "install_dir": inputs.installDir, "embedded": inputs.embeddedDir, "version": inputs.version,
+                "jobs": String(jobs), "destdir": staging ?? "", "source_dir": buildDir, "project": inputs.project,
             ]
             let environment: BuildEnvironment
             do {
-                environment = try BuildEnvironment(project: project, software: node.env, interpolation: variables,
-                                                   buildDir: buildDir, destdir: staging, paths: paths,
-                                                   sourceDateEpoch: buildEpoch, caller: caller)
+                environment = try BuildEnvironment(inputs: inputs, interpolation: variables, buildDir: buildDir,
+                                                   destdir: staging, paths: paths)
             } catch {
                 throw .invalidStep("cannot expand the software's env: \(error)")
             }
             log.note("# environment (cleared, then pinned):")
             environment.logLines.forEach { log.note("#   " + $0) }
 
-            let before = node.software.liveInstall ? try snapshot(project.installDir) : []
-            let context = StepContext(project: project, definitionDir: node.software.directory, buildDir: buildDir,
+            let before = inputs.liveInstall ? try snapshot(inputs.installDir) : []
+            let context = StepContext(installDir: inputs.installDir, definitionDir: inputs.definitionDir, buildDir: buildDir,
                                       destdir: staging, environment: environment, variables: variables, jobs: jobs,
                                       buildLog: log)
-            let steps = node.steps
+            let steps = inputs.steps
             for (offset, step) in steps.enumerated() {
                 let summary = step.value.summary
                 current = BuildFailure.Step(index: offset + 1, count: steps.count, kind: summary, location: step.location)
@@ -89,14 +93,14 @@ struct SoftwareBuild {
 
             let tree: String
             if let staging {
-                tree = staging + project.installDir
+                tree = staging + inputs.installDir
                 try collectLicenses(from: buildDir, into: tree, log: log)
-                do { try StagingRoot(root: staging, installDir: project.installDir).prepare() } catch {
+                do { try StagingRoot(root: staging, installDir: inputs.installDir).prepare() } catch {
                     throw .merge(error.description)
                 }
             } else {
                 tree = paths.staging(name) + "-live"
-                try collectLicenses(from: buildDir, into: project.installDir, log: log)
+                try collectLicenses(from: buildDir, into: inputs.installDir, log: log)
                 try captureLiveLayer(before: before, into: tree)
             }
             let entries: [Layer.Entry]
@@ -106,9 +110,9 @@ struct SoftwareBuild {
                 throw .io(error.description)
             }
             log.note("# layer: \(entries.filter { $0.kind != .directory }.count) files")
-            return Outcome(tree: tree, layer: Layer(software: name, version: node.version.version, cacheKey: cacheKey,
-                                                    entries: entries),
-                           alreadyInPlace: node.software.liveInstall)
+            return Outcome(tree: tree, layer: Layer(software: name, version: inputs.version, cacheKey: cacheKey,
+                                                    project: inputs.project, entries: entries),
+                           alreadyInPlace: inputs.liveInstall)
         } catch {
             throw fail(Task.isCancelled ? .cancelled : error)
         }
@@ -117,12 +121,12 @@ struct SoftwareBuild {
     /// License files named by the definition travel inside the layer (`LICENSES/<software>/`),
     /// so a layer restored from the cache still carries them.
     private func collectLicenses(from buildDir: String, into installTree: String, log: BuildLog) throws(BuildFailure.Reason) {
-        guard !node.software.licenseFiles.isEmpty else { return }
-        let target = installTree + "/LICENSES/" + node.name
-        for file in node.software.licenseFiles {
+        guard !inputs.licenseFiles.isEmpty else { return }
+        let target = installTree + "/LICENSES/" + inputs.software
+        for file in inputs.licenseFiles {
             let source = buildDir + "/" + file
             guard FileManager.default.fileExists(atPath: source) else {
-                throw .invalidStep("license file '\(file)' is not in the \(node.name) source (\(buildDir)); fix 'license_files' in \(node.software.file)")
+                throw .invalidStep("license file '\(file)' is not in the \(inputs.software) source (\(buildDir)); fix 'license_files' in \(inputs.definitionFile)")
             }
             let destination = target + "/" + (file as NSString).lastPathComponent
             do {
@@ -133,7 +137,7 @@ struct SoftwareBuild {
             } catch {
                 throw .io("cannot copy license file \(source): \(error.localizedDescription)")
             }
-            log.note("# license: \(file) -> LICENSES/\(node.name)/")
+            log.note("# license: \(file) -> LICENSES/\(inputs.software)/")
         }
     }
 
@@ -145,13 +149,13 @@ struct SoftwareBuild {
     /// A live install's layer is what changed in the install dir; it is copied aside so it can
     /// be cached and restored like a staged one.
     private func captureLiveLayer(before: [Layer.Entry], into tree: String) throws(BuildFailure.Reason) {
-        let after = try snapshot(project.installDir)
+        let after = try snapshot(inputs.installDir)
         let previous = Dictionary(before.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let changed = after.filter { previous[$0.path] != $0 }
         let fm = FileManager.default
         try fresh(tree)
         for entry in changed {
-            let source = project.installDir + "/" + entry.path
+            let source = inputs.installDir + "/" + entry.path
             let destination = tree + "/" + entry.path
             do {
                 try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

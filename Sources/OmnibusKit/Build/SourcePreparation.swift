@@ -26,13 +26,15 @@ struct SourcePreparation: Sendable {
         do { return try source.fetchable.identity() } catch { throw Self.reason(error) }
     }
 
-    /// Fetches and unpacks the source under `directory`; returns the directory to build in.
+    /// Fetches and unpacks the source under `directory`; returns the directory to build in and
+    /// the identity of what was unpacked (for a path source: the hash of what was copied).
     func prepare(_ source: Source, relativePath: String?, into directory: String,
-                 log: @escaping @Sendable (String) -> Void) async throws(BuildFailure.Reason) -> String {
+                 log: @escaping @Sendable (String) -> Void) async throws(BuildFailure.Reason) -> (identity: String, buildDirectory: String) {
         do throws(FetchError) {
             let fetched = try await fetcher.fetch(try source.fetchable) { log(Self.describe($0)) }
             log("# source: \(fetched.identity) from \(fetched.origin)")
-            return try await fetcher.unpack(fetched, into: directory + "/src", relativePath: relativePath).buildDirectory
+            let unpacked = try await fetcher.unpack(fetched, into: directory + "/src", relativePath: relativePath)
+            return (fetched.identity, unpacked.buildDirectory)
         } catch {
             throw Self.reason(error)
         }

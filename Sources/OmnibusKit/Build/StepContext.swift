@@ -7,7 +7,7 @@ import Spawning
 /// a step writes is checked to stay inside the source directory, the staging root or the
 /// install dir (which is redirected into the staging root).
 struct StepContext: StepExecution {
-    let project: Project
+    let installDir: String
     let definitionDir: String
     /// The unpacked source's top directory; commands run here and relative paths start here.
     let buildDir: String
@@ -18,8 +18,7 @@ struct StepContext: StepExecution {
     let jobs: Int
     let buildLog: BuildLog
 
-    var installDir: String { project.installDir }
-    var embeddedDir: String { project.embeddedDir }
+    var embeddedDir: String { installDir + "/embedded" }
 
     func render(_ text: String) throws(StepFailure) -> String {
         do {
@@ -53,8 +52,8 @@ struct StepContext: StepExecution {
         let clean = Self.normalized(path.hasPrefix("/") ? path : buildDir + "/" + path)
         if let destdir, Self.isInside(clean, destdir) { return clean }
         if Self.isInside(clean, buildDir) { return clean }
-        if Self.isInside(clean, project.installDir) { return (destdir ?? "") + clean }
-        throw .invalid("'\(path)' resolves to \(clean), outside the source directory, the staging root and the install dir \(project.installDir); steps only write there")
+        if Self.isInside(clean, installDir) { return (destdir ?? "") + clean }
+        throw .invalid("'\(path)' resolves to \(clean), outside the source directory, the staging root and the install dir \(installDir); steps only write there")
     }
 
     func readablePath(_ text: String) throws(StepFailure) -> String {

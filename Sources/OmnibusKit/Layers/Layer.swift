@@ -27,13 +27,16 @@ package struct Layer: Codable, Sendable, Equatable {
     package let software: String
     package let version: String
     package let cacheKey: String
+    /// The project it was built for (entries from older versions have none).
+    package let project: String?
     /// Sorted by path, so the record's bytes depend only on the layer's contents.
     package let entries: [Entry]
 
-    package init(software: String, version: String, cacheKey: String, entries: [Entry]) {
+    package init(software: String, version: String, cacheKey: String, project: String? = nil, entries: [Entry]) {
         self.software = software
         self.version = version
         self.cacheKey = cacheKey
+        self.project = project
         self.entries = entries.sorted { $0.path < $1.path }
     }
 }

@@ -77,7 +77,8 @@ package struct ProjectPackaging {
         }
         let info = try info(versionManifest: manifest)
         let contents: PackageContents
-        do { contents = try PackageContents.scan(info: info, exclude: project.exclude) } catch {
+        // The ownership marker belongs to the build machine, never to the package.
+        do { contents = try PackageContents.scan(info: info, exclude: project.exclude + [InstallDirGuard.markerName]) } catch {
             throw Failure(description: "\(error)")
         }
         var packagers: [(String, any Packager)] = []

@@ -38,6 +38,7 @@ package struct ProjectRun: Sendable {
         let project = graph.project
         let lock = try await lockInstallDir(of: project)
         defer { withExtendedLifetime(lock) {} }
+        try settings.prepareDirectories()
         let version = try await version(of: project)
         try checkpoint(.build)
         let started = Date()

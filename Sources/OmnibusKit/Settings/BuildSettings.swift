@@ -93,10 +93,29 @@ package struct BuildSettings: Sendable {
                              waitForLock: !flags.noWait)
     }
 
-    /// `$XDG_CACHE_HOME/omnibus` or `~/.cache/omnibus`: per user, outside the repository.
+    /// `$XDG_CACHE_HOME/omnibus`, else `$HOME/.cache/omnibus` (the environment's `HOME`, which a
+    /// CI job or `sudo -H` may point elsewhere than the passwd entry), else the passwd home's.
     package static func defaultCacheRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/omnibus" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/omnibus" }
         return FileManager.default.homeDirectoryForCurrentUser.path + "/.cache/omnibus"
+    }
+
+    /// Creates the cache and work directories, or says how to choose others.
+    package func prepareDirectories() throws(RunError) {
+        for (what, path, flag, variable, key) in [("cache", cacheDir, "--cache-dir", "OMNIBUS_CACHE_DIR", "cache_dir"),
+                                                  ("work", workDir, "--work-dir", "OMNIBUS_WORK_DIR", "work_dir")] {
+            let probe = path + "/.omnibus-write-test-\(getpid())"
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                guard FileManager.default.createFile(atPath: probe, contents: nil) else {
+                    throw CocoaError(.fileWriteNoPermission)
+                }
+                try? FileManager.default.removeItem(atPath: probe)
+            } catch {
+                throw .badInput("cannot write the \(what) directory \(path): \(error.localizedDescription). Choose another with \(flag) DIR, the environment variable \(variable), or '\(key):' in omnibus.config.yml")
+            }
+        }
     }
 }
 

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import OmnibusKit
+
+struct CacheCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache",
+        abstract: "List, check and trim the layer cache.",
+        discussion: "The layer cache is shared by every project using the same cache dir; see docs/cache.md.",
+        subcommands: [List.self, Verify.self, Prune.self, Clear.self])
+
+    struct Options: ParsableArguments {
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The cache to work on (default: as for build; env OMNIBUS_CACHE_DIR).", valueName: "dir"))
+        var cacheDir: String?
+
+        func maintenance() throws -> CacheMaintenance {
+            let workspace = try global.workspace()
+            return CacheMaintenance(settings: workspace.settings(BuildSettings.Flags(cacheDir: cacheDir)))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every cached layer: key, software, version, project, size, last use; and the total.")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            let maintenance = try options.maintenance()
+            let rows = maintenance.list()
+            let formatter = ISO8601DateFormatter()
+            for row in rows {
+                print("\(row.key.prefix(16))  \(row.software) \(row.version)  project \(row.project)  \(CacheMaintenance.size(row.bytes))  used \(formatter.string(from: row.lastUsed))")
+            }
+            print("\(rows.count) layer\(rows.count == 1 ? "" : "s"), \(CacheMaintenance.size(rows.reduce(0) { $0 + $1.bytes })) in \(maintenance.directory)")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check every cached layer against its manifest; remove damaged ones (exit 1 if any).")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            let result = try options.maintenance().verify()
+            for damaged in result.removed {
+                print("removed \(damaged.key.prefix(16)) (\(damaged.software)): \(damaged.problem)")
+            }
+            print("\(result.checked) layer\(result.checked == 1 ? "" : "s") checked, \(result.removed.count) damaged")
+            if !result.removed.isEmpty { throw CommandFailure(.failure, "") }
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove layers unused for N days, then the least recently used beyond a size.")
+        @OptionGroup var options: Options
+        @Option(name: .customLong("keep-days"), help: "Remove layers not used for more than this many days.")
+        var keepDays: Int?
+        @Option(name: .customLong("max-size"), help: ArgumentHelp("Then remove the least recently used until the cache is at most this size (10G, 500M).", valueName: "size"))
+        var maxSize: String?
+
+        func validate() throws {
+            if keepDays == nil && maxSize == nil { throw ValidationError("give --keep-days N, --max-size SIZE or both") }
+            if let maxSize, CacheMaintenance.parseSize(maxSize) == nil { throw ValidationError("--max-size: '\(maxSize)' is not a size such as 10G or 500M") }
+        }
+
+        func run() throws {
+            let removed = try options.maintenance().prune(keepDays: keepDays, maxBytes: maxSize.flatMap(CacheMaintenance.parseSize))
+            for row in removed { print("removed \(row.key.prefix(16)) (\(row.software) \(row.version), \(CacheMaintenance.size(row.bytes)))") }
+            print("\(removed.count) layer\(removed.count == 1 ? "" : "s") removed, \(CacheMaintenance.size(removed.reduce(0) { $0 + $1.bytes })) freed")
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove the cached layers of one project.")
+        @OptionGroup var options: Options
+        @Argument(help: "The project whose layers to remove.")
+        var project: String
+
+        func run() throws {
+            let removed = try options.maintenance().clear(project: project)
+            print("\(removed.count) layer\(removed.count == 1 ? "" : "s") of \(project) removed, \(CacheMaintenance.size(removed.reduce(0) { $0 + $1.bytes })) freed")
+        }
+    }
+}
