@@ -31,6 +31,7 @@ struct Scheduler {
         let order = builder.graph.order
         let jobs = builder.settings.jobs
         let cache = LayerCache(cacheDir: builder.settings.cacheDir)
+        cache.sweepAbandonedEntries()
         var state = State()
         var pending = order.map(\.name)
         var done = Set<String>()
