@@ -20,7 +20,7 @@ struct CleanCommand: ParsableCommand {
     func run() throws {
         let workspace = try global.workspace()
         let project = try workspace.loadProject(self.project)
-        let settings = workspace.settings(BuildSettings.Flags(directories: directories))
+        let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories))
         let removed = try ProjectCleaner(project: project, settings: settings).clean(all: all)
         if removed.isEmpty {
             print("nothing to clean for \(project.name)")
