@@ -5,9 +5,9 @@ import PackageDescription
 // (scripts/check-module-deps, run by the test suite, fails when this drifts from the sources).
 //
 //   omnibus (executable) -> OmnibusCLI -> OmnibusKit
-//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive, Globbing}
-//   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing}
-//   Packaging -> {Definitions, Digest, Archive, Globbing};  Linkage -> Globbing
+//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive, Globbing, Scratch}
+//   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing, Scratch}
+//   Packaging -> {Definitions, Digest, Archive, Globbing, Scratch};  Linkage -> Globbing
 //   Definitions -> {Digest, Archive, Globbing};  Digest -> COpenSSL;  Archive -> CArchive
 //   (each C module has exactly one Swift wrapper)
 let package = Package(
@@ -41,13 +41,16 @@ let package = Package(
         .target(name: "Linkage", dependencies: ["Globbing"], exclude: ["README.md"]),
         // The one process layer: every child is started, awaited, captured and cancelled here.
         .target(name: "Spawning", exclude: ["README.md"]),
+        // Temporaries named after the process writing them; the sweep for those of processes that are gone.
+        .target(name: "Scratch", exclude: ["README.md"]),
         // Source kinds (url, git, path, file) and their fetching: source cache, mirrors, safe extraction.
-        .target(name: "Fetch", dependencies: ["Definitions", "Digest", "Archive", "Spawning", "Globbing"], exclude: ["README.md"]),
+        .target(name: "Fetch", dependencies: ["Definitions", "Digest", "Archive", "Spawning", "Globbing", "Scratch"], exclude: ["README.md"]),
         // Package formats (deb, rpm, tar): native writers over a format-neutral content list.
-        .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing"], exclude: ["README.md"]),
+        .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing", "Scratch"], exclude: ["README.md"]),
         // Orchestration: the phases of a run, settings, build steps, scheduler, layers, cache, skeleton.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning", "Globbing"],
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning", "Globbing",
+                               "Scratch"],
                 exclude: ["README.md"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [
@@ -61,9 +64,9 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["Digest", "Archive"]),
         .testTarget(name: "CLITests", dependencies: ["omnibus"]),
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),
-        .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive"]),
-        .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive"]),
-        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Archive", "Digest"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive", "Scratch"]),
+        .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch"]),
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Archive", "Digest", "Scratch"]),
         .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,18 +13,21 @@ package struct FetchConfiguration: Sendable {
     package var retry: RetryPolicy
     /// Seconds a request may wait for data before it counts as a failed attempt.
     package var requestTimeout: TimeInterval
+    /// The deadline of each download (all its attempts together) and the slowest acceptable rate.
+    package var limits: DownloadLimits
     /// Appended to "not found in any mirror" errors; the CLI sets it to the command that fills a
     /// mirror from Debian, spelled the way the CLI spells it.
     package var mirrorFillHint: String?
 
     package init(cacheDirectory: String, mirrors: [SourceMirror] = [], allowUpstream: Bool = true,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: TimeInterval = 60,
-                mirrorFillHint: String? = nil) {
+                limits: DownloadLimits = DownloadLimits(), mirrorFillHint: String? = nil) {
         self.cacheDirectory = cacheDirectory
         self.mirrors = mirrors
         self.allowUpstream = allowUpstream
         self.retry = retry
         self.requestTimeout = requestTimeout
+        self.limits = limits
         self.mirrorFillHint = mirrorFillHint
     }
 }

@@ -1,20 +1,19 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// Copies one http(s) or file URL to a local path, retrying transient failures with backoff.
-/// It does not judge the bytes: verification is the cache's job.
+/// Copies one http(s) or file URL to a local path, retrying transient failures with backoff
+/// until the download's deadline. It does not judge the bytes: verification is the cache's job.
 struct Retriever: Sendable {
     let retry: RetryPolicy
     let requestTimeout: TimeInterval
+    let limits: DownloadLimits
     let events: FetchEventHandler?
 
     /// Nil when `destination` now holds the bytes, otherwise why not (after all retries).
-    func retrieve(_ url: URL, to destination: String) async -> FetchAttempt.Outcome? {
+    /// Throws only `.cancelled`, as soon as the calling task is cancelled.
+    func retrieve(_ url: URL, to destination: String) async throws(FetchError) -> FetchAttempt.Outcome? {
         events?(.trying(location: url.isFileURL ? url.path : url.absoluteString))
         if url.isFileURL { return copyLocal(url.path, to: destination) }
-        return await download(url, to: destination)
+        return try await download(url, to: destination)
     }
 
     private func copyLocal(_ path: String, to destination: String) -> FetchAttempt.Outcome? {
@@ -25,54 +24,51 @@ struct Retriever: Sendable {
         return nil
     }
 
-    private func download(_ url: URL, to destination: String) async -> FetchAttempt.Outcome? {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = requestTimeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-        configuration.urlCache = nil
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
+    private func download(_ url: URL, to destination: String) async throws(FetchError) -> FetchAttempt.Outcome? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(limits.deadline)
+        var previous: FetchAttempt.Outcome?
         var attempt = 0
         while true {
             attempt += 1
             let failure: FetchAttempt.Outcome
             let retryable: Bool
-            do {
-                let (temporary, response) = try await session.download(for: URLRequest(url: url))
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                if (200..<300).contains(status) {
-                    do {
-                        try FileManager.default.moveItem(atPath: temporary.path, toPath: destination)
-                        return nil
-                    } catch {
-                        FileOps.remove(temporary.path)
-                        return .transport("cannot store the download: \(error.localizedDescription)", attempts: attempt)
-                    }
-                }
-                FileOps.remove(temporary.path)
-                if status == 404 || status == 410 { return .notFound }
+            switch await HTTPTransfer.get(url, into: destination, requestTimeout: requestTimeout, limits: limits,
+                                          deadline: deadline) {
+            case .complete:
+                return nil
+            case .status(let status) where status == 404 || status == 410:
+                return .notFound
+            case .status(let status):
                 failure = .httpStatus(status, attempts: attempt)
                 retryable = status == 408 || status == 429 || status >= 500
-            } catch {
-                failure = .transport(Self.describe(error), attempts: attempt)
-                retryable = !Task.isCancelled
+            case .failed(let reason):
+                failure = .transport(reason, attempts: attempt)
+                retryable = true
+            case .cannotStore(let reason):
+                return .transport(reason, attempts: attempt)
+            case .tooSlow(let received, let window):
+                failure = .tooSlow(received: received, window: window, minimumRate: limits.minimumRate,
+                                   attempts: attempt, advice: limits.rateAdvice)
+                retryable = true
+            case .deadlinePassed:
+                return deadlinePassed(attempts: attempt, previous: previous)
+            case .cancelled:
+                throw .cancelled
             }
             guard retryable, attempt < retry.attempts else { return failure }
+            previous = failure
             let delay = retry.delay(after: attempt)
+            // Waiting past the deadline would only delay the same verdict.
+            guard clock.now + .seconds(delay) < deadline else { return deadlinePassed(attempts: attempt, previous: failure) }
             events?(.retrying(location: url.absoluteString, attempt: attempt + 1, delay: delay,
                               reason: FetchAttempt(location: url.absoluteString, outcome: failure).description))
-            do { try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) } catch {
-                return .transport("cancelled", attempts: attempt)
-            }
+            do { try await Task.sleep(for: .seconds(delay)) } catch { throw .cancelled }
         }
     }
 
-    /// URLError's own description is an NSError dump; the localized description carries curl's
-    /// readable reason ("Failed to connect to host port 80 ...").
-    private static func describe(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let reason = nsError.userInfo[NSLocalizedDescriptionKey] as? String, !reason.isEmpty { return reason }
-        if let urlError = error as? URLError { return "network error \(urlError.code.rawValue)" }
-        return "\(error)"
+    private func deadlinePassed(attempts: Int, previous: FetchAttempt.Outcome?) -> FetchAttempt.Outcome {
+        .deadlineExceeded(seconds: limits.deadline, attempts: attempts, lastFailure: previous?.briefReason,
+                          advice: limits.deadlineAdvice)
     }
 }

@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import Scratch
 
 /// The content-addressed source cache: `<root>/<algorithm>/<hex>/<file name>`.
 ///
@@ -14,11 +15,20 @@ struct SourceCache: Sendable {
         "\(root)/\(checksum.algorithm.rawValue)/\(checksum.hex)"
     }
 
-    /// Where downloads are written before verification: inside the cache so that the final
-    /// rename never crosses filesystems.
-    func temporaryPath(for fileName: String) throws(FetchError) -> String {
-        try FileOps.createDirectory("\(root)/tmp")
-        return "\(root)/tmp/\(UUID().uuidString)-\(fileName)"
+    /// Downloads in progress: inside the cache so that the final rename never crosses
+    /// filesystems.
+    var temporaryDirectory: String { "\(root)/tmp" }
+
+    /// A fresh name in `temporaryDirectory` (`<pid>-<host>-<random>.part`): the pid lets a later
+    /// run tell a download that was abandoned from one in progress.
+    func temporaryPath() throws(FetchError) -> String {
+        try FileOps.createDirectory(temporaryDirectory)
+        return "\(temporaryDirectory)/\(OwnedName.make(suffix: ".part"))"
+    }
+
+    /// Removes the downloads that processes which are gone (a crash, `kill -9`) left behind.
+    func sweepAbandonedDownloads() {
+        AbandonedTemporaries.sweep(temporaryDirectory)
     }
 
     /// The verified cached file, or nil. Damaged files are deleted. A file with the same

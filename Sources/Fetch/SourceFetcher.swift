@@ -65,6 +65,7 @@ package struct SourceFetcher: Sendable {
                 + "(no '/', not starting with '.'); give one explicitly when the URL does not end in one")
         }
         let cache = SourceCache(root: configuration.cacheDirectory)
+        cache.sweepAbandonedDownloads()
         func found(_ path: String, origin: String) -> FetchedSource {
             FetchedSource(content: .file(path: path, fileName: fileName),
                           identity: checksum.description, origin: origin)
@@ -75,12 +76,19 @@ package struct SourceFetcher: Sendable {
         }
         var locations = configuration.mirrors.flatMap { $0.candidates(fileName: fileName, checksum: checksum) }
         if let upstream, configuration.allowUpstream { locations.append(upstream) }
-        let retriever = Retriever(retry: configuration.retry, requestTimeout: configuration.requestTimeout, events: events)
+        let retriever = Retriever(retry: configuration.retry, requestTimeout: configuration.requestTimeout,
+                                  limits: configuration.limits, events: events)
         var attempts: [FetchAttempt] = []
         for location in locations {
+            if Task.isCancelled { throw .cancelled }
             let display = location.isFileURL ? location.path : location.absoluteString
-            let temporary = try cache.temporaryPath(for: fileName)
-            if let failure = await retriever.retrieve(location, to: temporary) {
+            let temporary = try cache.temporaryPath()
+            let failure: FetchAttempt.Outcome?
+            do { failure = try await retriever.retrieve(location, to: temporary) } catch {
+                FileOps.remove(temporary)
+                throw error
+            }
+            if let failure {
                 FileOps.remove(temporary)
                 attempts.append(FetchAttempt(location: display, outcome: failure))
                 events?(.rejected(attempts[attempts.count - 1]))

@@ -24,7 +24,7 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try global.workspace()
-        let settings = workspace.settings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock))
+        let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock))
         let interactive = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
         let terminal = interactive ? TerminalReporter() : nil
         let reporter: BuildReporter = terminal ?? PlainReporter()

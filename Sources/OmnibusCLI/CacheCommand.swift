@@ -16,7 +16,7 @@ struct CacheCommand: ParsableCommand {
 
         func maintenance() throws -> CacheMaintenance {
             let workspace = try global.workspace()
-            return CacheMaintenance(settings: workspace.settings(BuildSettings.Flags(cacheDir: cacheDir)))
+            return CacheMaintenance(settings: try workspace.commandSettings(BuildSettings.Flags(cacheDir: cacheDir)))
         }
     }
 

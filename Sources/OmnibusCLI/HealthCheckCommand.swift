@@ -45,8 +45,8 @@ struct HealthCheckCommand: AsyncParsableCommand {
             }
         } else {
             let workspace = try global.workspace()
-            let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(directories: directories)),
-                                 reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+            let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories))
+            let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
             let project = self.project!
             report = try await RunInTask.run { () async throws(RunError) in HealthReportText(try await run.healthCheck(project)) }
         }

@@ -17,8 +17,8 @@ struct PackageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try global.workspace()
-        let run = ProjectRun(workspace: workspace, settings: workspace.settings(BuildSettings.Flags(output: output, lock: lock)),
-                             reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+        let settings = try workspace.commandSettings(BuildSettings.Flags(output: output, lock: lock))
+        let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
         let project = self.project
         try await RunInTask.run { () async throws(RunError) in try await run.package(project) }
     }

@@ -29,8 +29,22 @@ struct BuildOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Stream build output as well as writing it to the logs.")
     var verbose = false
 
+    @Option(name: .customLong("download-timeout"),
+            help: ArgumentHelp("Seconds one source download may take, all retries included (default: 600; env OMNIBUS_DOWNLOAD_TIMEOUT).",
+                               valueName: "seconds"))
+    var downloadTimeout: Int?
+
+    @Option(name: .customLong("download-min-rate"),
+            help: ArgumentHelp("Bytes per second a download must average over 30 s, or the attempt is abandoned and retried (default: 1024; 0: no minimum; env OMNIBUS_DOWNLOAD_MIN_RATE).",
+                               valueName: "bytes"))
+    var downloadMinimumRate: Int?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
+        if let downloadTimeout, downloadTimeout < 1 { throw ValidationError("--download-timeout must be 1 second or more") }
+        if let downloadMinimumRate, downloadMinimumRate < 0 {
+            throw ValidationError("--download-min-rate must be 0 (no minimum) or more bytes per second")
+        }
     }
 }
 
@@ -53,6 +67,14 @@ extension BuildSettings.Flags {
         self.init(jobs: build?.jobs, workDir: directories?.workDir, cacheDir: directories?.cacheDir,
                   sourceMirrors: build?.sourceMirrors ?? [], offline: build?.offline ?? false,
                   noCache: build?.noCache ?? false, verbose: build?.verbose ?? false, outputDir: output?.outputDir,
-                  noWait: lock?.noWait ?? false)
+                  noWait: lock?.noWait ?? false,
+                  downloadTimeout: build?.downloadTimeout, downloadMinimumRate: build?.downloadMinimumRate)
+    }
+}
+
+extension Workspace {
+    /// The settings for a command; a value in the environment that cannot be used is bad input.
+    func commandSettings(_ flags: BuildSettings.Flags) throws -> BuildSettings {
+        do { return try settings(flags) } catch { throw CommandFailure(.badInput, error.description) }
     }
 }

@@ -82,6 +82,30 @@ import Testing
         #expect(layers.isEmpty)
     }
 
+    @Test func interruptDuringAStalledDownloadStopsAtOnceAndLeavesNoTemporary() throws {
+        let repo = try TestRepository("interrupt-fetch")
+        let server = try SilentServer()
+        try repo.write("Software/thing.yml", """
+            name: thing
+            default_version: "1"
+            license: MIT
+            versions:
+              "1":
+                source: { url: "\(server.url)/thing-1.tar.gz", sha256: \(String(repeating: "0", count: 64)) }
+            build: []
+            """)
+        try repo.project(dependencies: ["thing"])
+        let temporaries = repo.cacheDir + "/sources/tmp"
+        func downloads() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: temporaries)) ?? [] }
+        let build = try RunningBuild(repo, ["build", "app"])
+        build.wait { !downloads().isEmpty }
+        let status = build.interrupt()
+        // The request timeout (60 s) would end it with exit 1 and a fetch error: 130 means the interrupt did.
+        #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
+        #expect(build.stderr.contains("interrupted during the build"))
+        #expect(downloads().isEmpty, "left in <cache>/sources/tmp: \(downloads())")
+    }
+
     /// A tree whose packaging takes seconds (incompressible data, xz), so the signal lands in it.
     func largeTree(_ repo: TestRepository) throws {
         try repo.localSoftware("bulk", steps: [

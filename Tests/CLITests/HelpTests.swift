@@ -4,16 +4,22 @@ import Testing
 /// Each command offers exactly the options it uses: a build-only flag on `clean` or
 /// `health-check` would be accepted and silently do nothing.
 @Suite struct HelpTests {
-    static let buildOnly = ["--jobs", "--source-mirror", "--offline", "--no-cache", "--verbose"]
+    static let buildOnly = ["--jobs", "--source-mirror", "--offline", "--no-cache", "--verbose", "--download-timeout",
+                            "--download-min-rate"]
 
+    /// The long options listed under OPTIONS (the USAGE line is cut short to `[<options>]` once
+    /// a command has many), without `--help`, which every command has.
     static func options(of command: String) throws -> Set<String> {
         let help = try OmnibusBinary.run([command, "--help"])
         #expect(help.status == 0)
-        let usage = help.stdout.split(separator: "\n").first { $0.hasPrefix("USAGE:") } ?? ""
-        return Set(usage.split(separator: " ").compactMap { word -> String? in
-            let trimmed = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
-            return trimmed.hasPrefix("--") ? trimmed : nil
-        })
+        let section = help.stdout.components(separatedBy: "\nOPTIONS:\n").dropFirst().first ?? ""
+        return Set(section.split(separator: "\n").flatMap { line -> [String] in
+            let entry = line.drop { $0 == " " }
+            guard entry.hasPrefix("-") else { return [] }  // a description's continuation
+            // The option's own words end where the description begins, after a run of spaces.
+            let names = entry.components(separatedBy: "  ").first ?? ""
+            return names.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { $0.hasPrefix("--") }
+        }).subtracting(["--help"])
     }
 
     @Test func cleanTakesOnlyTheDirectories() throws {

@@ -1,16 +1,42 @@
 import Foundation
 
 /// A real HTTP server on 127.0.0.1 (Python's http.server on a free port) serving a directory,
-/// logging every request path, optionally answering 503 to the first requests. It shuts itself
-/// down after `lifetime` seconds even if the test never stops it.
+/// logging every request path, optionally answering 503 to the first requests, or misbehaving
+/// the way real servers do (`Behavior`). It shuts itself down after `lifetime` seconds even if
+/// the test never stops it, and a stalled answer never outlives it.
 final class LocalHTTPServer: @unchecked Sendable {
+    /// How the server answers a GET for a file it has; anything else is answered normally.
+    enum Behavior: Sendable {
+        /// The file, as any web server would send it.
+        case serve
+        /// Accepts the connection and reads the request, then never answers.
+        case silent
+        /// Promises the whole file, sends the first half, then closes the connection.
+        case closeMidBody
+        /// Promises the whole file, sends the first half, then sends nothing more.
+        case stallMidBody
+        /// Promises the whole file, then sends one byte every `interval` seconds.
+        case trickle(interval: Double)
+
+        var arguments: [String] {
+            switch self {
+            case .serve: ["serve", "0"]
+            case .silent: ["silent", "0"]
+            case .closeMidBody: ["close-mid-body", "0"]
+            case .stallMidBody: ["stall-mid-body", "0"]
+            case .trickle(let interval): ["trickle", String(interval)]
+            }
+        }
+    }
+
     let root: String
     let baseURL: URL
     private let process: Process
     private let logPath: String
     private let scratch: TemporaryDirectory
 
-    init(root: String, failFirst: Int = 0, failStatus: Int = 503, lifetime: Int = 120) throws {
+    init(root: String, failFirst: Int = 0, failStatus: Int = 503, behavior: Behavior = .serve,
+         lifetime: Int = 120) throws {
         scratch = try TemporaryDirectory("http")
         let script = scratch.sub("server.py")
         let portFile = scratch.sub("port")
@@ -20,7 +46,7 @@ final class LocalHTTPServer: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, root, portFile, logPath, String(failFirst), String(failStatus),
-                             String(lifetime)]
+                             String(lifetime)] + behavior.arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -60,8 +86,11 @@ final class LocalHTTPServer: @unchecked Sendable {
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
         root, port_file, log_file = sys.argv[1], sys.argv[2], sys.argv[3]
         fail_first, fail_status, lifetime = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+        behavior, interval = sys.argv[7], float(sys.argv[8])
         lock = threading.Lock()
         seen = [0]
+        # Set when the lifetime ends: every stalled or trickling answer gives up then.
+        stopping = threading.Event()
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             def __init__(self, *args, **kwargs):
@@ -81,11 +110,42 @@ final class LocalHTTPServer: @unchecked Sendable {
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                super().do_GET()
+                path = self.translate_path(self.path)
+                if behavior == "serve" or not os.path.isfile(path):
+                    super().do_GET()
+                    return
+                self.close_connection = True
+                if behavior == "silent":
+                    stopping.wait(lifetime)
+                    return
+                with open(path, "rb") as f:
+                    body = f.read()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    if behavior == "trickle":
+                        for i in range(len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            if stopping.wait(interval):
+                                return
+                        return
+                    self.wfile.write(body[:len(body) // 2])
+                    self.wfile.flush()
+                    if behavior == "stall-mid-body":
+                        stopping.wait(lifetime)
+                except OSError:
+                    pass  # the client went away, which is what the tests want it to do
+
+        def stop():
+            stopping.set()
+            server.shutdown()
 
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
-        threading.Timer(lifetime, server.shutdown).start()
+        threading.Timer(lifetime, stop).start()
         with open(port_file + ".tmp", "w") as f:
             f.write(str(server.server_address[1]))
         os.rename(port_file + ".tmp", port_file)

@@ -1,6 +1,7 @@
 import Archive
 import Digest
 import Foundation
+import Scratch
 import Testing
 @testable import Packaging
 
@@ -62,5 +63,27 @@ import Testing
             try PackageWriter.write(RPMPackager(), contents: contents, info: info, outputDirectory: output)
         }
         #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
+    @Test func scratchDirectoriesOfRunsThatAreGoneAreRemovedAndThoseOfRunningOnesKept() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let output = fixture.base + "/pkg"
+        let gone = try Process.run(URL(fileURLWithPath: "/bin/true"), arguments: [])
+        gone.waitUntilExit()
+        let running = try Process.run(URL(fileURLWithPath: "/bin/sleep"), arguments: ["30"])
+        // SIGKILL: a child started from a concurrency thread may block SIGTERM.
+        defer { kill(running.processIdentifier, SIGKILL); running.waitUntilExit() }
+        let killed = OwnedName.stamp(PackageWriter.scratchPrefix, pid: gone.processIdentifier) + "AbC123"
+        let busy = OwnedName.stamp(PackageWriter.scratchPrefix, pid: running.processIdentifier) + "dEf456"
+        for name in [killed, busy] {
+            try FileManager.default.createDirectory(atPath: output + "/" + name + "/inner", withIntermediateDirectories: true)
+            try Data("half a package".utf8).write(to: URL(fileURLWithPath: output + "/" + name + "/inner/app.deb"))
+        }
+
+        let built = try fixture.build(DebPackager(), info: fixture.info(), output: output)
+        let file = URL(fileURLWithPath: built.path).lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output).sorted()
+                == [busy, file, file + ".metadata.json"].sorted())
     }
 }

@@ -11,6 +11,10 @@ package struct RepositoryConfig: Sendable, Equatable {
     package var sourceMirrors: [String] = []
     package var cacheDir: String?
     package var workDir: String?
+    /// Seconds one source download may take, all attempts together.
+    package var downloadTimeout: Int?
+    /// Bytes per second a download attempt must average; 0 turns the check off.
+    package var downloadMinimumRate: Int?
 
     package init() {}
 
@@ -28,7 +32,8 @@ package struct RepositoryConfig: Sendable, Equatable {
         let value = try DefinitionFile.read(path: path, displayPath: name)
         var problems = Diagnostics()
         if let map = MappingReader(value, describing: "the repository config",
-                                   allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir"],
+                                   allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir",
+                                             "download_timeout", "download_min_rate"],
                                    problems: &problems) {
             func absolute(_ path: String) -> String {
                 path.hasPrefix("/") || path.contains("://") ? path : root + "/" + path
@@ -37,6 +42,17 @@ package struct RepositoryConfig: Sendable, Equatable {
             config.sourceMirrors = map.stringList("source_mirrors", problems: &problems).map { absolute($0.value) }
             config.cacheDir = map.string("cache_dir", problems: &problems).map { absolute($0.value) }
             config.workDir = map.string("work_dir", problems: &problems).map { absolute($0.value) }
+            func number(_ key: String, atLeast minimum: Int, _ expected: String) -> Int? {
+                guard let number = map.int(key, problems: &problems) else { return nil }
+                guard number.value >= minimum else {
+                    problems.error("'\(key)' must be \(expected), found \(number.value)", at: number.location)
+                    return nil
+                }
+                return number.value
+            }
+            config.downloadTimeout = number("download_timeout", atLeast: 1, "a number of seconds, 1 or more")
+            config.downloadMinimumRate = number("download_min_rate", atLeast: 0,
+                                                "a number of bytes per second, 0 or more (0 turns the check off)")
         }
         try problems.throwIfAny()
         return config

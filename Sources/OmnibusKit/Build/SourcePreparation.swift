@@ -15,8 +15,15 @@ struct SourcePreparation: Sendable {
                 throw .refused("--source-mirror \(text): \(error)")
             }
         }
+        let limits = DownloadLimits(
+            deadline: TimeInterval(settings.downloadTimeout), minimumRate: settings.downloadMinimumRate,
+            deadlineAdvice: "to allow more time, pass --download-timeout SECONDS (or set OMNIBUS_DOWNLOAD_TIMEOUT, "
+                + "or download_timeout: in omnibus.config.yml)",
+            rateAdvice: "for a slow link, lower the minimum with --download-min-rate BYTES_PER_SECOND, 0 turning the "
+                + "check off (or set OMNIBUS_DOWNLOAD_MIN_RATE, or download_min_rate: in omnibus.config.yml)")
         let configuration = FetchConfiguration(
             cacheDirectory: settings.cacheDir + "/sources", mirrors: mirrors, allowUpstream: !settings.offline,
+            limits: limits,
             mirrorFillHint: "fill a mirror from Debian with 'omnibus mirror PROJECT --dir DIR', then build with --source-mirror DIR")
         fetcher = SourceFetcher(configuration: configuration)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Scratch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,7 +87,7 @@ struct LayerCache: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let final = directory + "/" + layer.cacheKey
-        let temporary = directory + "/.incoming-\(layer.cacheKey)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let temporary = directory + "/" + OwnedName.make(prefix: ".incoming-")
         defer { try? fm.removeItem(atPath: temporary) }
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         if fm.fileExists(atPath: tree) {
@@ -111,7 +112,7 @@ struct LayerCache: Sendable {
 
     /// Removes an entry: renamed aside first, so a reader never sees it half deleted.
     func remove(_ key: String) {
-        let doomed = directory + "/.removing-\(key)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let doomed = directory + "/" + OwnedName.make(prefix: ".removing-")
         if rename(directory + "/" + key, doomed) == 0 { try? FileManager.default.removeItem(atPath: doomed) }
     }
 
@@ -134,14 +135,11 @@ struct LayerCache: Sendable {
         }
     }
 
-    /// Temporaries left by processes that died while storing or removing.
+    /// Temporaries left by processes that died while storing or removing (named by `OwnedName`,
+    /// so those of running builds are told apart and kept).
     func sweepStale() {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where name.hasPrefix(".incoming-") || name.hasPrefix(".removing-") {
-            let parts = name.split(separator: "-")
-            guard parts.count >= 4, let pid = Int32(parts[parts.count - 2]), kill(pid, 0) != 0, errno == ESRCH else { continue }
-            try? FileManager.default.removeItem(atPath: directory + "/" + name)
-        }
+        AbandonedTemporaries.sweep(directory, prefix: ".incoming-")
+        AbandonedTemporaries.sweep(directory, prefix: ".removing-")
     }
 
     static func diskUsage(_ path: String) -> Int64 {

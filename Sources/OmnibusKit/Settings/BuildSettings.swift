@@ -1,4 +1,5 @@
 import Definitions
+import Fetch
 import Foundation
 
 /// How a run behaves, after precedence: a command-line flag, else an environment variable, else
@@ -24,10 +25,18 @@ package struct BuildSettings: Sendable {
     package var outputDir: String
     /// When another run holds the install dir: wait for it (true) or stop at once.
     package var waitForLock: Bool
+    /// Seconds one source download may take, every attempt and wait between attempts included.
+    package var downloadTimeout: Int
+    /// Bytes per second a download attempt must average over `DownloadLimits.defaultRateWindow`
+    /// seconds; 0 turns the check off.
+    package var downloadMinimumRate: Int
+
+    package static let defaultDownloadTimeout = Int(DownloadLimits.defaultDeadline)
 
     package init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, workDir: String, cacheDir: String,
                  sourceMirrors: [String] = [], offline: Bool = false, useLayerCache: Bool = true, verbose: Bool = false,
-                 sourceDateEpoch: Int? = nil, outputDir: String, waitForLock: Bool = true) {
+                 sourceDateEpoch: Int? = nil, outputDir: String, waitForLock: Bool = true,
+                 downloadTimeout: Int = defaultDownloadTimeout, downloadMinimumRate: Int = DownloadLimits.defaultMinimumRate) {
         self.jobs = max(1, jobs)
         self.workDir = workDir
         self.cacheDir = cacheDir
@@ -38,6 +47,8 @@ package struct BuildSettings: Sendable {
         self.sourceDateEpoch = sourceDateEpoch
         self.outputDir = outputDir
         self.waitForLock = waitForLock
+        self.downloadTimeout = max(1, downloadTimeout)
+        self.downloadMinimumRate = max(0, downloadMinimumRate)
     }
 
     /// What a command line said; nil and empty mean "not given".
@@ -51,10 +62,12 @@ package struct BuildSettings: Sendable {
         package var verbose = false
         package var outputDir: String?
         package var noWait = false
+        package var downloadTimeout: Int?
+        package var downloadMinimumRate: Int?
 
         package init(jobs: Int? = nil, workDir: String? = nil, cacheDir: String? = nil, sourceMirrors: [String] = [],
                      offline: Bool = false, noCache: Bool = false, verbose: Bool = false, outputDir: String? = nil,
-                     noWait: Bool = false) {
+                     noWait: Bool = false, downloadTimeout: Int? = nil, downloadMinimumRate: Int? = nil) {
             self.jobs = jobs
             self.workDir = workDir
             self.cacheDir = cacheDir
@@ -64,21 +77,37 @@ package struct BuildSettings: Sendable {
             self.verbose = verbose
             self.outputDir = outputDir
             self.noWait = noWait
+            self.downloadTimeout = downloadTimeout
+            self.downloadMinimumRate = downloadMinimumRate
         }
     }
 
     /// The environment variables `resolve` reads.
     package static let environmentVariables = ["OMNIBUS_CACHE_DIR", "OMNIBUS_WORK_DIR", "OMNIBUS_SOURCE_MIRRORS",
+                                               "OMNIBUS_DOWNLOAD_TIMEOUT", "OMNIBUS_DOWNLOAD_MIN_RATE",
                                                "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "HOME"]
 
     /// Flags > environment > the repository's config > defaults. Relative paths on the command
     /// line or in the environment are relative to the current directory; the config's were made
-    /// absolute against the repository when it was loaded.
+    /// absolute against the repository when it was loaded. A number in the environment that
+    /// cannot be used is an error rather than silently the default: the user meant something.
     package static func resolve(_ flags: Flags, config: RepositoryConfig, repositoryRoot: String,
                                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                                currentDirectory: String = FileManager.default.currentDirectoryPath) -> BuildSettings {
+                                currentDirectory: String = FileManager.default.currentDirectoryPath)
+        throws(SettingsError) -> BuildSettings {
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : currentDirectory + "/" + path }
         func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        func number(_ flag: Int?, _ variable: String, atLeast minimum: Int, expected: String,
+                    _ configured: Int?, _ fallback: Int) throws(SettingsError) -> Int {
+            if let flag { return flag }
+            if let text = given(environment[variable]) {
+                guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= minimum else {
+                    throw .invalidEnvironment(variable: variable, value: text, expected: expected)
+                }
+                return value
+            }
+            return configured ?? fallback
+        }
         let cache = (given(flags.cacheDir) ?? given(environment["OMNIBUS_CACHE_DIR"])).map(absolute)
             ?? config.cacheDir ?? defaultCacheRoot(environment: environment)
         let work = (given(flags.workDir) ?? given(environment["OMNIBUS_WORK_DIR"])).map(absolute)
@@ -86,11 +115,16 @@ package struct BuildSettings: Sendable {
         let fromEnvironment = (environment["OMNIBUS_SOURCE_MIRRORS"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
         let mirrors = (flags.sourceMirrors + fromEnvironment).map { $0.contains("://") ? $0 : absolute($0) } + config.sourceMirrors
         let epoch = environment["SOURCE_DATE_EPOCH"].flatMap(Int.init)
+        let timeout = try number(flags.downloadTimeout, "OMNIBUS_DOWNLOAD_TIMEOUT", atLeast: 1,
+                                 expected: "a whole number of seconds, 1 or more", config.downloadTimeout, defaultDownloadTimeout)
+        let rate = try number(flags.downloadMinimumRate, "OMNIBUS_DOWNLOAD_MIN_RATE", atLeast: 0,
+                              expected: "a whole number of bytes per second, 0 or more (0 turns the check off)",
+                              config.downloadMinimumRate, DownloadLimits.defaultMinimumRate)
         return BuildSettings(jobs: flags.jobs ?? ProcessInfo.processInfo.activeProcessorCount, workDir: work, cacheDir: cache,
                              sourceMirrors: mirrors, offline: flags.offline, useLayerCache: !flags.noCache,
                              verbose: flags.verbose, sourceDateEpoch: epoch,
                              outputDir: given(flags.outputDir).map(absolute) ?? repositoryRoot + "/pkg",
-                             waitForLock: !flags.noWait)
+                             waitForLock: !flags.noWait, downloadTimeout: timeout, downloadMinimumRate: rate)
     }
 
     /// `$XDG_CACHE_HOME/omnibus`, else `$HOME/.cache/omnibus` (the environment's `HOME`, which a

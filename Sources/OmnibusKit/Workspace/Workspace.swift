@@ -68,7 +68,7 @@ extension Workspace {
     /// The settings for a command: its flags over the environment over this repository's
     /// `omnibus.config.yml` over the defaults.
     package func settings(_ flags: BuildSettings.Flags,
-                          environment: [String: String] = ProcessInfo.processInfo.environment) -> BuildSettings {
-        BuildSettings.resolve(flags, config: config, repositoryRoot: repository.root, environment: environment)
+                          environment: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> BuildSettings {
+        try BuildSettings.resolve(flags, config: config, repositoryRoot: repository.root, environment: environment)
     }
 }

@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import Scratch
 
 /// A package written to the output directory, with its metadata file next to it.
 package struct BuiltPackage: Sendable, Equatable {
@@ -83,8 +84,13 @@ package enum PackageWriter {
         }
     }
 
+    /// Scratch directories are `.omnibus-package-<pid>-<host>-XXXXXX`: a run removes those of
+    /// runs that are gone (killed before they could clean up) and leaves those of running ones.
+    static let scratchPrefix = ".omnibus-package-"
+
     private static func makeScratchDirectory(in directory: String) throws(PackagingError) -> String {
-        var template = Array((directory + "/.omnibus-package-XXXXXX").utf8CString)
+        AbandonedTemporaries.sweep(directory, prefix: scratchPrefix)
+        var template = Array((directory + "/" + OwnedName.stamp(scratchPrefix) + "XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard made != nil else {
             throw .output(path: directory, reason: "cannot create a temporary directory: \(String(cString: strerror(errno)))")
