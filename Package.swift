@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["omnibus"]),
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive"]),
-        .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive"]),
+        .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Digest"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Archive", "Digest"]),
         .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
     ],
