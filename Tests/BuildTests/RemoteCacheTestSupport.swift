@@ -92,9 +92,30 @@ enum RemoteCacheTestSupport {
         return String(decoding: try encoder.encode(layer), as: UTF8.self)
     }
 
+    /// Runs an operation on a thread of its own and times it. The full test suite blocks the
+    /// cooperative pool's threads (processes waited for synchronously), which would otherwise
+    /// delay the operation's own resumption by seconds and make a bound on its time meaningless.
+    static func timed(_ operation: @Sendable () async -> RemoteOutcome) async -> (outcome: RemoteOutcome, seconds: Double) {
+        await withTaskExecutorPreference(DedicatedExecutor()) {
+            let started = ContinuousClock.now
+            let outcome = await operation()
+            return (outcome, seconds(since: started))
+        }
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// A task executor on a serial dispatch queue, outside the cooperative pool.
+final class DedicatedExecutor: TaskExecutor {
+    private let queue = DispatchQueue(label: "remote-cache-tests")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

@@ -100,9 +100,7 @@ struct RemoteHTTP: Sendable {
             request.setValue(String(size), forHTTPHeaderField: "Content-Length")
             task = session.uploadTask(with: request, fromFile: URL(fileURLWithPath: path))
         }
-        let watchdog = Task { [requestTimeout, operationTimeout, deadline] in
-            await exchange.watch(task, idleLimit: requestTimeout, deadline: deadline, operationTimeout: operationTimeout)
-        }
+        let watchdog = exchange.watch(task, idleLimit: requestTimeout, deadline: deadline, operationTimeout: operationTimeout)
         defer { watchdog.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in exchange.start(task, continuation) }
@@ -166,21 +164,29 @@ private final class Exchange: NSObject, URLSessionDataDelegate, Sendable {
         task.cancel()
     }
 
+    /// Checks the bounds a few times a second until the returned timer is cancelled. A dispatch
+    /// timer rather than a task: the cooperative pool may be busy for seconds with the build's
+    /// hashing and compression, and the bound must hold all the same.
     func watch(_ task: URLSessionTask, idleLimit: TimeInterval, deadline: ContinuousClock.Instant,
-               operationTimeout: TimeInterval) async {
-        let tick = Duration.milliseconds(Int(min(250, max(10, idleLimit * 100))))
-        while true {
-            do { try await Task.sleep(for: tick) } catch { return }
+               operationTimeout: TimeInterval) -> any DispatchSourceTimer {
+        let tick = DispatchTimeInterval.milliseconds(Int(min(250, max(10, idleLimit * 100))))
+        let timer = DispatchSource.makeTimerSource(queue: Self.watchdogQueue)
+        timer.schedule(deadline: .now() + tick, repeating: tick)
+        timer.setEventHandler { [self] in
             let now = ContinuousClock.now
-            let idle = state.withLock { now - $0.lastActivity }
+            let (idle, stopped) = state.withLock { (now - $0.lastActivity, $0.stopped != nil) }
+            if stopped { return }
             if now >= deadline {
-                return stop(task, because: .timedOut(seconds: operationTimeout))
-            }
-            if idle >= .seconds(idleLimit) {
-                return stop(task, because: .timedOut(seconds: idleLimit))
+                stop(task, because: .timedOut(seconds: operationTimeout))
+            } else if idle >= .seconds(idleLimit) {
+                stop(task, because: .timedOut(seconds: idleLimit))
             }
         }
+        timer.resume()
+        return timer
     }
+
+    private static let watchdogQueue = DispatchQueue(label: "omnibus.remote-cache.watchdog")
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
