@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["omnibus"]),
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive", "Scratch"]),
-        .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch"]),
+        .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch", "Digest"]),
         .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Archive", "Digest", "Scratch"]),
         .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
     ],
