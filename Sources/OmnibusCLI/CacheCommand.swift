@@ -7,7 +7,7 @@ struct CacheCommand: ParsableCommand {
         commandName: "cache",
         abstract: "List, check and trim the layer cache.",
         discussion: "The layer cache is shared by every project using the same cache dir; see docs/cache.md.",
-        subcommands: [List.self, Verify.self, Prune.self, Clear.self])
+        subcommands: [List.self, Verify.self, Prune.self, Clear.self, Keygen.self])
 
     struct Options: ParsableArguments {
         @OptionGroup var global: GlobalOptions
@@ -66,6 +66,25 @@ struct CacheCommand: ParsableCommand {
             let removed = try options.maintenance().prune(keepDays: keepDays, maxBytes: maxSize.flatMap(CacheMaintenance.parseSize))
             for row in removed { print("removed \(row.key.prefix(16)) (\(row.software) \(row.version), \(CacheMaintenance.size(row.bytes)))") }
             print("\(removed.count) layer\(removed.count == 1 ? "" : "s") removed, \(CacheMaintenance.size(removed.reduce(0) { $0 + $1.bytes })) freed")
+        }
+    }
+
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an Ed25519 key that signs uploads to the remote cache; print its public key for trusted_keys.",
+            discussion: "The private key is written as PEM with mode 0600 and never overwritten. Give readers the printed public key (or the .pub file) in remote_cache.trusted_keys.")
+        @Argument(help: "Where to write the private key (a .pub file with the public key is written beside it).")
+        var path: String
+
+        func run() throws {
+            let key: Ed25519PublicKeyText
+            do { key = try Ed25519PublicKeyText.generate(at: path) } catch {
+                throw CommandFailure(.badInput, "\(error)")
+            }
+            print("private key: \(path) (mode 0600; keep it secret, e.g. a CI secret)")
+            print("public key:  \(key.hex)")
+            print("key id:      \(key.keyID)")
+            print("public key file: \(path).pub")
         }
     }
 

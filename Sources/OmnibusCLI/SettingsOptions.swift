@@ -29,6 +29,12 @@ struct BuildOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Stream build output as well as writing it to the logs.")
     var verbose = false
 
+    @Option(name: .customLong("remote-cache"), help: ArgumentHelp("A shared layer cache speaking the Bazel HTTP cache protocol (env OMNIBUS_REMOTE_CACHE; remote_cache: in omnibus.config.yml; see docs/cache.md).", valueName: "url"))
+    var remoteCache: String?
+
+    @Flag(name: .customLong("remote-cache-upload"), help: "Upload the layers built here to the remote cache, signed with the configured key (env OMNIBUS_REMOTE_CACHE_UPLOAD=1).")
+    var remoteCacheUpload = false
+
     @Option(name: .customLong("download-timeout"),
             help: ArgumentHelp("Seconds one source download may take, all retries included (default: 600; env OMNIBUS_DOWNLOAD_TIMEOUT).",
                                valueName: "seconds"))
@@ -69,6 +75,8 @@ extension BuildSettings.Flags {
                   noCache: build?.noCache ?? false, verbose: build?.verbose ?? false, outputDir: output?.outputDir,
                   noWait: lock?.noWait ?? false,
                   downloadTimeout: build?.downloadTimeout, downloadMinimumRate: build?.downloadMinimumRate)
+        remoteCache = build?.remoteCache
+        remoteCacheUpload = build?.remoteCacheUpload ?? false
     }
 }
 

@@ -15,6 +15,17 @@ package struct RepositoryConfig: Sendable, Equatable {
     package var downloadTimeout: Int?
     /// Bytes per second a download attempt must average; 0 turns the check off.
     package var downloadMinimumRate: Int?
+    /// `remote_cache:`: a shared layer cache (see docs/cache.md).
+    package var remoteCache: RemoteCacheConfig?
+
+    package struct RemoteCacheConfig: Sendable, Equatable {
+        package var url: String
+        package var upload: Bool?
+        /// As written: hex keys, PEM text, or paths (made absolute against the repository).
+        package var trustedKeys: [String]
+        package var signingKey: String?
+        package var timeout: Int?
+    }
 
     package init() {}
 
@@ -33,7 +44,7 @@ package struct RepositoryConfig: Sendable, Equatable {
         var problems = Diagnostics()
         if let map = MappingReader(value, describing: "the repository config",
                                    allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir",
-                                             "download_timeout", "download_min_rate"],
+                                             "download_timeout", "download_min_rate", "remote_cache"],
                                    problems: &problems) {
             func absolute(_ path: String) -> String {
                 path.hasPrefix("/") || path.contains("://") ? path : root + "/" + path
@@ -53,6 +64,24 @@ package struct RepositoryConfig: Sendable, Equatable {
             config.downloadTimeout = number("download_timeout", atLeast: 1, "a number of seconds, 1 or more")
             config.downloadMinimumRate = number("download_min_rate", atLeast: 0,
                                                 "a number of bytes per second, 0 or more (0 turns the check off)")
+            if let remote = map.value("remote_cache"),
+               let section = MappingReader(remote, describing: "'remote_cache'", path: "remote_cache.",
+                                           allowed: ["url", "upload", "trusted_keys", "signing_key", "timeout"], problems: &problems),
+               let url = section.string("url", required: "'remote_cache' (the server's base URL)", problems: &problems) {
+                func keyText(_ text: String) -> String {
+                    // A hex key or PEM text stays as written; anything else is a path.
+                    text.allSatisfy(\.isHexDigit) || text.contains("-----BEGIN") ? text : absolute(text)
+                }
+                var timeout: Int?
+                if let value = section.int("timeout", problems: &problems) {
+                    if value.value < 1 { problems.error("'remote_cache.timeout' must be a number of seconds, 1 or more", at: value.location) }
+                    timeout = value.value
+                }
+                config.remoteCache = RemoteCacheConfig(
+                    url: url.value, upload: section.bool("upload", problems: &problems)?.value,
+                    trustedKeys: section.stringList("trusted_keys", problems: &problems).map { keyText($0.value) },
+                    signingKey: section.string("signing_key", problems: &problems).map { absolute($0.value) }, timeout: timeout)
+            }
         }
         try problems.throwIfAny()
         return config

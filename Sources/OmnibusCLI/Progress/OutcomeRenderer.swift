@@ -6,8 +6,13 @@ enum OutcomeRenderer {
     static func render(_ outcome: PhaseOutcome) {
         switch outcome {
         case .built(let result, let seconds):
-            print("built \(result.project.name) \(result.version) into \(result.project.installDir) in \(String(format: "%.1f", seconds))s "
-                  + "(\(result.built.count) built, \(result.restored.count) restored from cache)")
+            var counts = "\(result.built.count) built, \(result.restored.count) restored from cache"
+            if !result.restoredRemotely.isEmpty {
+                let bytes = result.restoredRemotely.reduce(0) { $0 + $1.bytes }
+                counts += ", \(result.restoredRemotely.count) restored from the remote cache (\(bytes) bytes)"
+            }
+            if !result.uploaded.isEmpty { counts += ", \(result.uploaded.count) uploaded" }
+            print("built \(result.project.name) \(result.version) into \(result.project.installDir) in \(String(format: "%.1f", seconds))s (\(counts))")
         case .healthChecked(let report):
             print("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(report.installDir) link only inside it or against allowed base libraries")
         case .permissionWarnings(let findings):

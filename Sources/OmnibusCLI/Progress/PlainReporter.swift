@@ -48,6 +48,7 @@ final class PlainReporter: BuildReporter, Sendable {
         case .building(let step, let count, let summary): "step \(step)/\(count) \(summary)"
         case .merging: "merging layer"
         case .cached: "restored from cache"
+        case .restoredRemotely(let bytes, let seconds): "restored from the remote cache (\(bytes) bytes in \(String(format: "%.1f", seconds))s)"
         case .done(let seconds): "done in \(String(format: "%.1f", seconds))s"
         case .failed: "FAILED"
         case .stopped: "stopped"

@@ -27,12 +27,12 @@ final class TerminalReporter: BuildReporter, Sendable {
                 let elapsed: String
                 switch row.state {
                 case .done(let seconds): elapsed = String(format: "%.1fs", seconds)
-                case .waiting, .cached, .failed, .stopped: elapsed = ""
+                case .waiting, .cached, .restoredRemotely, .failed, .stopped: elapsed = ""
                 default: elapsed = String(format: "%.0fs", Date().timeIntervalSince(row.since))
                 }
                 let status = PlainReporter.describe(row.state)
                 let marker: String = switch row.state {
-                case .done, .cached: "\u{1B}[32m✓\u{1B}[0m"
+                case .done, .cached, .restoredRemotely: "\u{1B}[32m✓\u{1B}[0m"
                 case .failed: "\u{1B}[31m✗\u{1B}[0m"
                 case .waiting: "·"
                 default: "\u{1B}[33m▸\u{1B}[0m"

@@ -14,6 +14,8 @@ package enum SoftwareState: Sendable, Equatable {
     case merging
     /// Restored from the layer cache instead of built.
     case cached
+    /// Restored from the remote cache (bytes fetched, seconds taken).
+    case restoredRemotely(bytes: Int64, seconds: Double)
     case done(seconds: Double)
     case failed
     case stopped

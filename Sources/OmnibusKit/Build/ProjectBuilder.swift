@@ -26,6 +26,8 @@ package struct BuildResult: Sendable {
     package let owners: [String: String]
     package let built: [String]
     package let restored: [String]
+    package let restoredRemotely: [(software: String, bytes: Int64, seconds: Double)]
+    package let uploaded: [(software: String, bytes: Int64, seconds: Double)]
     package let manifest: VersionManifest
 }
 
@@ -90,7 +92,8 @@ struct ProjectBuilder: Sendable {
             throw .refused("cannot write the version manifest and LICENSE into \(project.installDir): \(error.localizedDescription)")
         }
         return BuildResult(project: project, version: version, layers: graph.order.compactMap { state.layers[$0.name] },
-                           owners: state.owners, built: state.built, restored: state.restored, manifest: manifest)
+                           owners: state.owners, built: state.built, restored: state.restored,
+                           restoredRemotely: state.restoredRemotely, uploaded: state.uploaded, manifest: manifest)
     }
 
     /// Each software's inputs in build order, so a dependency's key is known before its dependents'.

@@ -15,11 +15,17 @@ struct Scheduler {
         var owners: [String: String] = [:]
         var built: [String] = []
         var restored: [String] = []
+        /// Restored from the remote cache, with the bytes fetched and the seconds it took.
+        var restoredRemotely: [(software: String, bytes: Int64, seconds: Double)] = []
+        var uploaded: [(software: String, bytes: Int64, seconds: Double)] = []
     }
 
     /// What a child task hands back to the loop.
     private enum Finished: Sendable {
         case restored(LayerCache.Entry)
+        case restoredRemotely(LayerCache.Entry, bytes: Int64, seconds: Double)
+        /// An upload to the remote cache ended (it never fails the build).
+        case upload(RemoteOutcome)
         case built(tree: String, layer: Layer, alreadyInPlace: Bool, seconds: Double)
     }
 
@@ -31,6 +37,7 @@ struct Scheduler {
         let jobs = builder.settings.jobs
         let cache = LayerCache(cacheDir: builder.settings.cacheDir)
         cache.sweepStale()
+        let remote = builder.settings.remoteCache.map { RemoteLayerCache(settings: $0, localLayersDirectory: cache.directory) }
         var state = State()
         var pending = order.map(\.name)
         var done = Set<String>()
@@ -48,12 +55,17 @@ struct Scheduler {
                     pending.removeAll { $0 == node.name }
                     running.insert(node.name)
                     if node.software.liveInstall { liveRunning = true }
-                    group.addTask { (node.name, await work(node, jobs: share, cache: cache)) }
+                    group.addTask { (node.name, await work(node, jobs: share, cache: cache, remote: remote)) }
                     if node.software.liveInstall { break }
                 }
             }
             startReady()
             while let (name, result) = await group.next() {
+                // An upload is not a build: it neither frees a job nor finishes a software.
+                if case .success(.upload(let uploaded)) = result {
+                    report(uploaded, of: name, state: &state)
+                    continue
+                }
                 running.remove(name)
                 let node = builder.graph[name]!
                 if node.software.liveInstall { liveRunning = false }
@@ -62,6 +74,10 @@ struct Scheduler {
                     do throws(BuildFailure) {
                         try finish(node, finished, cache: cache, othersRunning: running.sorted(), state: &state)
                         done.insert(name)
+                        if case .built = finished, let remote, remote.settings.upload, builder.settings.useLayerCache {
+                            let key = inputs[name]!.key
+                            group.addTask { (name, .success(.upload(await remote.upload(key: key)))) }
+                        }
                     } catch {
                         failure = failure ?? error
                         builder.reporter.report(.state(software: name, .failed))
@@ -92,6 +108,12 @@ struct Scheduler {
             try merge(node, tree: entry.tree, layer: entry.layer, state: &state)
             state.restored.append(node.name)
             builder.reporter.report(.state(software: node.name, .cached))
+        case .restoredRemotely(let entry, let bytes, let seconds):
+            try merge(node, tree: entry.tree, layer: entry.layer, state: &state)
+            state.restoredRemotely.append((node.name, bytes, seconds))
+            builder.reporter.report(.state(software: node.name, .restoredRemotely(bytes: bytes, seconds: seconds)))
+        case .upload:
+            break
         case .built(var tree, let layer, let alreadyInPlace, let seconds):
             // Checked before caching: a layer missing what its software wrote elsewhere must never be restored.
             if !alreadyInPlace { try checkNoStrayWrites(by: node, others: othersRunning, owners: state.owners, logPath: logPath) }
@@ -149,8 +171,20 @@ struct Scheduler {
         throw BuildFailure(software: node.name, step: nil, reason: .merge(message), lastLines: [], logPath: logPath)
     }
 
-    /// A child task: the layer from the cache, or a build of it stored into the cache.
-    private func work(_ node: ResolvedSoftware, jobs: Int, cache: LayerCache) async -> Result<Finished, BuildFailure> {
+    private func report(_ outcome: RemoteOutcome, of software: String, state: inout State) {
+        switch outcome {
+        case .uploaded(let bytes, let seconds):
+            state.uploaded.append((software, bytes, seconds))
+            builder.reporter.report(.note("\(software): uploaded to the remote cache (\(bytes) bytes in \(String(format: "%.1f", seconds))s)"))
+        case .skipped:
+            break
+        default:
+            builder.reporter.report(.note("\(software): not uploaded to the remote cache: \(outcome)"))
+        }
+    }
+
+    /// A child task: the layer from the local cache, else from the remote one, else a build of it.
+    private func work(_ node: ResolvedSoftware, jobs: Int, cache: LayerCache, remote: RemoteLayerCache?) async -> Result<Finished, BuildFailure> {
         let started = Date()
         let inputs = self.inputs[node.name]!
         if builder.settings.useLayerCache {
@@ -159,6 +193,18 @@ struct Scheduler {
             case .corrupt(let problem):
                 builder.reporter.report(.note("\(node.name): the cached layer \(inputs.key) was damaged (\(problem)); it was removed and \(node.name) is built again"))
             case .miss: break
+            }
+            if let remote {
+                let outcome = await remote.restore(key: inputs.key)
+                if case .restored(let bytes, let seconds) = outcome, case .hit(let entry) = cache.lookup(inputs.key) {
+                    return .success(.restoredRemotely(entry, bytes: bytes, seconds: seconds))
+                }
+                switch outcome {
+                case .miss, .restored: break
+                default:
+                    // The server never fails a build: say why it was not used, and build.
+                    builder.reporter.report(.note("\(node.name): remote cache not used: \(outcome)"))
+                }
             }
         }
         do throws(BuildFailure) {

@@ -92,3 +92,16 @@ package struct CacheMaintenance: Sendable {
         return Int64(upper)
     }
 }
+
+/// A signing key for the remote cache as commands print it, so they need not know Digest.
+package struct Ed25519PublicKeyText: Sendable {
+    package let hex: String
+    package let keyID: String
+
+    /// Writes a new private key at `path` (PEM, 0600) and its public key at `path.pub`.
+    package static func generate(at path: String) throws -> Ed25519PublicKeyText {
+        let key = try RemoteCacheKeys.generate(at: path)
+        try Data((key.pem.hasSuffix("\n") ? key.pem : key.pem + "\n").utf8).write(to: URL(fileURLWithPath: path + ".pub"))
+        return Ed25519PublicKeyText(hex: key.hex, keyID: key.keyID)
+    }
+}

@@ -25,6 +25,8 @@ package struct BuildSettings: Sendable {
     package var outputDir: String
     /// When another run holds the install dir: wait for it (true) or stop at once.
     package var waitForLock: Bool
+    /// A shared layer cache, if one is configured (and not turned off by `--no-cache`).
+    package var remoteCache: RemoteCacheSettings?
     /// Seconds one source download may take, every attempt and wait between attempts included.
     package var downloadTimeout: Int
     /// Bytes per second a download attempt must average over `DownloadLimits.defaultRateWindow`
@@ -62,6 +64,8 @@ package struct BuildSettings: Sendable {
         package var verbose = false
         package var outputDir: String?
         package var noWait = false
+        package var remoteCache: String?
+        package var remoteCacheUpload = false
         package var downloadTimeout: Int?
         package var downloadMinimumRate: Int?
 
@@ -120,11 +124,48 @@ package struct BuildSettings: Sendable {
         let rate = try number(flags.downloadMinimumRate, "OMNIBUS_DOWNLOAD_MIN_RATE", atLeast: 0,
                               expected: "a whole number of bytes per second, 0 or more (0 turns the check off)",
                               config.downloadMinimumRate, DownloadLimits.defaultMinimumRate)
-        return BuildSettings(jobs: flags.jobs ?? ProcessInfo.processInfo.activeProcessorCount, workDir: work, cacheDir: cache,
+        let remote = flags.noCache ? nil : try remoteCacheSettings(flags, config: config, environment: environment,
+                                                                      repositoryRoot: repositoryRoot)
+        var settings = BuildSettings(jobs: flags.jobs ?? ProcessInfo.processInfo.activeProcessorCount, workDir: work, cacheDir: cache,
                              sourceMirrors: mirrors, offline: flags.offline, useLayerCache: !flags.noCache,
                              verbose: flags.verbose, sourceDateEpoch: epoch,
                              outputDir: given(flags.outputDir).map(absolute) ?? repositoryRoot + "/pkg",
                              waitForLock: !flags.noWait, downloadTimeout: timeout, downloadMinimumRate: rate)
+        settings.remoteCache = remote
+        return settings
+    }
+
+    /// `--remote-cache`/`--remote-cache-upload` > `OMNIBUS_REMOTE_CACHE*` > `remote_cache:` > none.
+    static func remoteCacheSettings(_ flags: Flags, config: RepositoryConfig, environment: [String: String],
+                                    repositoryRoot: String) throws(SettingsError) -> RemoteCacheSettings? {
+        func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        let configured = config.remoteCache
+        guard let urlText = given(flags.remoteCache) ?? given(environment["OMNIBUS_REMOTE_CACHE"]) ?? configured?.url else { return nil }
+        let upload = flags.remoteCacheUpload || ["1", "true", "yes"].contains(environment["OMNIBUS_REMOTE_CACHE_UPLOAD"]?.lowercased() ?? "")
+            || configured?.upload == true
+        let keyTexts = given(environment["OMNIBUS_REMOTE_CACHE_TRUSTED_KEYS"]).map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+            ?? configured?.trustedKeys ?? []
+        let signing = given(environment["OMNIBUS_REMOTE_CACHE_SIGNING_KEY"]) ?? configured?.signingKey
+        var timeout = TimeInterval(configured?.timeout ?? Int(RemoteCacheSettings.defaultRequestTimeout))
+        if let text = given(environment["OMNIBUS_REMOTE_CACHE_TIMEOUT"]) {
+            guard let value = Int(text), value >= 1 else {
+                throw .invalidEnvironment(variable: "OMNIBUS_REMOTE_CACHE_TIMEOUT", value: text, expected: "a whole number of seconds, 1 or more")
+            }
+            timeout = TimeInterval(value)
+        }
+        do {
+            let url = try RemoteCacheSettings.parseURL(urlText)
+            let keys = try keyTexts.map { text throws(RemoteCacheKeyError) in try RemoteCacheKeys.trustedKey(text, relativeTo: repositoryRoot) }
+            if let signing { _ = try RemoteCacheKeys.signingKey(at: signing) }
+            return try RemoteCacheSettings(url: url, upload: upload, trustedKeys: keys, signingKey: signing,
+                                           requestTimeout: timeout, environment: environment)
+        } catch let error as RemoteCacheSettingsError {
+            throw .remoteCache(error.description)
+        } catch let error as RemoteCacheKeyError {
+            throw .remoteCache(error.description)
+        } catch {
+            throw .remoteCache("\(error)")
+        }
     }
 
     /// `$XDG_CACHE_HOME/omnibus`, else `$HOME/.cache/omnibus` (the environment's `HOME`, which a
