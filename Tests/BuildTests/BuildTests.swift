@@ -143,15 +143,7 @@ import Testing
         let actual = String(try CommandResult.run(["sha256sum", served + "/thing-1.tar.gz"]).stdout.prefix(64))
         let server = try LocalHTTPServer(serving: served)
         let wrong = String(repeating: "0", count: 64)
-        try repo.write("Software/thing.yml", """
-            name: thing
-            default_version: "1"
-            license: MIT
-            versions:
-              "1":
-                source: { url: "\(server.url)/thing-1.tar.gz", sha256: \(wrong) }
-            build: []
-            """)
+        try repo.urlSoftware("thing", url: "\(server.url)/thing-1.tar.gz", sha256: wrong)
         try repo.project(dependencies: ["thing"])
         let build = try repo.omnibus(["build", "app"])
         #expect(build.status == 1)

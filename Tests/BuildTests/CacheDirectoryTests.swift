@@ -62,14 +62,7 @@ import Testing
 
     @Test func cleanAllRemovesOnlyThatProjectsLayers() throws {
         let repo = try simple("clean-one")
-        try repo.write("Projects/other.yml", """
-            name: other
-            maintainer: Test <test@example.com>
-            homepage: https://example.com
-            version: "1.0.0"
-            install_dir: \(repo.installDir)-other
-            dependencies: [one]
-            """)
+        try repo.project("other", dependencies: ["one"], installDir: repo.installDir + "-other")
         #expect(try repo.omnibus(["build", "app"]).status == 0)
         #expect(try repo.omnibus(["build", "other"]).status == 0)
         let layers = { (try? FileManager.default.contentsOfDirectory(atPath: repo.cacheDir + "/layers"))?.filter { !$0.hasPrefix(".") } ?? [] }

@@ -86,14 +86,7 @@ import Testing
         let repo = try repository("key-project")
         #expect(try repo.omnibus(["build", "app"]).status == 0)
         // The same software for another project (another name, its own install dir) builds again.
-        try repo.write("Projects/other.yml", """
-            name: other
-            maintainer: Test <test@example.com>
-            homepage: https://example.com
-            version: "1.0.0"
-            install_dir: \(repo.installDir)-other
-            dependencies: [top, side]
-            """)
+        try repo.project("other", dependencies: ["top", "side"], installDir: repo.installDir + "-other")
         let other = try repo.omnibus(["build", "other"])
         #expect(other.status == 0, "\(other.stderr)")
         #expect(Self.built(other) == ["base", "mid", "top", "side"])

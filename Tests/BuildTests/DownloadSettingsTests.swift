@@ -62,15 +62,7 @@ import Testing
         let repo = try TestRepository("download-timeout")
         let server = try SilentServer()
         let url = "\(server.url)/thing-1.tar.gz"
-        try repo.write("Software/thing.yml", """
-            name: thing
-            default_version: "1"
-            license: MIT
-            versions:
-              "1":
-                source: { url: "\(url)", sha256: \(String(repeating: "0", count: 64)) }
-            build: []
-            """)
+        try repo.urlSoftware("thing", url: "\(url)")
         try repo.project(dependencies: ["thing"])
         // Without the flag, the attempts would end at the 60 s request timeout with another message.
         let build = try repo.omnibus(["build", "app", "--download-timeout", "2"])

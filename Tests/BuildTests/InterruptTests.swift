@@ -85,15 +85,7 @@ import Testing
     @Test func interruptDuringAStalledDownloadStopsAtOnceAndLeavesNoTemporary() throws {
         let repo = try TestRepository("interrupt-fetch")
         let server = try SilentServer()
-        try repo.write("Software/thing.yml", """
-            name: thing
-            default_version: "1"
-            license: MIT
-            versions:
-              "1":
-                source: { url: "\(server.url)/thing-1.tar.gz", sha256: \(String(repeating: "0", count: 64)) }
-            build: []
-            """)
+        try repo.urlSoftware("thing", url: "\(server.url)/thing-1.tar.gz")
         try repo.project(dependencies: ["thing"])
         let temporaries = repo.cacheDir + "/sources/tmp"
         func downloads() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: temporaries)) ?? [] }

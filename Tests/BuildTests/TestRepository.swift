@@ -49,13 +49,28 @@ struct TestRepository {
         try write("Software/\(name).yml", lines.joined(separator: "\n") + "\n")
     }
 
-    func project(_ name: String = "app", dependencies: [String], extra: String = "") throws {
+    /// A software named `name` whose source is the download `url` pinned by `sha256` (zeros by
+    /// default: a checksum no download has), with no build steps.
+    func urlSoftware(_ name: String, url: String, sha256: String = String(repeating: "0", count: 64)) throws {
+        try write("Software/\(name).yml", """
+            name: \(name)
+            default_version: "1"
+            license: MIT
+            versions:
+              "1":
+                source: { url: "\(url)", sha256: \(sha256) }
+            build: []
+            """)
+    }
+
+    /// A project; another project than `app` needs its own `installDir`.
+    func project(_ name: String = "app", dependencies: [String], extra: String = "", installDir: String? = nil) throws {
         try write("Projects/\(name).yml", """
             name: \(name)
             maintainer: Test <test@example.com>
             homepage: https://example.com
             version: "1.0.0"
-            install_dir: \(installDir)
+            install_dir: \(installDir ?? self.installDir)
             dependencies: [\(dependencies.joined(separator: ", "))]
             \(extra)
             """)
