@@ -63,6 +63,19 @@ import Testing
         #expect(try Self.digests(repo.root + "/pkg-a") == (try Self.digests(repo.root + "/pkg-b")))
         #expect(try CommandResult.run([repo.installDir + "/bin/app"]).status == 0, "the restored program runs")
 
+        // A blob altered on the server is refused, and that layer is built instead.
+        let blobs = nginx.root + "/omnibus/cas"
+        let blob = blobs + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: blobs).sorted().first))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: blob))
+        bytes[bytes.count / 2] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: blob))
+        let tampered = try build(repo, cache: repo.root + "/cache-d", output: repo.root + "/pkg-d", ["--remote-cache", url],
+                                 environment: ["OMNIBUS_REMOTE_CACHE_TRUSTED_KEYS": publicKey])
+        #expect(tampered.status == 0, "\(tampered.stdout)\(tampered.stderr)")
+        #expect(tampered.stdout.contains("1 built, 0 restored from cache, 2 restored from the remote cache"), "\(tampered.stdout)")
+        #expect(tampered.stdout.contains("remote cache not used"), "\(tampered.stdout)")
+        #expect(try Self.digests(repo.root + "/pkg-a") == (try Self.digests(repo.root + "/pkg-d")))
+
         // A reader that trusts no key builds everything itself, and says why.
         let untrusting = try build(repo, cache: repo.root + "/cache-c", output: repo.root + "/pkg-c", ["--remote-cache", url])
         #expect(untrusting.status == 0)
