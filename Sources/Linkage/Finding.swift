@@ -10,12 +10,17 @@ package struct Finding: Sendable, Equatable, Hashable, Codable {
         case searchPathOutsideInstallDir = "search-path-outside-install-dir"
         /// A file was found but the loader would refuse it, so the program cannot start.
         case cannotLoad = "cannot-load"
+        /// An object exceeds one of `LinkageLimits` (thousands of `DT_NEEDED` entries, a chain
+        /// of libraries deeper than any real program's), so what it needs was not checked.
+        case limitExceeded = "limit-exceeded"
     }
 
-    /// The library as needed (`libz.so.1`), the interpreter path, or the search path entry as
-    /// written in the file (`$ORIGIN/../lib`).
+    /// The library as needed (`libz.so.1`), the interpreter path, the search path entry as
+    /// written in the file (`$ORIGIN/../lib`), or, for a limit the checked file itself exceeds,
+    /// its path relative to the install dir.
     package let library: String
-    /// Where it resolved, or the expanded search directory; nil means not found.
+    /// Where it resolved, or the expanded search directory; nil means not found (or, for a
+    /// limit, that the library is the checked file).
     package let resolvedPath: String?
     package let reason: Reason
     /// The object whose `DT_NEEDED` asked for the library (relative to the install dir when it is

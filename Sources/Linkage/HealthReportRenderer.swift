@@ -62,6 +62,9 @@ extension HealthReport {
             text = "\(finding.library) => not found"
         case .cannotLoad:
             text = "\(finding.library) => \(resolution): the loader would refuse it"
+        case .limitExceeded:
+            let target = finding.resolvedPath.flatMap { $0 == finding.library ? nil : " => \($0)" } ?? ""
+            text = "\(finding.library)\(target): not fully checked, over a limit of the health check"
         case .searchPathOutsideInstallDir:
             let tag = finding.searchPathTag?.rawValue ?? "search path"
             let entry = finding.library.isEmpty ? "(empty entry)" : finding.library

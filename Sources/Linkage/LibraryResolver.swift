@@ -10,6 +10,8 @@ package final class LibraryResolver: Sendable {
     package let configDirectories: [String]
     private let makeEnvironment: @Sendable (ELFTarget) -> LoaderEnvironment
     private let state = ResolverState()
+    /// What this resolver has done so far.
+    var counters: WorkCounters { state.counters }
 
     /// - Parameters:
     ///   - cache: the loader cache; nil to search `configDirectories` instead.
@@ -37,7 +39,8 @@ package final class LibraryResolver: Sendable {
         state.environment(for: target, make: makeEnvironment)
     }
 
-    /// Reads the file at `path` and resolves its libraries.
+    /// Reads the file at `path` (again, however often it was read before) and resolves its
+    /// libraries.
     package func linkMap(forFileAt path: String) throws(ELFError) -> LinkMap {
         guard let parsed = try ELFParser.parseIfELF(path: path) else {
             throw ELFError(path: path, problem: .notELF)
@@ -50,23 +53,61 @@ package final class LibraryResolver: Sendable {
         return walk.run()
     }
 
+    /// The file at `path` as a checked file: nil when it does not start with the ELF magic.
+    /// Read through the same memo as library candidates, so a file that is both checked and
+    /// needed is read once in a health check (whose files do not change while it runs).
+    func checkedFile(at path: String) throws(ELFError) -> ParsedELF? {
+        switch probe(path) {
+        case .file(_, .success(let parsed)):
+            return parsed
+        case .file(_, .failure(let error)):
+            if error.problem == .notELF { return nil }
+            throw error
+        case .absent:
+            // The memo keeps only that the loader could not open it; read again for the reason.
+            return try ELFParser.parseIfELF(path: path)
+        }
+    }
+
     // MARK: search primitives used by LoadWalk
 
     func probe(_ path: String) -> Probe { state.probe(path) }
 
     func canonical(_ path: String) -> String { state.canonical(path) }
 
-    /// Tries `name` in each directory, capability subdirectories first, as `open_path` does.
-    func search(_ name: String, in directories: [String], environment: LoaderEnvironment, target: ELFTarget) -> Lookup? {
-        for directory in directories {
-            let base = directory.isEmpty ? "" : (directory == "/" ? "/" : directory + "/")
-            for subdirectory in environment.capabilitySubdirectories {
-                let candidate = base + subdirectory
-                guard state.directoryExists(candidate) else { continue }
-                if let hit = open(candidate + "/" + name, target: target) { return hit }
+    /// The shared search list for expanded `directories` under `environment`.
+    func searchList(_ directories: [String], environment: LoaderEnvironment) -> SearchList {
+        state.searchList(directories, subdirectories: environment.capabilitySubdirectories)
+    }
+
+    /// The `DT_RPATH` and `DT_RUNPATH` of the object found at `path`, expanded with its
+    /// `$ORIGIN`: the same for every file whose walk loads it, so computed once per run.
+    func searchLists(of file: ELFFile, at path: String, environment: LoaderEnvironment) -> ObjectSearchLists {
+        state.searchLists(ofObjectAt: path, target: file.target) {
+            let origin = PathNames.directory(of: path)
+            func list(_ value: String?, _ tag: SearchPathEntry.Tag) -> SearchList? {
+                guard let value else { return nil }
+                var seen = Set<String>()
+                let directories = SearchPathEntry.entries(value, tag: tag, origin: origin, environment: environment)
+                    .compactMap(\.expanded).filter { seen.insert($0).inserted }
+                let list = searchList(directories, environment: environment)
+                return list.directories.isEmpty ? nil : list
             }
-            guard state.directoryExists(directory) else { continue }
-            if let hit = open(base + name, target: target) { return hit }
+            return ObjectSearchLists(rpath: list(file.rpath, .rpath), runpath: list(file.runpath, .runpath))
+        }
+    }
+
+    /// Tries `name` in each directory of `list` that may hold it, as `open_path` does.
+    func search(_ name: String, in list: SearchList, target: ELFTarget) -> Lookup? {
+        var position = list.start(for: name)
+        var lookups = 1
+        defer { counters.lookedUp(lookups) }
+        while position < list.directories.count {
+            let directory = list.directories[position]
+            position += 1
+            lookups += 1
+            if let names = directory.names, !names.contains(name) { continue }
+            if let hit = open(directory.prefix + name, target: target) { return hit }
         }
         return nil
     }
@@ -90,10 +131,12 @@ package final class LibraryResolver: Sendable {
         }
     }
 
-    /// The cache's answer for `name`, or the `ld.so.conf` directories when there is no cache.
-    func cacheLookup(_ name: String, environment: LoaderEnvironment, target: ELFTarget, nodeflib: Bool) -> Lookup? {
+    /// The cache's answer for `name`, or a search of `configuration` (the `ld.so.conf`
+    /// directories) when there is no cache.
+    func cacheLookup(_ name: String, environment: LoaderEnvironment, target: ELFTarget, nodeflib: Bool,
+                     configuration: SearchList) -> Lookup? {
         guard let cache else {
-            return search(name, in: configDirectories, environment: environment, target: target)
+            return search(name, in: configuration, target: target)
         }
         guard let path = cache.lookup(name, flags: environment.cacheFlags, hwcapsPriority: environment.hwcapsPriority) else {
             return nil
@@ -102,6 +145,12 @@ package final class LibraryResolver: Sendable {
         if nodeflib, environment.defaultDirectories.contains(where: { path.hasPrefix($0 + "/") }) { return nil }
         return open(path, target: target)
     }
+}
+
+/// An object's own search lists; nil where it has no such tag or no directory of it exists.
+struct ObjectSearchLists: Sendable {
+    let rpath: SearchList?
+    let runpath: SearchList?
 }
 
 /// The outcome of looking for one library.

@@ -30,4 +30,13 @@ package struct LinkMap: Sendable, Equatable {
     package let objects: [Object]
     /// The file's own `DT_RPATH` and `DT_RUNPATH` elements, expanded with its `$ORIGIN`.
     package let searchPaths: [SearchPathEntry]
+    /// Where the walk stopped short; `objects` holds what was resolved before.
+    package let limitsExceeded: [LimitExceeded]
+
+    package init(file: ELFFile, objects: [Object], searchPaths: [SearchPathEntry], limitsExceeded: [LimitExceeded] = []) {
+        self.file = file
+        self.objects = objects
+        self.searchPaths = searchPaths
+        self.limitsExceeded = limitsExceeded
+    }
 }

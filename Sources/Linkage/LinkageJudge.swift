@@ -21,7 +21,7 @@ struct LinkageJudge: Sendable {
     func examine(_ path: String) -> FileOutcome {
         let parsed: ParsedELF
         do {
-            guard let found = try ELFParser.parseIfELF(path: path) else { return .notELF }
+            guard let found = try resolver.checkedFile(at: path) else { return .notELF }
             parsed = found
         } catch {
             return .unreadable(error.description)
@@ -40,6 +40,13 @@ struct LinkageJudge: Sendable {
                 result.append(Finding(library: entry.raw, resolvedPath: expanded, reason: .searchPathOutsideInstallDir,
                                       searchPathTag: entry.tag))
             }
+        }
+        for limit in map.limitsExceeded {
+            // The checked file itself is named by its path, with no "=> where" to repeat it.
+            let isFile = limit.neededBy == nil && limit.path == map.file.path
+            result.append(Finding(library: isFile ? display(limit.path) : limit.name, resolvedPath: isFile ? nil : limit.path,
+                                  reason: .limitExceeded, neededBy: limit.neededBy.flatMap { $0 == map.file.path ? nil : display($0) },
+                                  detail: limit.explanation))
         }
         if let interpreter = map.file.interpreter, let finding = judge(interpreter, at: interpreter, detail: "program interpreter") {
             result.append(finding)

@@ -1,5 +1,6 @@
 /// One breadth-first walk of the loader over a file's dependencies (`_dl_map_object_deps`), with
-/// the loader's rules for matching names against objects already loaded.
+/// the loader's rules for matching names against objects already loaded, and the limits of
+/// `LinkageLimits`.
 struct LoadWalk {
     private struct Node {
         var names: [String]
@@ -7,51 +8,80 @@ struct LoadWalk {
         let parsed: ParsedELF?
         let loader: Int?
         let kind: LinkMap.Object.Kind
+        /// Levels below the checked file (which is 0).
+        let depth: Int
         var referenced: Bool
         var loadError: String?
-        var searchPaths: (rpath: [String]?, runpath: [String]?)?
+        var searchLists: SearchLists?
+    }
+
+    /// Where the needs of one object are searched before the cache.
+    private struct SearchLists {
+        /// Its own `DT_RPATH`, then that of the object that loaded it, and so on up to the
+        /// program, each list once: a list searched again cannot find what it did not the first
+        /// time, and without repeats a chain of libraries sharing one RPATH searches one list,
+        /// not one per level.
+        let inherited: [SearchList]
+        let runpath: SearchList?
     }
 
     private let resolver: LibraryResolver
     private let environment: LoaderEnvironment
     private let main: ELFFile
     private let target: ELFTarget
+    private let defaults: SearchList
+    private let configuration: SearchList
     private var nodes: [Node] = []
     /// Every name or soname of a loaded object -> the first object answering to it.
     private var byName: [String: Int] = [:]
     private var byFile: [FileID: Int] = [:]
     private var missing: Set<String> = []
+    private var limits: [LimitExceeded] = []
 
     init(resolver: LibraryResolver, main: ParsedELF, environment: LoaderEnvironment) {
         self.resolver = resolver
         self.environment = environment
         self.main = main.file
         self.target = main.file.target
-        add(Node(names: [main.file.path], path: main.file.path, parsed: main, loader: nil, kind: .library, referenced: false),
-            soname: main.file.soname, id: main.id)
+        defaults = resolver.searchList(environment.defaultDirectories, environment: environment)
+        configuration = resolver.searchList(resolver.configDirectories, environment: environment)
+        add(Node(names: [main.file.path], path: main.file.path, parsed: main, loader: nil, kind: .library, depth: 0,
+                 referenced: false), soname: main.file.soname, id: main.id)
         // The loader and the vDSO are in the link map before any DT_NEEDED is looked at.
         if let interpreter = main.file.interpreter ?? environment.interpreter {
             let parsed = resolver.probe(interpreter).elf
-            add(Node(names: [interpreter], path: interpreter, parsed: nil, loader: nil, kind: .interpreter, referenced: false),
-                soname: parsed?.file.soname, id: parsed?.id)
+            add(Node(names: [interpreter], path: interpreter, parsed: nil, loader: nil, kind: .interpreter, depth: 1,
+                     referenced: false), soname: parsed?.file.soname, id: parsed?.id)
         }
         if !environment.vdsoNames.isEmpty {
-            add(Node(names: environment.vdsoNames, path: nil, parsed: nil, loader: nil, kind: .vdso, referenced: false),
-                soname: nil, id: nil)
+            add(Node(names: environment.vdsoNames, path: nil, parsed: nil, loader: nil, kind: .vdso, depth: 1,
+                     referenced: false), soname: nil, id: nil)
         }
     }
 
     mutating func run() -> LinkMap {
         var queue = [0]
         var head = 0
-        while head < queue.count {
+        var followed = 0
+        walk: while head < queue.count {
             let current = queue[head]
             head += 1
-            guard let file = nodes[current].parsed?.file else { continue }
+            guard let file = nodes[current].parsed?.file, !file.needed.isEmpty else { continue }
+            let exceeded = exceededLimits(file, depth: nodes[current].depth)
+            guard exceeded.isEmpty else {
+                limits += exceeded.map { limit($0, at: current) }
+                continue
+            }
             for entry in file.needed {
+                guard followed < LinkageLimits.neededInClosure else {
+                    limits.append(limit(.closure, at: 0))
+                    break walk
+                }
+                followed += 1
                 if let added = need(entry, by: current) { queue.append(added) }
             }
         }
+        resolver.counters.followed(followed)
         let objects = nodes.indices.dropFirst().filter { nodes[$0].referenced }.map { index in
             let node = nodes[index]
             return LinkMap.Object(name: node.names[0], path: node.path, kind: node.kind,
@@ -65,25 +95,52 @@ struct LoadWalk {
         if let runpath = main.runpath {
             searchPaths += SearchPathEntry.entries(runpath, tag: .runpath, origin: origin, environment: environment)
         }
-        return LinkMap(file: main, objects: objects, searchPaths: searchPaths)
+        return LinkMap(file: main, objects: objects, searchPaths: searchPaths, limitsExceeded: limits)
+    }
+
+    /// The per-object limits an object with needs runs into.
+    private func exceededLimits(_ file: ELFFile, depth: Int) -> [LimitExceeded.Kind] {
+        func elements(_ value: String?) -> Int { value.map { $0.utf8.count { $0 == UInt8(ascii: ":") } + 1 } ?? 0 }
+        var exceeded: [LimitExceeded.Kind] = []
+        if depth >= LinkageLimits.depth { exceeded.append(.depth) }
+        if file.needed.count > LinkageLimits.neededPerFile { exceeded.append(.neededEntries(file.needed.count)) }
+        let rpath = elements(file.rpath), runpath = elements(file.runpath)
+        if rpath > LinkageLimits.searchPathElementsPerFile { exceeded.append(.rpathElements(rpath)) }
+        if runpath > LinkageLimits.searchPathElementsPerFile { exceeded.append(.runpathElements(runpath)) }
+        return exceeded
+    }
+
+    private func limit(_ kind: LimitExceeded.Kind, at index: Int) -> LimitExceeded {
+        let node = nodes[index]
+        return LimitExceeded(kind: kind, name: node.names[0], path: node.path ?? node.names[0],
+                             neededBy: node.loader.flatMap { nodes[$0].path })
     }
 
     /// Handles one `DT_NEEDED` entry of `requester`; returns the index of a newly loaded object
     /// whose own needs must be walked.
     private mutating func need(_ entry: String, by requester: Int) -> Int? {
-        let origin = nodes[requester].path.map(PathNames.directory(of:))
-        guard let name = DynamicStringTokens.expand(entry, origin: origin, environment: environment), !name.isEmpty else {
+        let name: String?
+        // Only a token needs the requester's origin; working it out for every entry of every
+        // walk was a tenth of the time on long chains.
+        if entry.utf8.contains(UInt8(ascii: "$")) {
+            name = DynamicStringTokens.expand(entry, origin: nodes[requester].path.map(PathNames.directory(of:)),
+                                              environment: environment)
+        } else {
+            name = entry
+        }
+        guard let name, !name.isEmpty else {
             return notFound(entry, by: requester)
         }
         if let known = byName[name] {
             nodes[known].referenced = true
             return nil
         }
+        let depth = nodes[requester].depth + 1
         switch find(name, for: requester) {
         case nil:
             return notFound(name, by: requester)
         case .refused(let path, let reason):
-            add(Node(names: [name], path: path, parsed: nil, loader: requester, kind: .library,
+            add(Node(names: [name], path: path, parsed: nil, loader: requester, kind: .library, depth: depth,
                      referenced: true, loadError: reason), soname: nil, id: nil)
             return nil
         case .loaded(let path, let parsed):
@@ -94,8 +151,8 @@ struct LoadWalk {
                 if byName[name] == nil { byName[name] = known }
                 return nil
             }
-            return add(Node(names: [name], path: path, parsed: parsed, loader: requester, kind: .library, referenced: true),
-                       soname: parsed.file.soname, id: parsed.id)
+            return add(Node(names: [name], path: path, parsed: parsed, loader: requester, kind: .library, depth: depth,
+                            referenced: true), soname: parsed.file.soname, id: parsed.id)
         }
     }
 
@@ -104,43 +161,40 @@ struct LoadWalk {
         if name.utf8.contains(UInt8(ascii: "/")) { return resolver.open(name, target: target) }
         // Only loaded objects are walked, so the requester always has a parsed file.
         guard let requesterFile = nodes[requester].parsed?.file else { return nil }
+        let lists = searchLists(of: requester)
         if requesterFile.runpath == nil {
             // DT_RPATH of the requester, then of the object that loaded it, and so on up to
             // the main program.
-            var link: Int? = requester
-            while let current = link {
-                if let directories = searchPaths(of: current).rpath,
-                   let hit = resolver.search(name, in: directories, environment: environment, target: target) {
-                    return hit
-                }
-                link = nodes[current].loader
+            for list in lists.inherited {
+                if let hit = resolver.search(name, in: list, target: target) { return hit }
             }
         }
-        if let directories = searchPaths(of: requester).runpath,
-           let hit = resolver.search(name, in: directories, environment: environment, target: target) {
+        if let runpath = lists.runpath, let hit = resolver.search(name, in: runpath, target: target) {
             return hit
         }
         let nodeflib = requesterFile.flags1 & ELFFile.nodeflib != 0
-        if let hit = resolver.cacheLookup(name, environment: environment, target: target, nodeflib: nodeflib) {
+        if let hit = resolver.cacheLookup(name, environment: environment, target: target, nodeflib: nodeflib,
+                                          configuration: configuration) {
             return hit
         }
         if nodeflib { return nil }
-        return resolver.search(name, in: environment.defaultDirectories, environment: environment, target: target)
+        return resolver.search(name, in: defaults, target: target)
     }
 
-    /// The expanded RPATH and RUNPATH directories of a loaded object, computed once.
-    private mutating func searchPaths(of index: Int) -> (rpath: [String]?, runpath: [String]?) {
-        if let known = nodes[index].searchPaths { return known }
-        let file = nodes[index].parsed?.file
-        let origin = nodes[index].path.map(PathNames.directory(of:))
-        func directories(_ value: String?, _ tag: SearchPathEntry.Tag) -> [String]? {
-            guard let value else { return nil }
-            var seen = Set<String>()
-            return SearchPathEntry.entries(value, tag: tag, origin: origin, environment: environment)
-                .compactMap(\.expanded).filter { seen.insert($0).inserted }
+    /// The search lists of a loaded object, computed once; its loader's come first, since
+    /// the loader was walked before it.
+    private mutating func searchLists(of index: Int) -> SearchLists {
+        if let known = nodes[index].searchLists { return known }
+        guard let file = nodes[index].parsed?.file, let path = nodes[index].path else {
+            return SearchLists(inherited: [], runpath: nil)
         }
-        let answer = (directories(file?.rpath, .rpath), directories(file?.runpath, .runpath))
-        nodes[index].searchPaths = answer
+        let own = resolver.searchLists(of: file, at: path, environment: environment)
+        var inherited = nodes[index].loader.map { searchLists(of: $0).inherited } ?? []
+        if let rpath = own.rpath, inherited.first !== rpath {
+            inherited = [rpath] + inherited.filter { $0 !== rpath }
+        }
+        let answer = SearchLists(inherited: inherited, runpath: own.runpath)
+        nodes[index].searchLists = answer
         return answer
     }
 
@@ -148,7 +202,8 @@ struct LoadWalk {
     /// one per name is kept here.
     private mutating func notFound(_ name: String, by requester: Int) -> Int? {
         guard missing.insert(name).inserted else { return nil }
-        nodes.append(Node(names: [name], path: nil, parsed: nil, loader: requester, kind: .library, referenced: true))
+        nodes.append(Node(names: [name], path: nil, parsed: nil, loader: requester, kind: .library,
+                          depth: nodes[requester].depth + 1, referenced: true))
         return nil
     }
 
@@ -156,9 +211,8 @@ struct LoadWalk {
     private mutating func add(_ node: Node, soname: String?, id: FileID?) -> Int {
         let index = nodes.count
         nodes.append(node)
-        for name in node.names + [soname].compactMap({ $0 }) where byName[name] == nil {
-            byName[name] = index
-        }
+        for name in node.names where byName[name] == nil { byName[name] = index }
+        if let soname, byName[soname] == nil { byName[soname] = index }
         if let id, byFile[id] == nil { byFile[id] = index }
         return index
     }

@@ -19,16 +19,31 @@ enum Probe: Sendable {
 /// the same whichever file needs it, so each library is opened and parsed once per run.
 ///
 /// The file system is asked outside the lock, so threads never wait on each other's I/O; two
-/// threads asking about the same path both ask, and get the same answer.
+/// threads asking about the same path both ask, and the first answer stored is the one kept.
 final class ResolverState: Sendable {
     private struct Tables {
         var probes: [String: Probe] = [:]
-        var directories: [String: Bool] = [:]
+        var listings: [String: DirectoryListing] = [:]
+        /// Listings by directory identity, so every path to one directory shares one listing.
+        var listingsByID: [FileID: DirectoryListing] = [:]
+        var searchLists: [SearchListKey: SearchList] = [:]
+        var objectSearchLists: [ObjectKey: ObjectSearchLists] = [:]
         var realPaths: [String: String] = [:]
         var environments: [ELFTarget: LoaderEnvironment] = [:]
     }
 
+    private struct ObjectKey: Hashable {
+        let path: String
+        let target: ELFTarget
+    }
+
+    private struct SearchListKey: Hashable {
+        let directories: [String]
+        let subdirectories: [String]
+    }
+
     private let tables = Mutex(Tables())
+    let counters = WorkCounters()
 
     func probe(_ path: String) -> Probe {
         if let known = tables.withLock({ $0.probes[path] }) { return known }
@@ -47,17 +62,48 @@ final class ResolverState: Sendable {
             // The loader goes on searching when it cannot open a candidate.
             if case .unreadable = error.problem { answer = .absent } else { answer = .file(header: [], parsed: .failure(error)) }
         }
-        tables.withLock { $0.probes[path] = answer }
-        return answer
+        return tables.withLock { tables in
+            if let stored = tables.probes[path] { return stored }
+            tables.probes[path] = answer
+            counters.openedFile()
+            return answer
+        }
     }
 
-    /// Whether `path` is a directory; the loader, too, stops trying a directory it found missing.
-    func directoryExists(_ path: String) -> Bool {
-        if let known = tables.withLock({ $0.directories[path] }) { return known }
-        var info = stat()
-        let exists = stat(path.isEmpty ? "." : path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-        tables.withLock { $0.directories[path] = exists }
-        return exists
+    /// What the directory at `path` holds; the loader, too, stops trying a directory it found
+    /// missing.
+    func listing(_ path: String) -> DirectoryListing {
+        if let known = tables.withLock({ $0.listings[path] }) { return known }
+        let id = DirectoryListing.identity(of: path)
+        let listed = id.map { id in tables.withLock { $0.listingsByID[id] } ?? DirectoryListing.read(path, id: id) } ?? .missing
+        return tables.withLock { tables in
+            if let stored = tables.listings[path] { return stored }
+            counters.readDirectory()
+            var answer = listed
+            if let id {
+                if let stored = tables.listingsByID[id] {
+                    answer = stored
+                } else {
+                    tables.listingsByID[id] = listed
+                    counters.readDirectory()
+                }
+            }
+            tables.listings[path] = answer
+            return answer
+        }
+    }
+
+    /// The one search list for these directories (already expanded, without repeats) and these
+    /// capability subdirectories.
+    func searchList(_ directories: [String], subdirectories: [String]) -> SearchList {
+        let key = SearchListKey(directories: directories, subdirectories: subdirectories)
+        if let known = tables.withLock({ $0.searchLists[key] }) { return known }
+        let made = SearchList(directories: directories, subdirectories: subdirectories, listing: listing)
+        return tables.withLock { tables in
+            if let stored = tables.searchLists[key] { return stored }
+            tables.searchLists[key] = made
+            return made
+        }
     }
 
     /// Canonical path (symlinks resolved); lexically normalised when it does not exist.
@@ -66,6 +112,18 @@ final class ResolverState: Sendable {
         let answer = PathNames.realPath(path) ?? PathNames.lexicallyNormalized(path)
         tables.withLock { $0.realPaths[path] = answer }
         return answer
+    }
+
+    /// The search lists of the object found at `path`, made by `make` the first time.
+    func searchLists(ofObjectAt path: String, target: ELFTarget, make: () -> ObjectSearchLists) -> ObjectSearchLists {
+        let key = ObjectKey(path: path, target: target)
+        if let known = tables.withLock({ $0.objectSearchLists[key] }) { return known }
+        let made = make()
+        return tables.withLock { tables in
+            if let stored = tables.objectSearchLists[key] { return stored }
+            tables.objectSearchLists[key] = made
+            return made
+        }
     }
 
     func environment(for target: ELFTarget, make: (ELFTarget) -> LoaderEnvironment) -> LoaderEnvironment {
