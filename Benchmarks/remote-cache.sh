@@ -20,7 +20,10 @@ command -v nginx >/dev/null || { echo "error: nginx is required (apt-get install
 work=$(mktemp -d /tmp/omnibus-remote-bench-XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$work/nginx/root" "$work/nginx/tmp" "$work/nginx/logs"
+# Run as root, nginx's workers would switch to nobody, who cannot read this private directory.
+user_line=""; [ "$(id -u)" = 0 ] && user_line="user root;"
 cat > "$work/nginx/nginx.conf" <<CONF
+$user_line
 worker_processes 1;
 daemon off;
 pid $work/nginx/nginx.pid;
