@@ -27,6 +27,9 @@ import Testing
     ("duplicate-key", [
         "Projects/app.yml:6:1: duplicate key 'version' (first at 4:1); each key may appear once in a mapping",
     ]),
+    ("empty-formats", [
+        "Projects/app.yml:7:3: 'package.formats' must name at least one of: deb, rpm, tar",
+    ]),
     ("empty-file", [
         "Projects/app.yml:1:1: the file is empty; expected a mapping of definition keys",
     ]),
