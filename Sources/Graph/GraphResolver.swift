@@ -49,10 +49,10 @@ package struct GraphResolver {
 
     /// Checks the dependencies reachable from `roots` (unknown names, cycles) without a project,
     /// so `validate` can check software no project uses yet.
-    package func check(roots: [Located<String>]) -> [Diagnostic] {
+    package func check(roots: [Located<String>]) -> Diagnostics {
         var state = State()
         for root in roots { visit(root, state: &state) }
-        return state.problems.all
+        return state.problems
     }
 
     private struct State {

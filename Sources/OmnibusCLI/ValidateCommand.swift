@@ -15,8 +15,8 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let report = try global.workspace().validate(project: project)
         guard report.passed else {
-            let count = report.problems.count
-            throw CommandFailure(.badInput, report.problems.map(\.description).joined(separator: "\n")
+            let count = report.problemCount
+            throw CommandFailure(.badInput, report.problemLines.joined(separator: "\n")
                                  + "\n\(count) problem\(count == 1 ? "" : "s") found")
         }
         print("ok: \(report.projects.count) project\(report.projects.count == 1 ? "" : "s"), "

@@ -8,6 +8,9 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     static let expectations: [(String, [String])] = [
+    ("alias-bomb", [
+        "Software/zlib.yml:18:10: too many alias expansions: expanding '*l4' here takes the document past 10000 (an alias inside an anchored value counts each time that value is used); write the values out or nest fewer aliases",
+    ]),
     ("bad-env-version", [
         "Projects/app.yml:4:18: 'version.from' must be 'git' or 'env', found 'environment'",
         "Projects/app.yml:4:31: unknown key 'version.varable' (did you mean 'version.variable'?)",
@@ -24,6 +27,9 @@ import Testing
     ("duplicate-key", [
         "Projects/app.yml:6:1: duplicate key 'version' (first at 4:1); each key may appear once in a mapping",
     ]),
+    ("empty-formats", [
+        "Projects/app.yml:7:3: 'package.formats' must name at least one of: deb, rpm, tar",
+    ]),
     ("empty-file", [
         "Projects/app.yml:1:1: the file is empty; expected a mapping of definition keys",
     ]),
@@ -32,6 +38,10 @@ import Testing
     ]),
     ("git-with-checksum", [
         "Software/tool.yml:10:7: 'sha256' does not apply to a git source (it is pinned by 'commit')",
+    ]),
+    ("nul-in-string", [
+        #"Software/zlib.yml:11:11: '-O2\u{0} -fno-stack-protector' contains a NUL character (\u{0}); no definition string may, as a command or environment value would silently end at it"#,
+        #"Software/zlib.yml:13:10: 'make check\u{0} && rm -rf /' contains a NUL character (\u{0}); no definition string may, as a command or environment value would silently end at it"#,
     ]),
     ("path-exclude-misused", [
         "Software/tool.yml:9:28: 'exclude' patterns are relative to the path source and stay inside it, found '/abs'",

@@ -15,7 +15,7 @@ enum PackageSettingsDecoder {
             settings.formats = formats.compactMap { oneOf($0, names, name: "package.formats", problems: &problems) }
             if formats.isEmpty {
                 problems.error("'package.formats' must name at least one of: \(names.joined(separator: ", "))",
-                               at: map.value("formats")?.location)
+                               at: map.value("formats")?.location ?? map.key("formats")?.location)
             }
         }
         for (key, value) in [("user", map.string("user", problems: &problems)), ("group", map.string("group", problems: &problems))] {

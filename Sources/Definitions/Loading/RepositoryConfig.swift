@@ -35,12 +35,12 @@ package struct RepositoryConfig: Sendable, Equatable {
         let names = [fileName, fileName.replacingOccurrences(of: ".yml", with: ".yaml")]
         guard let name = names.first(where: { FileManager.default.fileExists(atPath: root + "/" + $0) }) else { return config }
         let path = root + "/" + name
+        let text = try DefinitionFile.text(path: path, displayPath: name)
         // An empty config file means "all defaults".
-        if let data = FileManager.default.contents(atPath: path),
-           String(decoding: data, as: UTF8.self).split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if text.split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") || $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             return config
         }
-        let value = try DefinitionFile.read(path: path, displayPath: name)
+        let value = try DefinitionFile.parse(text, displayPath: name)
         var problems = Diagnostics()
         if let map = MappingReader(value, describing: "the repository config",
                                    allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir",

@@ -18,13 +18,15 @@ package struct MappingReader {
         self.location = location
         self.path = path
         for (key, _) in pairs where !allowed.contains(key.text) {
-            if let guess = Suggestion.closest(to: key.text, in: allowed) {
-                problems.error("unknown key '\(path)\(key.text)' (did you mean '\(path)\(guess)'?)", at: key.location)
-            } else {
-                problems.error("unknown key '\(path)\(key.text)' (expected one of: \(allowed.joined(separator: ", ")))",
-                               at: key.location)
-            }
+            problems.error(Self.unknownKey(key.text, path: path, allowed: allowed), at: key.location)
         }
+    }
+
+    static func unknownKey(_ key: String, path: String, allowed: [String]) -> String {
+        if let guess = Suggestion.closest(to: key, in: allowed) {
+            return "unknown key '\(path)\(key)' (did you mean '\(path)\(guess)'?)"
+        }
+        return "unknown key '\(path)\(key)' (expected one of: \(allowed.joined(separator: ", ")))"
     }
 
     package func has(_ key: String) -> Bool { pairs.contains { $0.key.text == key } }

@@ -13,7 +13,8 @@ package struct SourceLocation: Sendable, Hashable, CustomStringConvertible, Comp
         self.column = column
     }
 
-    package var description: String { "\(file):\(line):\(column)" }
+    /// The file name is escaped like any user text in a message (`DisplayText`).
+    package var description: String { "\(DisplayText.escaped(file)):\(line):\(column)" }
 
     /// The location `offset` scalars further along the same line.
     package func advanced(by offset: Int) -> SourceLocation {

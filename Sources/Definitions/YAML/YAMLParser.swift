@@ -3,20 +3,38 @@ import Yams
 
 /// Turns YAML text into a located `YAMLValue`, reporting syntax errors with their position.
 package enum YAMLParser {
+    /// Throws every syntax error, the first alias or value past `DefinitionLimits`, and every
+    /// string holding a NUL.
     package static func parse(_ text: String, file: String) throws(DefinitionError) -> YAMLValue? {
-        let node: Node?
+        let root: Node?
+        if let masked = try AliasMask(text, file: file) {
+            // Composing the original expands its aliases (see ExpansionBudget); the masked copy
+            // has none, so it is measured first.
+            let (maskedRoot, parser) = try compose(masked.text, file: file)
+            if let maskedRoot { try ExpansionBudget.check(maskedRoot, marker: masked.marker, file: file) }
+            // The anchor names on the masked nodes live only as long as their parser.
+            withExtendedLifetime(parser) {}
+            root = try compose(text, file: file).root
+        } else {
+            root = try compose(text, file: file).root
+            if let root { try ExpansionBudget.check(root, marker: nil, file: file) }
+        }
+        guard let root else { return nil }
+        var problems = Diagnostics()
+        let value = convert(root, file: file, problems: &problems)
+        try problems.throwIfAny()
+        return value
+    }
+
+    private static func compose(_ text: String, file: String) throws(DefinitionError) -> (root: Node?, parser: Parser) {
         do {
-            node = try Yams.compose(yaml: text)
+            let parser = try Parser(yaml: text)
+            return (try parser.singleRoot(), parser)
         } catch let error as YamlError {
             throw DefinitionError([syntaxDiagnostic(error, file: file)])
         } catch {
             throw DefinitionError([Diagnostic("YAML syntax error: \(error)", at: SourceLocation(file: file, line: 1, column: 1))])
         }
-        guard let node else { return nil }
-        var problems = Diagnostics()
-        let value = convert(node, file: file, problems: &problems)
-        try problems.throwIfAny()
-        return value
     }
 
     private static func convert(_ node: Node, file: String, problems: inout Diagnostics) -> YAMLValue {
@@ -25,8 +43,15 @@ package enum YAMLParser {
         }
         switch node {
         case .scalar(let scalar):
-            return .scalar(scalar.string, quoted: scalar.style != .plain && scalar.style != .any,
-                           location(scalar.mark))
+            let value = YAMLValue.scalar(scalar.string, quoted: scalar.style != .plain && scalar.style != .any,
+                                         location(scalar.mark))
+            // Commands and environment values reach the system as C strings, which end at a NUL:
+            // the rest of the value would be dropped without a word.
+            if scalar.string.unicodeScalars.contains("\u{0}") {
+                problems.error("\(value.kindDescription) contains a NUL character (\\u{0}); no definition string may, "
+                               + "as a command or environment value would silently end at it", at: value.location)
+            }
+            return value
         case .mapping(let mapping):
             var pairs: [(key: YAMLKey, value: YAMLValue)] = []
             for (keyNode, valueNode) in mapping {
@@ -66,6 +91,15 @@ package enum YAMLParser {
         return nil
     }
 
+    /// The 1-based line and column (in characters) of a byte offset of `text`.
+    static func position(ofByte offset: Int, in text: String) -> (line: Int, column: Int) {
+        var line = 1, column = 1
+        for scalar in String(decoding: text.utf8.prefix(offset), as: UTF8.self).unicodeScalars {
+            if scalar == "\n" { (line, column) = (line + 1, 1) } else { column += 1 }
+        }
+        return (line, column)
+    }
+
     private static func syntaxDiagnostic(_ error: YamlError, file: String) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
@@ -81,8 +115,11 @@ package enum YAMLParser {
             let repeatAt = repeatedKeyLocation(key, after: first, in: context.text)
             return Diagnostic("duplicate key '\(key)' (first at \(first.line):\(first.column)); each key may appear once in a mapping",
                               at: repeatAt.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? at(first))
-        case .reader(let problem, _, _, _):
-            return Diagnostic("cannot read the file as UTF-8 text: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
+        case .reader(let problem, let offset, let value, let text):
+            // libyaml's reader refuses control characters such as a raw NUL; it gives a byte offset.
+            let (line, column) = offset.map { position(ofByte: $0, in: text) } ?? (1, 1)
+            let found = Unicode.Scalar(UInt32(bitPattern: value)).map { " (found '\(Character($0))')" } ?? ""
+            return Diagnostic("YAML syntax error: \(problem)\(found)", at: SourceLocation(file: file, line: line, column: column))
         default:
             return Diagnostic("YAML error: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }

@@ -5,9 +5,15 @@ import Graph
 package struct ValidationReport: Sendable {
     package let projects: [String]
     package let software: [String]
+    /// The problems kept, sorted by location (see `DefinitionLimits.problemsKept`).
     package let problems: [Diagnostic]
+    /// Every problem found, kept or only counted.
+    package let problemCount: Int
 
-    package var passed: Bool { problems.isEmpty }
+    package var passed: Bool { problemCount == 0 }
+
+    /// The problems as printed: the first `DefinitionLimits.problemsShown`, then the rest counted.
+    package var problemLines: [String] { ProblemList.lines(problems, total: problemCount) }
 }
 
 extension Workspace {
@@ -40,7 +46,8 @@ extension Workspace {
                 problems.append(contentsOf: error)
             }
         }
-        return ValidationReport(projects: projectNames, software: softwareChecked,
-                                problems: Array(Set(problems.all)).sorted())
+        let kept = Array(Set(problems.all)).sorted()
+        return ValidationReport(projects: projectNames, software: softwareChecked, problems: kept,
+                                problemCount: kept.count + problems.omitted.reduce(0) { $0 + $1.count })
     }
 }
