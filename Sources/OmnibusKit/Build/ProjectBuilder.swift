@@ -106,7 +106,12 @@ struct ProjectBuilder: Sendable {
             }
             let dependencyKeys = Dictionary(uniqueKeysWithValues: node.dependencies.map { ($0, inputs[$0]?.key ?? "") })
             var toolchain = host.toolchain
-            for tool in node.software.tools where toolchain[tool] == nil { toolchain[tool] = await HostIdentity.probe(tool) }
+            // A declared tool is found where the software's steps find it: its own PATH, if it sets one.
+            let known = ["install_dir": graph.project.installDir, "embedded": graph.project.embeddedDir,
+                         "version": node.version.version, "project": graph.project.name]
+            let path = node.env.last { $0.name == "PATH" }.flatMap { try? Interpolation.render($0.value, values: known) }
+                ?? HostIdentity.toolPath
+            for tool in node.software.tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }
             inputs[node.name] = SoftwareInputs(node: node, project: graph.project, sourceIdentity: identity,
                                                buildEpoch: buildEpoch, host: host, toolchain: toolchain, caller: caller,
                                                dependencyKeys: dependencyKeys)

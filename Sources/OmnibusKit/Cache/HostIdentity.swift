@@ -36,10 +36,10 @@ package struct HostIdentity: Sendable {
     }
 
     /// `<resolved path>\n<first lines of --version>`, or `not found`.
-    static func probe(_ name: String) async -> String {
-        guard let found = ChildProcess.which(name, in: toolPath) else { return "not found" }
+    static func probe(_ name: String, path: String = toolPath) async -> String {
+        guard let found = ChildProcess.which(name, in: path) else { return "not found" }
         let resolved = URL(fileURLWithPath: found).resolvingSymlinksInPath().path
-        var environment = ["PATH": toolPath, "LC_ALL": "C"]
+        var environment = ["PATH": path, "LC_ALL": "C"]
         environment["HOME"] = "/nonexistent"
         let output = (try? await ChildProcess([found, "--version"], environment: environment).capture())?.output ?? ""
         return resolved + "\n" + output.split(separator: "\n").prefix(3).joined(separator: "\n")
