@@ -22,7 +22,7 @@ package enum AbandonedTemporaries {
             case .elsewhere where untouched(path, since: now.addingTimeInterval(-foreignAge)): break
             default: continue
             }
-            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(name) }
+            if ScratchFiles.remove(path) { removed.append(name) }
         }
         return removed
     }

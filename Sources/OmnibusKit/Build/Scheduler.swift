@@ -196,7 +196,7 @@ struct Scheduler {
             }
             if let remote {
                 let outcome = await remote.restore(key: inputs.key)
-                if case .restored(let bytes, let seconds) = outcome, case .hit(let entry) = cache.lookup(inputs.key) {
+                if case .restored(let bytes, let seconds) = outcome, let entry = cache.storedEntry(inputs.key) {
                     return .success(.restoredRemotely(entry, bytes: bytes, seconds: seconds))
                 }
                 switch outcome {

@@ -31,7 +31,7 @@ package struct CacheMaintenance: Sendable {
         var removed: [(String, String, String)] = []
         let entries = cache.stored()
         for entry in entries {
-            if case .corrupt(let problem) = cache.lookup(entry.key) {
+            if case .corrupt(let problem) = cache.check(entry.key) {
                 removed.append((entry.key, entry.layer?.software ?? "?", problem))
             }
         }

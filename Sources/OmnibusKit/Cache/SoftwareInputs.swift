@@ -82,6 +82,13 @@ struct SoftwareInputs: Sendable, Encodable {
 
     var key: String { (try? Digests.hex(.sha256, of: canonicalJSON)) ?? UUID().uuidString }
 
+    /// The variables known before the build starts (`jobs`, `destdir` and `source_dir` are not):
+    /// what paths read at key time (patches, templates, a declared tool's PATH) are rendered with.
+    static func keyTimeVariables(node: ResolvedSoftware, project: Project) -> [String: String] {
+        ["install_dir": project.installDir, "embedded": project.embeddedDir, "version": node.version.version,
+         "project": project.name]
+    }
+
     init(node: ResolvedSoftware, project: Project, sourceIdentity: String, buildEpoch: Int, host: HostIdentity,
          toolchain: [String: String], caller: [String: String], dependencyKeys: [String: String]) {
         software = node.name
@@ -103,9 +110,7 @@ struct SoftwareInputs: Sendable, Encodable {
         dependencies = dependencyKeys
         definitionDir = node.software.directory
         definitionFile = node.software.file
-        // Paths built from variables are rendered with what is known before the build.
-        let known = ["install_dir": project.installDir, "embedded": project.embeddedDir, "version": node.version.version,
-                     "project": project.name]
+        let known = Self.keyTimeVariables(node: node, project: project)
         var files: [String: String] = [:]
         for written in node.steps.flatMap(\.value.kind.definitionFiles) {
             guard let file = try? Interpolation.render(written, values: known) else {

@@ -1,4 +1,5 @@
 import Foundation
+import Globbing
 import Scratch
 #if canImport(Glibc)
 import Glibc
@@ -31,21 +32,40 @@ struct LayerCache: Sendable {
         case corrupt(String)
     }
 
+    /// The entry for `key` if it is sound, for a build: the lookup counts as a use of it.
     func lookup(_ key: String) -> Lookup {
+        let found = check(key)
+        // The entry's time is its last use, which `omnibus cache prune --keep-days` goes by.
+        if case .hit(let entry) = found { utimes((entry.tree as NSString).deletingLastPathComponent, nil) }
+        return found
+    }
+
+    /// Checks the entry for `key` against its manifest and removes it when it does not match,
+    /// without counting as a use (`omnibus cache verify`).
+    func check(_ key: String) -> Lookup {
         let dir = directory + "/" + key
         guard FileManager.default.fileExists(atPath: dir + "/layer.json") else { return .miss }
-        let lock = KeyLock(directory: directory, key: key, exclusive: false)
+        let lock = keyLock(key)
         defer { withExtendedLifetime(lock) {} }
+        lock?.lock(exclusive: false)
         switch Self.verify(dir, key: key) {
         case .success(let layer):
-            // The entry's time is its last use, which `omnibus cache prune --keep-days` goes by.
-            utimes(dir, nil)
             return .hit(Entry(tree: dir + "/tree", layer: layer))
         case .failure(let problem):
-            lock.upgrade()
+            lock?.lock(exclusive: true)
             remove(key)
             return .corrupt(problem.description)
         }
+    }
+
+    /// An entry this process has just written and checked file by file (a remote restore), read
+    /// without hashing its tree a second time.
+    func storedEntry(_ key: String) -> Entry? {
+        let dir = directory + "/" + key
+        guard let data = FileManager.default.contents(atPath: dir + "/layer.json"),
+              let layer = try? JSONDecoder().decode(Layer.self, from: data), layer.cacheKey == key else { return nil }
+        utimes(dir, nil)
+        return Entry(tree: dir + "/tree", layer: layer)
     }
 
     struct Problem: Error, CustomStringConvertible {
@@ -63,20 +83,9 @@ struct LayerCache: Sendable {
         do { found = FileManager.default.fileExists(atPath: entryDirectory + "/tree") ? try TreeScanner.scan(entryDirectory + "/tree") : [] } catch {
             return .failure(Problem(description: "its tree cannot be read: \(error)"))
         }
-        let expected = Dictionary(layer.entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        let actual = Dictionary(found.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        for (path, entry) in expected.sorted(by: { $0.key < $1.key }) {
-            guard let on = actual[path] else { return .failure(Problem(description: "\(path) is missing")) }
-            guard on == entry else {
-                let what = on.kind != entry.kind ? "is a \(on.kind.rawValue), not a \(entry.kind.rawValue)"
-                    : on.sha256 != entry.sha256 || on.size != entry.size ? "has other content (sha256 \(on.sha256 ?? "-"), expected \(entry.sha256 ?? "-"))"
-                    : on.mode != entry.mode ? "has mode \(String(on.mode, radix: 8)), expected \(String(entry.mode, radix: 8))"
-                    : "points to \(on.target ?? "-"), expected \(entry.target ?? "-")"
-                return .failure(Problem(description: "\(path) \(what)"))
-            }
-        }
-        if let extra = actual.keys.sorted().first(where: { expected[$0] == nil }) {
-            return .failure(Problem(description: "\(extra) is not in its manifest"))
+        // The same rule a remote restore applies before it stores an entry.
+        if let difference = LayerTreeCheck.difference(expected: layer.entries, actual: found, contents: true) {
+            return .failure(Problem(description: difference))
         }
         return .success(layer)
     }
@@ -88,7 +97,7 @@ struct LayerCache: Sendable {
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let final = directory + "/" + layer.cacheKey
         let temporary = directory + "/" + OwnedName.make(prefix: ".incoming-")
-        defer { try? fm.removeItem(atPath: temporary) }
+        defer { ScratchFiles.remove(temporary) }
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         if fm.fileExists(atPath: tree) {
             if rename(tree, temporary + "/tree") != 0 {
@@ -98,8 +107,9 @@ struct LayerCache: Sendable {
             try fm.createDirectory(atPath: temporary + "/tree", withIntermediateDirectories: true)
         }
         try LayerRecord.encode(layer).write(to: URL(fileURLWithPath: temporary + "/layer.json"))
-        let lock = KeyLock(directory: directory, key: layer.cacheKey, exclusive: true)
+        let lock = keyLock(layer.cacheKey)
         defer { withExtendedLifetime(lock) {} }
+        lock?.lock(exclusive: true)
         if fm.fileExists(atPath: final) {
             if case .success = Self.verify(final, key: layer.cacheKey) { return Entry(tree: final + "/tree", layer: layer) }
             remove(layer.cacheKey)
@@ -113,7 +123,15 @@ struct LayerCache: Sendable {
     /// Removes an entry: renamed aside first, so a reader never sees it half deleted.
     func remove(_ key: String) {
         let doomed = directory + "/" + OwnedName.make(prefix: ".removing-")
-        if rename(directory + "/" + key, doomed) == 0 { try? FileManager.default.removeItem(atPath: doomed) }
+        if rename(directory + "/" + key, doomed) == 0 { ScratchFiles.remove(doomed) }
+    }
+
+    /// `<layers>/.locks/<key>.lock`: shared while an entry is read, exclusive while it is written
+    /// or removed, by every process using the cache. Nil only when the lock file cannot be made,
+    /// and then the entry is used unlocked rather than not at all.
+    private func keyLock(_ key: String) -> FileLock? {
+        try? FileManager.default.createDirectory(atPath: directory + "/.locks", withIntermediateDirectories: true)
+        return FileLock(path: directory + "/.locks/" + key + ".lock")
     }
 
     /// One stored entry, as `omnibus cache list` shows it.
@@ -144,33 +162,11 @@ struct LayerCache: Sendable {
 
     static func diskUsage(_ path: String) -> Int64 {
         var total: Int64 = 0
-        if let walker = FileManager.default.enumerator(atPath: path) {
-            for case let relative as String in walker {
-                var info = stat()
-                if lstat(path + "/" + relative, &info) == 0 { total += Int64(info.st_blocks) * 512 }
-            }
-        }
+        DirectoryWalker.walk(path, visit: { entry in
+            if let info = entry.status() { total += Int64(info.st_blocks) * 512 }
+            return entry.kind == .directory
+        }, unreadable: { _, _ in })
         return total
-    }
-}
-
-/// `flock` on `<layers>/.locks/<key>.lock`: shared while an entry is read, exclusive while it is
-/// written or removed. Released when the value goes away.
-final class KeyLock: Sendable {
-    private let descriptor: Int32
-
-    init(directory: String, key: String, exclusive: Bool) {
-        try? FileManager.default.createDirectory(atPath: directory + "/.locks", withIntermediateDirectories: true)
-        descriptor = open(directory + "/.locks/" + key + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-        if descriptor >= 0 { flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) }
-    }
-
-    func upgrade() {
-        if descriptor >= 0 { flock(descriptor, LOCK_EX) }
-    }
-
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
     }
 }
 

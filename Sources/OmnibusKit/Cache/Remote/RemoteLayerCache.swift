@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import Scratch
 
 /// A layer cache on a server that speaks the Bazel HTTP cache protocol (nginx or Apache WebDAV,
 /// bazel-remote, any HTTP/1.1 server with GET and PUT): signed records at `<url>/ac/<key>`,

@@ -1,5 +1,6 @@
 /// Compares a tree on disk with the entries of its layer record: the one rule for "this entry
-/// is what its record says", applied before uploading and after restoring.
+/// is what its record says", applied to every local cache hit, before uploading and after a
+/// remote restore.
 enum LayerTreeCheck {
     /// The first difference, in path order, or nil when the tree is exactly the record.
     /// - Parameter contents: compare SHA-256 digests too (`actual` was scanned with hashing).
