@@ -8,10 +8,8 @@ extension PackageInfo {
         if !Self.isValidName(name) {
             problems.append("package name '\(name)' is not valid: use lowercase letters, digits, '+', '-' and '.', starting with a letter or digit, at least two characters")
         }
-        problems += VersionNames.problem(version: version, iteration: iteration)
-        if let problem = PackageFieldRules.versionProblem(version), !problems.contains(where: { $0.hasPrefix("version") || $0.hasPrefix("the version") }) {
-            problems.append(problem)
-        }
+        if let problem = PackageFieldRules.versionProblem(version) { problems.append(problem) }
+        if let problem = VersionNames.iterationProblem(iteration) { problems.append(problem) }
         let singleLine: [(String, String)] = [
             ("version", version), ("iteration", iteration), ("maintainer", maintainer), ("homepage", homepage),
             ("summary", summary), ("license", license), ("user", user), ("group", group),

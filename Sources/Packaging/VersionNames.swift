@@ -21,21 +21,14 @@ enum VersionNames {
         map(iteration, allowed: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+~^")
     }
 
-    /// The problem with a version no mapping can fix, if any.
-    static func problem(version: String, iteration: String) -> [String] {
-        var problems: [String] = []
-        let stripped = stripV(version)
-        if stripped.isEmpty {
-            problems.append("the version is empty")
-        } else if !stripped.first!.isASCII || !stripped.first!.isNumber {
-            problems.append("version '\(version)' must start with a digit (dpkg requires it)")
+    /// The problem with an iteration no mapping can fix, if any (a version's are
+    /// `PackageFieldRules.versionProblem`, shared with `validate`).
+    static func iterationProblem(_ iteration: String) -> String? {
+        if iteration.isEmpty { return "the iteration is empty" }
+        if !iteration.unicodeScalars.contains(where: { ("0"..."9").contains($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) {
+            return "iteration '\(iteration)' needs at least one letter or digit"
         }
-        if iteration.isEmpty {
-            problems.append("the iteration is empty")
-        } else if !iteration.unicodeScalars.contains(where: { ("0"..."9").contains($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) }) {
-            problems.append("iteration '\(iteration)' needs at least one letter or digit")
-        }
-        return problems
+        return nil
     }
 
     private static func stripV(_ version: String) -> String {

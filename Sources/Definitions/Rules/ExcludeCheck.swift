@@ -1,15 +1,9 @@
-import Globbing
-
 /// Exclude patterns that would leave a package empty, caught when definitions are checked.
 enum ExcludeCheck {
     /// A pattern that matches any top-level name removes every entry below the install dir
-    /// (`**`, `*`, `./*`): such a package could only be empty.
+    /// (`**`, `*`, `./*`): such a package could only be empty. Read exactly as packaging reads it.
     static func excludesEverything(_ pattern: String) -> Bool {
-        var text = Substring(pattern)
-        while text.hasPrefix("./") { text = text.dropFirst(2) }
-        while text.hasPrefix("/") { text = text.dropFirst() }
-        while text.count > 1 && text.hasSuffix("/") { text = text.dropLast() }
-        let glob = Glob(String(text))
-        return ["bin", "embedded", "x-omnibus-probe", "LICENSE"].allSatisfy(glob.matches)
+        let exclude = ExcludePattern(pattern)
+        return ["bin", "embedded", "x-omnibus-probe", "LICENSE"].allSatisfy(exclude.matches)
     }
 }

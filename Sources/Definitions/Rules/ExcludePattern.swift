@@ -3,11 +3,11 @@ import Globbing
 /// An `exclude` pattern, matched against paths relative to the install dir: the health check's
 /// `Glob` language (`*`, `?`, `**`, `**/`, `[abc]`, `[a-z]`, `[!x]`), with a leading `/` or `./`
 /// and a trailing `/` ignored.
-struct ExcludePattern: Sendable {
-    let pattern: String
+package struct ExcludePattern: Sendable {
+    package let pattern: String
     private let glob: Glob
 
-    init(_ pattern: String) {
+    package init(_ pattern: String) {
         self.pattern = pattern
         var text = Substring(pattern)
         while text.hasPrefix("./") { text = text.dropFirst(2) }
@@ -17,7 +17,7 @@ struct ExcludePattern: Sendable {
     }
 
     /// Whether the pattern matches the whole of `path` (relative, no leading `/`).
-    func matches(_ path: String) -> Bool {
+    package func matches(_ path: String) -> Bool {
         glob.matches(path)
     }
 }

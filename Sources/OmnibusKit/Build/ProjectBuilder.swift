@@ -107,8 +107,7 @@ struct ProjectBuilder: Sendable {
             let dependencyKeys = Dictionary(uniqueKeysWithValues: node.dependencies.map { ($0, inputs[$0]?.key ?? "") })
             var toolchain = host.toolchain
             // A declared tool is found where the software's steps find it: its own PATH, if it sets one.
-            let known = ["install_dir": graph.project.installDir, "embedded": graph.project.embeddedDir,
-                         "version": node.version.version, "project": graph.project.name]
+            let known = SoftwareInputs.keyTimeVariables(node: node, project: graph.project)
             let path = node.env.last { $0.name == "PATH" }.flatMap { try? Interpolation.render($0.value, values: known) }
                 ?? HostIdentity.toolPath
             for tool in node.software.tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }

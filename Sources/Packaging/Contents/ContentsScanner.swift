@@ -1,3 +1,4 @@
+import Definitions
 import Globbing
 #if canImport(Glibc)
 import Glibc
