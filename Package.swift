@@ -8,7 +8,7 @@ import PackageDescription
 //   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive, Globbing, Scratch}
 //   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing, Scratch}
 //   Packaging -> {Definitions, Digest, Archive, Globbing, Scratch};  Linkage -> Globbing
-//   Definitions -> {Digest, Archive, Globbing};  Digest -> COpenSSL;  Archive -> CArchive
+//   Signing -> Spawning;  Definitions -> {Digest, Archive, Globbing};  Digest -> COpenSSL;  Archive -> CArchive
 //   (each C module has exactly one Swift wrapper)
 let package = Package(
     name: "omnibus",
@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Linkage", dependencies: ["Globbing"], exclude: ["README.md"]),
         // The one process layer: every child is started, awaited, captured and cancelled here.
         .target(name: "Spawning", exclude: ["README.md"]),
+        // OpenPGP signatures through the build machine's GnuPG, for packages and repositories.
+        .target(name: "Signing", dependencies: ["Spawning"], exclude: ["README.md"]),
         // Temporaries named after the process writing them; the sweep for those of processes that are gone.
         .target(name: "Scratch", exclude: ["README.md"]),
         // Source kinds (url, git, path, file) and their fetching: source cache, mirrors, safe extraction.
