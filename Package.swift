@@ -5,7 +5,7 @@ import PackageDescription
 // (scripts/check-module-deps, run by the test suite, fails when this drifts from the sources).
 //
 //   omnibus (executable) -> OmnibusCLI -> OmnibusKit
-//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Spawning, Digest, Archive, Globbing, Scratch}
+//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Signing, Spawning, Digest, Archive, Globbing, Scratch}
 //   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing, Scratch}
 //   Packaging -> {Definitions, Digest, Archive, Globbing, Scratch};  Linkage -> Globbing
 //   Signing -> Spawning;  Definitions -> {Digest, Archive, Globbing};  Digest -> COpenSSL;  Archive -> CArchive
@@ -51,8 +51,8 @@ let package = Package(
         .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing", "Scratch"], exclude: ["README.md"]),
         // Orchestration: the phases of a run, settings, build steps, scheduler, layers, cache, skeleton.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Digest", "Archive", "Spawning", "Globbing",
-                               "Scratch"],
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Signing", "Digest", "Archive", "Spawning",
+                               "Globbing", "Scratch"],
                 exclude: ["README.md"]),
         // Commands, output and exit codes; no domain logic.
         .target(name: "OmnibusCLI", dependencies: [

@@ -18,6 +18,18 @@ package struct RepositoryConfig: Sendable, Equatable {
     /// `remote_cache:`: a shared layer cache (see docs/cache.md).
     package var remoteCache: RemoteCacheConfig?
 
+    /// `signing:`: the OpenPGP key packages and repositories are signed with (see docs/release.md).
+    package var signing: SigningConfig?
+
+    package struct SigningConfig: Sendable, Equatable {
+        /// A key id, fingerprint or user id that `gpg --local-user` takes.
+        package var key: String
+        /// A file holding the key's passphrase (absolute); nil: the agent has it, or there is none.
+        package var passphraseFile: String?
+        /// `GNUPGHOME` for signing (absolute); nil: the caller's.
+        package var gnupgHome: String?
+    }
+
     package struct RemoteCacheConfig: Sendable, Equatable {
         package var url: String
         package var upload: Bool?
@@ -44,7 +56,7 @@ package struct RepositoryConfig: Sendable, Equatable {
         var problems = Diagnostics()
         if let map = MappingReader(value, describing: "the repository config",
                                    allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir",
-                                             "download_timeout", "download_min_rate", "remote_cache"],
+                                             "download_timeout", "download_min_rate", "remote_cache", "signing"],
                                    problems: &problems) {
             func absolute(_ path: String) -> String {
                 path.hasPrefix("/") || path.contains("://") ? path : root + "/" + path
@@ -81,6 +93,18 @@ package struct RepositoryConfig: Sendable, Equatable {
                     url: url.value, upload: section.bool("upload", problems: &problems)?.value,
                     trustedKeys: section.stringList("trusted_keys", problems: &problems).map { keyText($0.value) },
                     signingKey: section.string("signing_key", problems: &problems).map { absolute($0.value) }, timeout: timeout)
+            }
+            if let signing = map.value("signing"),
+               let section = MappingReader(signing, describing: "'signing'", path: "signing.",
+                                           allowed: ["key", "passphrase_file", "gnupg_home"], problems: &problems),
+               let key = section.string("key", required: "'signing' (a gpg key id or fingerprint)", problems: &problems) {
+                if key.value.isEmpty || key.value.contains(where: \.isNewline) {
+                    problems.error("'signing.key' must be a gpg key id, fingerprint or user id on one line", at: key.location)
+                }
+                config.signing = SigningConfig(
+                    key: key.value,
+                    passphraseFile: section.string("passphrase_file", problems: &problems).map { absolute($0.value) },
+                    gnupgHome: section.string("gnupg_home", problems: &problems).map { absolute($0.value) })
             }
         }
         try problems.throwIfAny()

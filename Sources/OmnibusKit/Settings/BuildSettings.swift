@@ -33,6 +33,9 @@ package struct BuildSettings: Sendable {
     /// seconds; 0 turns the check off.
     package var downloadMinimumRate: Int
 
+    /// The key packages and repositories are signed with; nil: nothing is signed.
+    package var signing: SigningSettings?
+
     package static let defaultDownloadTimeout = Int(DownloadLimits.defaultDeadline)
 
     package init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, workDir: String, cacheDir: String,
@@ -68,6 +71,9 @@ package struct BuildSettings: Sendable {
         package var remoteCacheUpload = false
         package var downloadTimeout: Int?
         package var downloadMinimumRate: Int?
+        /// `--signing-key`; `--no-sign` turns a configured key off for this run.
+        package var signingKey: String?
+        package var noSign = false
 
         package init(jobs: Int? = nil, workDir: String? = nil, cacheDir: String? = nil, sourceMirrors: [String] = [],
                      offline: Bool = false, noCache: Bool = false, verbose: Bool = false, outputDir: String? = nil,
@@ -89,7 +95,8 @@ package struct BuildSettings: Sendable {
     /// The environment variables `resolve` reads.
     package static let environmentVariables = ["OMNIBUS_CACHE_DIR", "OMNIBUS_WORK_DIR", "OMNIBUS_SOURCE_MIRRORS",
                                                "OMNIBUS_DOWNLOAD_TIMEOUT", "OMNIBUS_DOWNLOAD_MIN_RATE",
-                                               "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "HOME"]
+                                               "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "HOME",
+                                               "OMNIBUS_SIGNING_KEY", "OMNIBUS_SIGNING_PASSPHRASE_FILE", "GNUPGHOME"]
 
     /// Flags > environment > the repository's config > defaults. Relative paths on the command
     /// line or in the environment are relative to the current directory; the config's were made
@@ -132,6 +139,8 @@ package struct BuildSettings: Sendable {
                              outputDir: given(flags.outputDir).map(absolute) ?? repositoryRoot + "/pkg",
                              waitForLock: !flags.noWait, downloadTimeout: timeout, downloadMinimumRate: rate)
         settings.remoteCache = remote
+        settings.signing = flags.noSign ? nil : SigningSettings.resolve(
+            flag: given(flags.signingKey), config: config.signing, environment: environment, absolute: absolute)
         return settings
     }
 
