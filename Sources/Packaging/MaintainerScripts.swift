@@ -1,9 +1,13 @@
 import Foundation
 
-/// The four maintainer scripts, named as Debian names them. rpm runs the same text as `%pre`,
-/// `%post`, `%preun` and `%postun` with `/bin/sh`; tarballs carry no scripts.
+/// The maintainer scripts, named as Debian names them. rpm runs the same text as `%pre`,
+/// `%post`, `%preun` and `%postun`; `pretrans` and `posttrans` exist only in rpm (run once per
+/// transaction, before anything is installed and after everything is). Tarballs carry none.
 package enum ScriptKind: String, Sendable, CaseIterable, Codable, Comparable {
-    case preinst, postinst, prerm, postrm
+    case preinst, postinst, prerm, postrm, pretrans, posttrans
+
+    /// The scripts a `.deb` can carry.
+    package static let debian: [ScriptKind] = [.preinst, .postinst, .prerm, .postrm]
 
     package static func < (lhs: ScriptKind, rhs: ScriptKind) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

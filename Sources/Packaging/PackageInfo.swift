@@ -26,7 +26,10 @@ package struct PackageInfo: Sendable, Equatable {
     /// Absolute paths of regular files in the package to mark as configuration
     /// (Debian conffiles; rpm `%config(noreplace)`).
     package var configFiles: [String]
-    /// Owner and group of every packaged entry, whoever runs the packaging.
+    /// What the package installs outside `installDir` (unit files, conffiles, command links,
+    /// service directories), each with its own owner.
+    package var extraEntries: [ExtraEntry] = []
+    /// Owner and group of every entry of the install dir, whoever runs the packaging.
     package var user: String
     package var group: String
     /// Where the package installs (`/opt/demo`).
@@ -48,7 +51,8 @@ package struct PackageInfo: Sendable, Equatable {
                 provides: [String] = [], configFiles: [String] = [], user: String = "root",
                 group: String = "root", installDir: String, sourceDateEpoch: Int64,
                 scripts: [ScriptKind: String] = [:], versionManifest: Data? = nil,
-                platform: PlatformInfo = .current()) {
+                platform: PlatformInfo = .current(), extraEntries: [ExtraEntry] = []) {
+        self.extraEntries = extraEntries
         self.name = name
         self.version = version
         self.iteration = iteration
@@ -70,6 +74,36 @@ package struct PackageInfo: Sendable, Equatable {
         self.scripts = scripts
         self.versionManifest = versionManifest
         self.platform = platform
+    }
+
+    /// One entry outside the install dir, described rather than scanned.
+    package struct ExtraEntry: Sendable, Equatable {
+        package enum Kind: Sendable, Equatable {
+            /// The bytes of the regular file at `source` (absolute).
+            case file(source: String)
+            case symlink(target: String)
+            case directory
+        }
+
+        /// Absolute, normalised, outside the install dir.
+        package var path: String
+        package var kind: Kind
+        /// nil: the source file's permission bits (a file), 0755 (a directory).
+        package var permissions: UInt32?
+        package var user: String
+        package var group: String
+        /// A Debian conffile, an rpm `%config(noreplace)`.
+        package var isConfig: Bool
+
+        package init(path: String, kind: Kind, permissions: UInt32? = nil, user: String = "root", group: String = "root",
+                     isConfig: Bool = false) {
+            self.path = path
+            self.kind = kind
+            self.permissions = permissions
+            self.user = user
+            self.group = group
+            self.isConfig = isConfig
+        }
     }
 
     /// 1980-01-01T00:00:00Z. Times are never written below it: lintian reports files dated before

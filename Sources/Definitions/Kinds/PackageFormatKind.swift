@@ -9,17 +9,30 @@ package protocol PackageFormatKind: Sendable {
     /// Keys of `package.<name>` besides `compression`, with their defaults ("" means unset).
     static var optionDefaults: [String: String] { get }
     static var defaultCompression: ArchiveCompression.Algorithm { get }
+    /// Keys of `package.<name>` that take a list of package relations (`depends`, `requires`):
+    /// this format's own names for them, checked like `runtime_dependencies`.
+    static var relationOptions: [String] { get }
+}
+
+extension PackageFormatKind {
+    package static var relationOptions: [String] { [] }
 }
 
 /// One format's settings from `package.<name>`, defaults filled in.
 package struct FormatOptions: Sendable, Equatable {
     package var compression: ArchiveCompression.Algorithm
     package var values: [String: String]
+    /// Relation lists by key (`depends` -> ["libc6 (>= 2.34)"]); absent keys are empty.
+    package var relations: [String: [String]]
 
-    package init(compression: ArchiveCompression.Algorithm, values: [String: String] = [:]) {
+    package init(compression: ArchiveCompression.Algorithm, values: [String: String] = [:], relations: [String: [String]] = [:]) {
         self.compression = compression
         self.values = values
+        self.relations = relations
     }
+
+    /// The relations listed under `key`, in the order written.
+    package func relations(_ key: String) -> [String] { relations[key] ?? [] }
 
     /// The defaults a format declares.
     package init(defaultsOf kind: any PackageFormatKind.Type) {

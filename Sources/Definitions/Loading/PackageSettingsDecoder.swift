@@ -26,7 +26,8 @@ enum PackageSettingsDecoder {
         for kind in kinds {
             guard let section = map.value(kind.name),
                   let options = MappingReader(section, describing: "'package.\(kind.name)'", path: "package.\(kind.name).",
-                                              allowed: ["compression"] + kind.optionDefaults.keys.sorted(), problems: &problems)
+                                              allowed: ["compression"] + kind.optionDefaults.keys.sorted() + kind.relationOptions,
+                                              problems: &problems)
             else { continue }
             var decoded = FormatOptions(defaultsOf: kind)
             if let text = options.string("compression", problems: &problems),
@@ -41,6 +42,16 @@ enum PackageSettingsDecoder {
                     }
                     decoded.values[key] = text.value
                 }
+            }
+            for key in kind.relationOptions where options.has(key) {
+                let items = options.stringList(key, problems: &problems)
+                ProjectLoader.reportDuplicates(items, what: "'package.\(kind.name).\(key)' entry", problems: &problems)
+                for item in items {
+                    if let problem = PackageFieldRules.dependencyProblem(item.value) {
+                        problems.error("'package.\(kind.name).\(key)': \(problem)", at: item.location)
+                    }
+                }
+                decoded.relations[key] = items.map(\.value)
             }
             settings.options[kind.name] = decoded
         }

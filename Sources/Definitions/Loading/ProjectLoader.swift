@@ -4,18 +4,24 @@ import Foundation
 package enum ProjectLoader {
     static let keys = ["name", "maintainer", "homepage", "description", "license", "install_dir", "version",
                        "iteration", "dependencies", "overrides", "runtime_dependencies", "conflicts", "replaces",
-                       "provides", "config_files", "exclude", "pass_env", "require_license_files", "package", "health_check"]
+                       "provides", "config_files", "files", "users", "groups", "exclude", "pass_env", "require_license_files",
+                       "package", "health_check"]
 
-    package static func load(path: String, displayPath: String, kinds: DefinitionKinds) throws(DefinitionError) -> Project {
+    /// - Parameter repositoryRoot: where `files:` sources are looked up; nil: the directory above
+    ///   the one holding the definition (`Projects/`).
+    package static func load(path: String, displayPath: String, kinds: DefinitionKinds,
+                             repositoryRoot: String? = nil) throws(DefinitionError) -> Project {
         let root = try DefinitionFile.read(path: path, displayPath: displayPath)
         var problems = Diagnostics()
-        let project = decode(root, path: path, displayPath: displayPath, kinds: kinds, problems: &problems)
+        let repository = repositoryRoot ?? URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent().path
+        let project = decode(root, path: path, displayPath: displayPath, kinds: kinds, repositoryRoot: repository,
+                             problems: &problems)
         try problems.throwIfAny()
         return project!
     }
 
     static func decode(_ root: YAMLValue, path: String, displayPath: String, kinds: DefinitionKinds,
-                       problems: inout Diagnostics) -> Project? {
+                       repositoryRoot: String? = nil, problems: inout Diagnostics) -> Project? {
         guard let map = MappingReader(root, describing: "a project definition", allowed: keys, problems: &problems) else {
             return nil
         }
@@ -69,9 +75,15 @@ package enum ProjectLoader {
         }
         let package = PackageSettingsDecoder.decode(map.value("package"), formats: kinds.formats, problems: &problems)
         let healthCheck = HealthCheckSettingsDecoder.decode(map.value("health_check"), problems: &problems)
+        let accounts = PackageFilesDecoder.decodeAccounts(map, problems: &problems)
+        let owners = PackageFilesDecoder.AccountNames(
+            users: Set(["root", package.user] + accounts.users.map(\.name)),
+            groups: Set(["root", package.group] + accounts.groups + accounts.users.map(\.group)))
+        let files = PackageFilesDecoder.decodeFiles(map.value("files"), installDir: installDir, repositoryRoot: repositoryRoot,
+                                                    accounts: owners, problems: &problems)
 
         guard let name, let maintainer, let homepage, let version else { return nil }
-        return Project(
+        var project = Project(
             name: name.value, file: displayPath, maintainer: maintainer.value, homepage: homepage.value,
             description: map.string("description", problems: &problems)?.value ?? "\(name.value), built by omnibus",
             license: license?.value ?? "Unspecified",
@@ -86,6 +98,10 @@ package enum ProjectLoader {
             passEnv: map.stringList("pass_env", problems: &problems).map(\.value),
             requireLicenseFiles: map.bool("require_license_files", problems: &problems)?.value ?? false,
             package: package, healthCheck: healthCheck)
+        project.files = files
+        project.users = accounts.users
+        project.groups = accounts.groups
+        return project
     }
 
     static func looksLikeMaintainer(_ text: String) -> Bool {

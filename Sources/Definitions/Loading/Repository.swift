@@ -45,7 +45,7 @@ package struct Repository: Sendable {
                                      : "projects: \(known.joined(separator: ", "))"
             throw DefinitionError([Diagnostic("unknown project '\(name)'\(hint); \(list)", at: nil)])
         }
-        return try ProjectLoader.load(path: path, displayPath: display(path), kinds: kinds)
+        return try ProjectLoader.load(path: path, displayPath: display(path), kinds: kinds, repositoryRoot: root)
     }
 
     /// The definition file that provides `name`: the first software directory that has it wins.

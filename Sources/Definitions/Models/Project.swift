@@ -17,6 +17,11 @@ package struct Project: Sendable {
     package let replaces: [String]
     package let provides: [String]
     package let configFiles: [String]
+    /// What the package installs outside the install dir (`files:`).
+    package var files: [PackageFile] = []
+    /// System accounts created before the files are unpacked (`users:`, `groups:`).
+    package var users: [SystemUser] = []
+    package var groups: [String] = []
     package let exclude: [String]
     /// Names of caller environment variables a build may see (proxies, say); nothing else leaks in.
     package let passEnv: [String]

@@ -93,9 +93,45 @@ package enum PackageFieldRules {
         guard path.hasPrefix("/") else { return "must be an absolute path (for example \(installDir)/\(path))" }
         guard normalized.hasPrefix(normalizedPath(installDir) + "/"),
               !normalized.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else {
-            return "\(normalized) is not inside the install dir \(installDir); the package can only mark its own files as configuration"
+            return "\(normalized) is not inside the install dir \(installDir); list a configuration file outside it under 'files:' with 'type: config' and a 'source:' in the repository"
         }
         return nil
+    }
+
+    /// Trees that are not files on disk, or are emptied at boot: nothing packaged there survives.
+    static let volatileTrees = ["/proc", "/sys", "/dev", "/run", "/tmp", "/var/tmp", "/var/run", "/var/lock"]
+
+    /// Why `path` cannot be an entry of a project's `files:` (outside the install dir), or nil.
+    package static func packageFileProblem(_ path: String, installDir: String) -> String? {
+        let normalized = normalizedPath(path)
+        guard path.hasPrefix("/") else { return "'\(path)' must be an absolute path such as /etc/\(path)" }
+        if normalized.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+            return "'\(path)' must not contain '.' or '..' components"
+        }
+        if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "a path must not contain control characters or line breaks"
+        }
+        let install = normalizedPath(installDir)
+        if normalized == install || normalized.hasPrefix(install + "/") {
+            return "\(normalized) is inside the install dir \(install): files there come from the build (and 'config_files' marks them as configuration)"
+        }
+        if install.hasPrefix(normalized + "/") {
+            return "\(normalized) contains the install dir \(install); the package must not own a directory above it"
+        }
+        if systemDirectories.contains(normalized) || isArchitectureLibraryDir(normalized) {
+            return "\(normalized) is a system directory that other packages share; a package may only own what is below it"
+        }
+        if let tree = volatileTrees.first(where: { normalized == $0 || normalized.hasPrefix($0 + "/") }) {
+            return "\(normalized) is under \(tree), which is not kept on disk or is emptied at boot; create it at run time (systemd RuntimeDirectory=, tmpfiles.d)"
+        }
+        return nil
+    }
+
+    /// Letters, digits and `/._+-` only: safe unquoted in a shell and in /etc/passwd.
+    package static func isPlainPath(_ path: String) -> Bool {
+        !path.isEmpty && path.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._+-".unicodeScalars.contains($0)
+        }
     }
 
     private static func isVersionScalar(_ scalar: Unicode.Scalar) -> Bool {

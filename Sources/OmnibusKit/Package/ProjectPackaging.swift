@@ -48,6 +48,13 @@ package struct ProjectPackaging {
                 throw Failure(description: "PackageScripts/\(project.name)/\(kind.rawValue): \(name) is not a script variable (known: \(Self.scriptVariables.map { "{{\($0)}}" }.joined(separator: ", ")))")
             }
         }
+        if !project.users.isEmpty || !project.groups.isEmpty {
+            let block = AccountScript.creation(users: project.users, groups: project.groups)
+            guard let preinst = AccountScript.prepend(block, to: scripts[.preinst]) else {
+                throw Failure(description: "PackageScripts/\(project.name)/preinst: with 'users:' or 'groups:' the preinst must be a /bin/sh or bash script, because the accounts are created at its start")
+            }
+            scripts[.preinst] = preinst
+        }
         if scripts[.postinst] == nil {
             scripts[.postinst] = MaintainerScripts.defaultPostinst(installDir: project.installDir,
                                                                    user: project.package.user, group: project.package.group)
@@ -63,7 +70,25 @@ package struct ProjectPackaging {
             license: project.license, runtimeDependencies: project.runtimeDependencies, conflicts: project.conflicts, replaces: project.replaces,
             provides: project.provides, configFiles: project.configFiles, user: project.package.user,
             group: project.package.group, installDir: project.installDir, sourceDateEpoch: Int64(sourceDateEpoch),
-            scripts: try scripts(), versionManifest: versionManifest)
+            scripts: try scripts(), versionManifest: versionManifest, extraEntries: extraEntries)
+    }
+
+    /// The project's `files:` as entries, sources resolved against the repository.
+    var extraEntries: [PackageInfo.ExtraEntry] {
+        project.files.map { file in
+            let kind: PackageInfo.ExtraEntry.Kind
+            var isConfig = false
+            switch file.kind {
+            case .file(let source): kind = .file(source: repositoryRoot + "/" + source)
+            case .config(let source):
+                kind = .file(source: repositoryRoot + "/" + source)
+                isConfig = true
+            case .symlink(let target): kind = .symlink(target: target)
+            case .directory: kind = .directory
+            }
+            return PackageInfo.ExtraEntry(path: file.path, kind: kind, permissions: file.mode, user: file.owner ?? "root",
+                                          group: file.group ?? "root", isConfig: isConfig)
+        }
     }
 
     /// Writes every configured format into `outputDirectory`. All formats are staged under

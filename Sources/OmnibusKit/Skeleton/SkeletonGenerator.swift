@@ -30,7 +30,6 @@ package struct SkeletonGenerator {
             ("src/hello/Makefile", templates.helloMakefile, false),
             ("src/hello/LICENSE", templates.helloLicense, false),
             ("PackageScripts/\(name)/postinst", templates.postinst, true),
-            ("PackageScripts/\(name)/postrm", templates.postrm, true),
         ]
     }
 

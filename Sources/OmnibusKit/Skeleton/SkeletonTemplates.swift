@@ -19,6 +19,9 @@ struct SkeletonTemplates {
         version: "0.1.0"                     # or { from: git } for `git describe --tags`, or { from: env, variable: X }
         iteration: 1                         # bump to re-release the same version
         dependencies: [hello]                # software from Software/, then the library that ships with omnibus
+        files:                               # installed outside /opt/\(name), owned (and removed) by the package
+          - path: /usr/bin/hello             # puts the command on PATH
+            target: /opt/\(name)/bin/hello    # a symlink; 'source:' ships a repository file, 'type: directory' a directory
         package:
           formats: [deb, rpm, tar]           # written to pkg/ with a .metadata.json each
           user: root                         # every packaged file is owned by user:group, whoever builds
@@ -122,7 +125,7 @@ struct SkeletonTemplates {
         #   deb: postinst configure <old-version>
         #   rpm: %post with $1 = 1 (install) or 2 (upgrade)
         # Variables in double braces (install dir, project, user, group) are filled in when packaging.
-        # Safe to run twice: it only (re)sets ownership and (re)creates links it owns.
+        # Safe to run twice: it only (re)sets ownership.
         set -e
         install_dir='{{install_dir}}'
 
@@ -132,52 +135,6 @@ struct SkeletonTemplates {
         chown -R '{{user}}:{{group}}' "$install_dir"
         printf '%s\\n' "$special" | while read -r mode path; do
           [ -z "$path" ] || chmod "$mode" "$path"
-        done
-
-        # Put the public commands on PATH. Only a free name, or a link of ours, is (re)linked: an
-        # existing command, another package's link, or a path another package owns stays as it is.
-        owned_by_a_package() {
-          owners=$(dpkg-query -S "$1" 2>&1)
-        }
-        if [ -d "$install_dir/bin" ]; then
-          for command in "$install_dir"/bin/*; do
-            [ -e "$command" ] || continue
-            link="/usr/bin/$(basename "$command")"
-            if [ -L "$link" ]; then
-              case "$(readlink "$link")" in
-                "$install_dir"/bin/*) ;;
-                *) continue ;;
-              esac
-            elif [ -e "$link" ] || owned_by_a_package "$link"; then
-              continue
-            fi
-            ln -sfn "$command" "$link"
-          done
-        fi
-        exit 0
-
-        """
-    }
-
-    var postrm: String {
-        """
-        #!/bin/sh
-        # Runs after the files are removed.
-        #   deb: postrm remove | purge | upgrade <new-version> | ...
-        #   rpm: %postun with $1 = 0 (erase) or 1 (upgrade)
-        # On an upgrade the new version's postinst keeps the links, so only a removal drops them.
-        set -e
-        case "$1" in
-          remove|purge|0) ;;
-          *) exit 0 ;;
-        esac
-
-        # Remove only links that point into our install dir.
-        for link in /usr/bin/*; do
-          [ -L "$link" ] || continue
-          case "$(readlink "$link")" in
-            '{{install_dir}}'/bin/*) rm -f "$link" ;;
-          esac
         done
         exit 0
 
@@ -246,7 +203,7 @@ struct SkeletonTemplates {
         | `Projects/\(name).yml` | the project: package name, version, maintainer, install dir, what it bundles |
         | `Software/hello.yml` | how the example program is fetched and built (each key is commented) |
         | `src/hello/` | the example program's source (a `path` source, so the build works offline) |
-        | `PackageScripts/\(name)/` | `postinst` and `postrm` for both deb and rpm; add `preinst` (before unpacking) or `prerm` (before removal) beside them when needed |
+        | `PackageScripts/\(name)/` | `postinst` for both deb and rpm; add `preinst` (before unpacking), `prerm` (before removal), `postrm` (after removal) beside it when needed, and files the package ships outside `/opt/\(name)` (unit files, configuration) to list under `files:` |
         | `.github/workflows/package.yml` | CI: builds the packages and uploads them as artifacts |
 
         Software not found in `Software/` is taken from the library that ships with omnibus
@@ -273,8 +230,8 @@ struct SkeletonTemplates {
 
         ```sh
         sudo dpkg -i pkg/\(name)_0.1.0-1_amd64.deb
-        hello                      # linked into /usr/bin by postinst
-        sudo dpkg -r \(name)          # postrm removes the link
+        hello                      # /usr/bin/hello, a link the package owns (files: in the project)
+        sudo dpkg -r \(name)          # removes the link with the rest
 
         sudo rpm -i pkg/\(name)-0.1.0-1.x86_64.rpm
         sudo rpm -e \(name)

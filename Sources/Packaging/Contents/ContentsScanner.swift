@@ -27,9 +27,16 @@ struct ContentsScanner {
     }
 
     private struct Found {
+        /// Relative to the install dir for scanned entries; the absolute path for extra ones.
         var relative: String
         var kind: PackageEntry.Kind
         var status: stat
+        var extra: PackageInfo.ExtraEntry? = nil
+
+        func installPath(in installDir: String) -> String {
+            if extra != nil { return relative }
+            return relative.isEmpty ? installDir : installDir + "/" + relative
+        }
     }
 
     func scan() throws(PackagingError) -> PackageContents {
@@ -67,7 +74,9 @@ struct ContentsScanner {
         } catch {
             throw .unreadable(path: root, reason: "\(error)")
         }
-        found.sort { pathPrecedes($0.relative, $1.relative) }
+        let installDir = info.normalizedInstallDir
+        found += try info.extraEntries.map { extra throws(PackagingError) in try describe(extra) }
+        found.sort { pathPrecedes($0.installPath(in: installDir), $1.installPath(in: installDir)) }
         return try contents(from: found)
     }
 
@@ -92,8 +101,9 @@ struct ContentsScanner {
         var nextInode: UInt32 = 1
         var inodeOfFirst: [Int: UInt32] = [:]
         for (index, item) in found.enumerated() {
-            let path = item.relative.isEmpty ? installDir : installDir + "/" + item.relative
-            let sourcePath = item.relative.isEmpty ? root : root + "/" + item.relative
+            let path = item.installPath(in: installDir)
+            var sourcePath = item.relative.isEmpty ? root : root + "/" + item.relative
+            if let extra = item.extra { sourcePath = if case .file(let source) = extra.kind { source } else { extra.path } }
             var kind = item.kind
             var inode: UInt32
             var linkCount: UInt32 = 1
@@ -123,11 +133,47 @@ struct ContentsScanner {
                 path: path, sourcePath: sourcePath, kind: kind,
                 permissions: UInt32(item.status.st_mode) & 0o7777, size: size,
                 modificationTime: clamp(Int64(item.status.st_mtim.tv_sec)),
-                user: info.user, group: info.group, inode: inode, linkCount: linkCount,
-                isConfig: configFiles.contains(path)))
+                user: item.extra?.user ?? info.user, group: item.extra?.group ?? info.group, inode: inode, linkCount: linkCount,
+                isConfig: item.extra?.isConfig ?? configFiles.contains(path)))
         }
         try checkConfigFiles(entries, installDir: installDir)
         return PackageContents(installDir: installDir, entries: entries)
+    }
+
+    /// An extra entry as if it had been found on disk: a file's size, mode and time come from
+    /// its source; a declared directory or link gets the epoch.
+    private func describe(_ extra: PackageInfo.ExtraEntry) throws(PackagingError) -> Found {
+        let installDir = info.normalizedInstallDir
+        guard extra.path.hasPrefix("/"), extra.path != installDir, !extra.path.hasPrefix(installDir + "/"),
+              !installDir.hasPrefix(extra.path + "/") else {
+            throw .unsupportedEntry(path: extra.path, reason: "an entry declared outside the install dir must be an absolute path that neither is in nor contains \(installDir)")
+        }
+        var status = stat()
+        status.st_mtim.tv_sec = Int(info.effectiveEpoch)
+        let kind: PackageEntry.Kind
+        switch extra.kind {
+        case .file(let source):
+            guard stat(source, &status) == 0 else {
+                throw .unreadable(path: source, reason: String(cString: strerror(errno)))
+            }
+            guard status.st_mode & S_IFMT == S_IFREG else {
+                throw .unsupportedEntry(path: source, reason: "the source of \(extra.path) is not a regular file")
+            }
+            // One name in the package, whatever links the repository's file has.
+            status.st_nlink = 1
+            kind = .file
+            if let permissions = extra.permissions { status.st_mode = S_IFREG | mode_t(permissions) } else {
+                // A checkout's umask must not decide the package: rw-r--r--, executable bits kept.
+                status.st_mode = S_IFREG | (status.st_mode & 0o111 != 0 ? 0o755 : 0o644)
+            }
+        case .symlink(let target):
+            kind = .symlink(target: target)
+            status.st_mode = S_IFLNK | 0o777
+        case .directory:
+            kind = .directory
+            status.st_mode = S_IFDIR | mode_t(extra.permissions ?? 0o755)
+        }
+        return Found(relative: extra.path, kind: kind, status: status, extra: extra)
     }
 
     private func clamp(_ time: Int64) -> Int64 {

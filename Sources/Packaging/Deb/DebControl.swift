@@ -1,8 +1,15 @@
 import Definitions
 /// The text of a `.deb`'s control members: `control`, `md5sums`, `conffiles`.
 enum DebControl {
+    /// `package.deb` keys and the control fields they fill, in the order `dpkg-gencontrol` writes them.
+    static let relationFields: [(key: String, field: String)] = [
+        ("pre_depends", "Pre-Depends"), ("depends", "Depends"), ("recommends", "Recommends"), ("suggests", "Suggests"),
+        ("enhances", "Enhances"), ("breaks", "Breaks"), ("conflicts", "Conflicts"), ("replaces", "Replaces"),
+        ("provides", "Provides"),
+    ]
+
     /// The `control` file, fields in the order `dpkg-gencontrol` writes them.
-    static func control(_ info: PackageInfo, section: String, priority: String,
+    static func control(_ info: PackageInfo, section: String, priority: String, relations: [String: [String]] = [:],
                         installedSizeKiB: Int64) throws(PackagingError) -> String {
         var fields: [(String, String)] = [
             ("Package", info.name),
@@ -11,8 +18,13 @@ enum DebControl {
             ("Maintainer", info.maintainer),
             ("Installed-Size", String(installedSizeKiB)),
         ]
-        for (field, list) in [("Depends", info.runtimeDependencies), ("Conflicts", info.conflicts),
-                              ("Replaces", info.replaces), ("Provides", info.provides)] where !list.isEmpty {
+        let neutral = ["depends": info.runtimeDependencies, "conflicts": info.conflicts, "replaces": info.replaces,
+                       "provides": info.provides]
+        for (key, field) in relationFields {
+            var seen = Set<String>()
+            // The same relation in the neutral list and in package.deb is written once.
+            let list = (neutral[key, default: []] + relations[key, default: []]).filter { seen.insert($0).inserted }
+            guard !list.isEmpty else { continue }
             fields.append((field, try list.map { item throws(PackagingError) in try PackageDependency.parsed(item).debian }
                 .joined(separator: ", ")))
         }

@@ -17,21 +17,26 @@ package struct DebPackager: Packager {
     /// Debian's Section and Priority fields.
     package let section: String
     package let priority: String
+    /// Debian relation fields by option key (`pre_depends` -> Pre-Depends), added to what the
+    /// neutral `runtime_dependencies`, `conflicts`, `replaces` and `provides` give.
+    package let relations: [String: [String]]
 
     package static let name = "deb"
     package static let optionDefaults = ["section": "misc", "priority": "optional"]
+    package static let relationOptions = DebControl.relationFields.map(\.key)
     package static let defaultCompression = ArchiveCompression.Algorithm.gzip
 
     package init(compression: ArchiveCompression = ArchiveCompression(.gzip), section: String = "misc",
-                 priority: String = "optional") {
+                 priority: String = "optional", relations: [String: [String]] = [:]) {
         self.compression = compression
         self.section = section
         self.priority = priority
+        self.relations = relations
     }
 
     package init(options: FormatOptions) {
         self.init(compression: ArchiveCompression(options.compression), section: options["section"] ?? "misc",
-                  priority: options["priority"] ?? "optional")
+                  priority: options["priority"] ?? "optional", relations: options.relations)
     }
 
     package func architectureName(for info: PackageInfo) -> String { info.architecture.debian }
@@ -84,10 +89,10 @@ package struct DebPackager: Packager {
         var files: [(name: String, text: String, mode: UInt32)] = []
         let conffiles = DebControl.conffiles(contents)
         if !conffiles.isEmpty { files.append(("conffiles", conffiles, 0o644)) }
-        files.append(("control", try DebControl.control(info, section: section, priority: priority, installedSizeKiB: DebControl.installedSizeKiB(contents)), 0o644))
+        files.append(("control", try DebControl.control(info, section: section, priority: priority, relations: relations, installedSizeKiB: DebControl.installedSizeKiB(contents)), 0o644))
         let configPaths = Set(contents.configFiles.map(\.path))
         files.append(("md5sums", DebControl.md5sums(digests, configFiles: configPaths), 0o644))
-        for kind in ScriptKind.allCases {
+        for kind in ScriptKind.debian {
             if let script = info.scripts[kind], !script.isEmpty { files.append((kind.rawValue, script, 0o755)) }
         }
         files.sort { pathPrecedes($0.name, $1.name) }

@@ -10,6 +10,8 @@ struct RPMHeaderBuilder {
     /// rpm's Vendor tag (nil: none) and Group tag.
     let vendor: String?
     let group: String
+    /// `package.rpm` relation lists by key; see `RPMPackager.relationOptions`.
+    var relations: [String: [String]] = [:]
 
     func build() throws(PackagingError) -> RPMHeader {
         var header = RPMHeader()
@@ -49,6 +51,7 @@ struct RPMHeaderBuilder {
         let tags: [(ScriptKind, UInt32, UInt32)] = [
             (.preinst, RPMTag.preIn, RPMTag.preInProg), (.postinst, RPMTag.postIn, RPMTag.postInProg),
             (.prerm, RPMTag.preUn, RPMTag.preUnProg), (.postrm, RPMTag.postUn, RPMTag.postUnProg),
+            (.pretrans, RPMTag.preTrans, RPMTag.preTransProg), (.posttrans, RPMTag.postTrans, RPMTag.postTransProg),
         ]
         for (kind, scriptTag, programTag) in tags {
             guard let script = info.scripts[kind], !script.isEmpty else { continue }
@@ -72,11 +75,17 @@ struct RPMHeaderBuilder {
         func parsed(_ list: [String]) throws(PackagingError) -> [PackageDependency] {
             try list.map { item throws(PackagingError) in try PackageDependency.parsed(item) }
         }
-        let runtime = try parsed(info.runtimeDependencies)
+        func merged(_ neutral: [String], _ key: String) throws(PackagingError) -> [PackageDependency] {
+            var seen = Set<String>()
+            // The same relation in the neutral list and in package.rpm is written once.
+            return try parsed((neutral + relations[key, default: []]).filter { seen.insert($0).inserted })
+        }
+        let runtime = try merged(info.runtimeDependencies, "requires")
         var requires = runtime.map(\.rpm)
         let scriptFlags: [(ScriptKind, UInt32)] = [
             (.preinst, RPMFlags.scriptPre), (.postinst, RPMFlags.scriptPost),
             (.prerm, RPMFlags.scriptPreUn), (.postrm, RPMFlags.scriptPostUn),
+            (.pretrans, RPMFlags.preTrans), (.posttrans, RPMFlags.postTrans),
         ]
         for (kind, flag) in scriptFlags {
             guard let script = info.scripts[kind], !script.isEmpty else { continue }
@@ -86,23 +95,35 @@ struct RPMHeaderBuilder {
                         ("rpmlib(PayloadFilesHavePrefix)", "4.0-1")]
         if compression.algorithm == .xz { features.append(("rpmlib(PayloadIsXz)", "5.2-1")) }
         if compression.algorithm == .zstd { features.append(("rpmlib(PayloadIsZstd)", "5.4.18-1")) }
-        if runtime.contains(where: \.isRich) { features.append(("rpmlib(RichDependencies)", "4.12.0-1")) }
+        let weak: [(String, UInt32, UInt32, UInt32)] = [
+            ("recommends", RPMTag.recommendName, RPMTag.recommendFlags, RPMTag.recommendVersion),
+            ("suggests", RPMTag.suggestName, RPMTag.suggestFlags, RPMTag.suggestVersion),
+            ("supplements", RPMTag.supplementName, RPMTag.supplementFlags, RPMTag.supplementVersion),
+            ("enhances", RPMTag.enhanceName, RPMTag.enhanceFlags, RPMTag.enhanceVersion),
+        ]
+        var anyRich = runtime.contains(where: \.isRich)
+        for (key, names, flags, versions) in weak {
+            let list = try merged([], key)
+            anyRich = anyRich || list.contains(where: \.isRich)
+            if !list.isEmpty { set(list.map(\.rpm), names: names, flags: flags, versions: versions, in: &header) }
+        }
+        if anyRich { features.append(("rpmlib(RichDependencies)", "4.12.0-1")) }
         let featureFlags = RPMFlags.rpmlib | RPMFlags.less | RPMFlags.equal
         requires += features.sorted { $0.0 < $1.0 }.map { ($0.0, featureFlags, $0.1) }
         set(requires, names: RPMTag.requireName, flags: RPMTag.requireFlags, versions: RPMTag.requireVersion, in: &header)
 
         let evr = "\(info.rpmVersion)-\(info.rpmRelease)"
-        var provides = try parsed(info.provides).map(\.rpm)
+        var provides = try merged(info.provides, "provides").map(\.rpm)
         provides.append((info.name, RPMFlags.equal, evr))
         if let isa = Self.isaName(info.architecture.rpm) { provides.append(("\(info.name)(\(isa))", RPMFlags.equal, evr)) }
         set(provides, names: RPMTag.provideName, flags: RPMTag.provideFlags, versions: RPMTag.provideVersion, in: &header)
 
-        let conflicts = try parsed(info.conflicts).map(\.rpm)
+        let conflicts = try merged(info.conflicts, "conflicts").map(\.rpm)
         if !conflicts.isEmpty {
             set(conflicts, names: RPMTag.conflictName, flags: RPMTag.conflictFlags, versions: RPMTag.conflictVersion, in: &header)
         }
         // rpm has no Replaces: Obsoletes is the closest (the old package is removed on install).
-        let obsoletes = try parsed(info.replaces).map(\.rpm)
+        let obsoletes = try merged(info.replaces, "obsoletes").map(\.rpm)
         if !obsoletes.isEmpty {
             set(obsoletes, names: RPMTag.obsoleteName, flags: RPMTag.obsoleteFlags, versions: RPMTag.obsoleteVersion, in: &header)
         }

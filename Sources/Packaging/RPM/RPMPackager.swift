@@ -14,21 +14,27 @@ package struct RPMPackager: Packager {
     /// rpm's Vendor tag (nil: none) and Group tag.
     package let vendor: String?
     package let group: String
+    /// rpm relations by option key (`requires`, `recommends`, ...), added to what the neutral
+    /// `runtime_dependencies`, `conflicts`, `replaces` and `provides` give.
+    package let relations: [String: [String]]
 
     package static let name = "rpm"
     package static let optionDefaults = ["vendor": "", "group": "default"]
+    package static let relationOptions = ["requires", "recommends", "suggests", "supplements", "enhances", "provides",
+                                          "conflicts", "obsoletes"]
     package static let defaultCompression = ArchiveCompression.Algorithm.gzip
 
     package init(compression: ArchiveCompression = ArchiveCompression(.gzip), vendor: String? = nil,
-                 group: String = "Unspecified") {
+                 group: String = "Unspecified", relations: [String: [String]] = [:]) {
         self.compression = compression
         self.vendor = vendor
         self.group = group
+        self.relations = relations
     }
 
     package init(options: FormatOptions) {
         self.init(compression: ArchiveCompression(options.compression), vendor: options["vendor"],
-                  group: options["group"] ?? "default")
+                  group: options["group"] ?? "default", relations: options.relations)
     }
 
     package func architectureName(for info: PackageInfo) -> String { info.architecture.rpm }
@@ -49,7 +55,7 @@ package struct RPMPackager: Packager {
         defer { unlink(payloadPath) }
         let payload = try RPMPayload.write(contents, compression: compression, to: payloadPath)
         let header = try RPMHeaderBuilder(info: info, contents: contents, payload: payload, compression: compression,
-                                         vendor: vendor, group: group).build().encoded(regionTag: RPMTag.headerImmutable)
+                                         vendor: vendor, group: group, relations: relations).build().encoded(regionTag: RPMTag.headerImmutable)
 
         let md5 = try StreamingDigest(.md5)
         md5.update(header)

@@ -57,12 +57,28 @@ enum RPMTag {
     static let dirIndexes: UInt32 = 1116
     static let baseNames: UInt32 = 1117
     static let dirNames: UInt32 = 1118
+    static let preTrans: UInt32 = 1151
+    static let postTrans: UInt32 = 1152
+    static let preTransProg: UInt32 = 1153
+    static let postTransProg: UInt32 = 1154
     static let payloadFormat: UInt32 = 1124
     static let payloadCompressor: UInt32 = 1125
     static let payloadFlags: UInt32 = 1126
     static let longFileSizes: UInt32 = 5008
     static let longSize: UInt32 = 5009
     static let fileDigestAlgo: UInt32 = 5011
+    static let recommendName: UInt32 = 5046
+    static let recommendVersion: UInt32 = 5047
+    static let recommendFlags: UInt32 = 5048
+    static let suggestName: UInt32 = 5049
+    static let suggestVersion: UInt32 = 5050
+    static let suggestFlags: UInt32 = 5051
+    static let supplementName: UInt32 = 5052
+    static let supplementVersion: UInt32 = 5053
+    static let supplementFlags: UInt32 = 5054
+    static let enhanceName: UInt32 = 5055
+    static let enhanceVersion: UInt32 = 5056
+    static let enhanceFlags: UInt32 = 5057
     static let encoding: UInt32 = 5062
     static let payloadDigest: UInt32 = 5092
     static let payloadDigestAlgo: UInt32 = 5093
@@ -83,6 +99,8 @@ enum RPMSignatureTag {
 enum RPMFlags {
     static let less: UInt32 = 0x02
     static let equal: UInt32 = 0x08
+    static let postTrans: UInt32 = 0x20
+    static let preTrans: UInt32 = 0x80
     static let interpreter: UInt32 = 0x100
     static let scriptPre: UInt32 = 0x200
     static let scriptPost: UInt32 = 0x400
