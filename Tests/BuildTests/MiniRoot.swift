@@ -34,6 +34,9 @@ enum MiniRoot {
         if !fm.fileExists(atPath: root + "/bin/sh") {
             try fm.copyItem(atPath: URL(fileURLWithPath: "/bin/sh").resolvingSymlinksInPath().path, toPath: root + "/bin/sh")
         }
+        // Scriptlets redirect to /dev/null, as on every real system.
+        try fm.createDirectory(atPath: root + "/dev", withIntermediateDirectories: true)
+        if !fm.fileExists(atPath: root + "/dev/null") { mknod(root + "/dev/null", S_IFCHR | 0o666, (1 << 8) | 3) }
         try "root:x:0:0:root:/root:/bin/sh\n".write(toFile: root + "/etc/passwd", atomically: true, encoding: .utf8)
         try "root:x:0:\n".write(toFile: root + "/etc/group", atomically: true, encoding: .utf8)
     }

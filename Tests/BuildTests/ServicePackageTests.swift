@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+/// A project that ships a service, as a release engineer writes one: a systemd unit, a conffile,
+/// an owned link on PATH, a log directory owned by a service user it creates. Judged by dpkg and
+/// rpm through a whole life cycle: install, admin edit, upgrade, remove, purge. Installs into
+/// the real system (dpkg) and a mini root (rpm), so it needs root, as CI is.
+@Suite(.serialized) struct ServicePackageTests {
+    static let canInstall = getuid() == 0 && ["/usr/bin/dpkg", "/usr/bin/rpm", "/usr/sbin/useradd"].allSatisfy {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// A repository whose project `name` installs into /opt/<name>; `conf` is the packaged conffile text.
+    static func serviceRepository(_ name: String, iteration: Int = 1, conf: String = "greeting=hello\n") throws -> TestRepository {
+        let repo = try TestRepository("service")
+        try repo.write("src/svc/svc", "#!/bin/sh\necho \"\(name) running\"\n", executable: true)
+        try repo.localSoftware("svc", steps: [#"mkdir: "{{install_dir}}/bin""#, #"copy: { from: svc, to: "{{install_dir}}/bin/svc" }"#])
+        try writeProject(repo, name, iteration: iteration, conf: conf)
+        return repo
+    }
+
+    static func writeProject(_ repo: TestRepository, _ name: String, iteration: Int, conf: String) throws {
+        try repo.write("PackageScripts/\(name)/\(name).service", """
+            [Unit]
+            Description=\(name)
+
+            [Service]
+            User=\(name)
+            ExecStart=/opt/\(name)/bin/svc
+
+            [Install]
+            WantedBy=multi-user.target
+
+            """)
+        try repo.write("PackageScripts/\(name)/\(name).conf", conf)
+        try repo.write("Projects/\(name).yml", """
+            name: \(name)
+            maintainer: Ops <ops@example.com>
+            homepage: https://example.com/\(name)
+            version: "1.0.0"
+            iteration: \(iteration)
+            install_dir: /opt/\(name)
+            dependencies: [svc]
+            users:
+              - { name: \(name), home: /var/lib/\(name), comment: "\(name) service" }
+            files:
+              - { path: /lib/systemd/system/\(name).service, source: PackageScripts/\(name)/\(name).service }
+              - { path: /etc/\(name), type: directory }
+              - { path: /etc/\(name)/\(name).conf, type: config, source: PackageScripts/\(name)/\(name).conf, mode: "0640", group: \(name) }
+              - { path: /usr/bin/\(name), target: /opt/\(name)/bin/svc }
+              - { path: /var/log/\(name), type: directory, owner: \(name), group: \(name), mode: "0750" }
+            package:
+              formats: [deb, rpm]
+              deb: { depends: ["libc6 (>= 2.17)"], recommends: [curl] }
+              rpm: { requires: ["glibc >= 2.17"], recommends: [curl] }
+
+            """)
+    }
+
+    static func build(_ repo: TestRepository, _ name: String) throws {
+        let result = try repo.omnibus(["build", name])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+    }
+
+    static func owner(_ path: String) -> (uid: UInt32, gid: UInt32, mode: UInt32)? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        return (status.st_uid, status.st_gid, UInt32(status.st_mode) & 0o7777)
+    }
+
+    static func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+    @Test(.enabled(if: canInstall, "needs root, dpkg, rpm and useradd: it installs packages for real"))
+    func dpkgLifeCycleKeepsTheAdminsEditAndOwnsEverything() throws {
+        let name = "svc" + UUID().uuidString.prefix(6).lowercased()
+        let repo = try Self.serviceRepository(name)
+        defer {
+            _ = try? CommandResult.run(["dpkg", "--purge", name])
+            _ = try? CommandResult.run(["userdel", name])
+            _ = try? CommandResult.run(["groupdel", name])
+            try? FileManager.default.removeItem(atPath: "/opt/\(name)")
+            try? FileManager.default.removeItem(atPath: "/var/log/\(name)")
+        }
+        // Both iterations are built first: once dpkg owns /opt/<name>, a build may not take it over.
+        try Self.build(repo, name)
+        try Self.writeProject(repo, name, iteration: 2, conf: "greeting=hello\n")
+        try Self.build(repo, name)
+        let deb1 = repo.root + "/pkg/\(name)_1.0.0-1_amd64.deb"
+        let control = try CommandResult.run(["dpkg-deb", "-f", deb1, "Depends", "Recommends"]).stdout
+        #expect(control == "Depends: libc6 (>= 2.17)\nRecommends: curl\n")
+        #expect(try CommandResult.run(["dpkg-deb", "--ctrl-tarfile", deb1]).status == 0)
+        try FileManager.default.removeItem(atPath: "/opt/\(name)")
+
+        let install = try CommandResult.run(["dpkg", "-i", deb1])
+        #expect(install.status == 0, "\(install.stdout)\n\(install.stderr)")
+        let account = try CommandResult.run(["getent", "passwd", name]).stdout
+        #expect(account.contains(":/var/lib/\(name):/usr/sbin/nologin"), "\(account)")
+        let uid = UInt32(account.split(separator: ":")[2])!
+        let gid = UInt32(try CommandResult.run(["getent", "group", name]).stdout.split(separator: ":")[2])!
+        #expect(Self.owner("/var/log/\(name)").map { [$0.uid, $0.gid, $0.mode] } == [uid, gid, 0o750])
+        #expect(Self.owner("/etc/\(name)/\(name).conf").map { [$0.uid, $0.gid, $0.mode] } == [0, gid, 0o640])
+        #expect(Self.text("/lib/systemd/system/\(name).service")?.contains("ExecStart=/opt/\(name)/bin/svc") == true)
+        let fromPath = try CommandResult.run(["sh", "-c", name], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(fromPath.stdout == "\(name) running\n")
+        #expect(try CommandResult.run(["dpkg", "-S", "/usr/bin/\(name)"]).stdout == "\(name): /usr/bin/\(name)\n")
+        #expect(try CommandResult.run(["dpkg", "--verify", name]).stdout == "")
+
+        // The admin edits the conffile; the next iteration ships the same conffile: no prompt, the edit stays.
+        try "greeting=hello\nedited=yes\n".write(toFile: "/etc/\(name)/\(name).conf", atomically: false, encoding: .utf8)
+        let upgrade = try CommandResult.run(["sh", "-c", "dpkg -i '\(repo.root)/pkg/\(name)_1.0.0-2_amd64.deb' </dev/null"])
+        #expect(upgrade.status == 0, "\(upgrade.stdout)\n\(upgrade.stderr)")
+        #expect(Self.text("/etc/\(name)/\(name).conf") == "greeting=hello\nedited=yes\n")
+        #expect(!FileManager.default.fileExists(atPath: "/etc/\(name)/\(name).conf.dpkg-dist"))
+
+        let remove = try CommandResult.run(["dpkg", "-r", name])
+        #expect(remove.status == 0, "\(remove.stderr)")
+        #expect(Self.text("/etc/\(name)/\(name).conf") == "greeting=hello\nedited=yes\n", "remove keeps conffiles")
+        #expect(!FileManager.default.fileExists(atPath: "/usr/bin/\(name)"))
+        #expect(!FileManager.default.fileExists(atPath: "/lib/systemd/system/\(name).service"))
+        let purge = try CommandResult.run(["dpkg", "-P", name])
+        #expect(purge.status == 0, "\(purge.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/etc/\(name)"), "purge removes the conffile and its directory")
+    }
+
+    @Test(.enabled(if: canInstall, "needs root, rpm and useradd: it installs into a mini root"))
+    func rpmLifeCycleFollowsNoReplaceSemantics() throws {
+        let name = "svc" + UUID().uuidString.prefix(6).lowercased()
+        let repo = try Self.serviceRepository(name)
+        try Self.build(repo, name)
+        try Self.writeProject(repo, name, iteration: 2, conf: "greeting=hello\n")
+        try Self.build(repo, name)
+        try Self.writeProject(repo, name, iteration: 3, conf: "greeting=bonjour\n")
+        try Self.build(repo, name)
+        let rpm1 = repo.root + "/pkg/\(name)-1.0.0-1.x86_64.rpm"
+        let query = try CommandResult.run(["rpm", "-qp", "--requires", "--recommends", rpm1]).stdout
+        #expect(query.contains("glibc >= 2.17") && query.contains("curl"), "\(query)")
+        #expect(try CommandResult.run(["rpm", "-qpc", rpm1]).stdout == "/etc/\(name)/\(name).conf\n")
+
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rpmroot-\(name)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try MiniRoot.make(at: root, commands: ["sh", "getent", "useradd", "groupadd", "find", "chown", "chmod", "printf"])
+        let install = try CommandResult.run(["rpm", "-i", "--root", root, "--nodeps", rpm1])
+        #expect(install.status == 0, "\(install.stdout)\n\(install.stderr)")
+        let passwd = Self.text(root + "/etc/passwd") ?? ""
+        let entry = try #require(passwd.split(separator: "\n").first { $0.hasPrefix(name + ":") }, "\(passwd)")
+        let uid = UInt32(entry.split(separator: ":")[2])!
+        #expect(Self.owner(root + "/var/log/\(name)").map { [$0.uid, $0.mode] } == [uid, 0o750])
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/\(name)") == "/opt/\(name)/bin/svc")
+        let verify = try CommandResult.run(["rpm", "-V", "--root", root, "--nodeps", name])
+        #expect(verify.status == 0 && verify.stdout.isEmpty, "\(verify.stdout)\(verify.stderr)")
+
+        // Edited, then upgraded to an iteration with the same conffile: kept, no .rpmnew.
+        let conf = root + "/etc/\(name)/\(name).conf"
+        try "greeting=hello\nedited=yes\n".write(toFile: conf, atomically: false, encoding: .utf8)
+        let upgrade = try CommandResult.run(["rpm", "-U", "--root", root, "--nodeps", repo.root + "/pkg/\(name)-1.0.0-2.x86_64.rpm"])
+        #expect(upgrade.status == 0, "\(upgrade.stderr)")
+        #expect(Self.text(conf) == "greeting=hello\nedited=yes\n")
+        #expect(!FileManager.default.fileExists(atPath: conf + ".rpmnew"))
+
+        // An iteration whose conffile changed: noreplace keeps the edit and puts the new one beside it.
+        let changed = try CommandResult.run(["rpm", "-U", "--root", root, "--nodeps", repo.root + "/pkg/\(name)-1.0.0-3.x86_64.rpm"])
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(Self.text(conf) == "greeting=hello\nedited=yes\n")
+        #expect(Self.text(conf + ".rpmnew") == "greeting=bonjour\n")
+
+        let erase = try CommandResult.run(["rpm", "-e", "--root", root, "--nodeps", name])
+        #expect(erase.status == 0, "\(erase.stderr)")
+        #expect(Self.text(conf + ".rpmsave") == "greeting=hello\nedited=yes\n", "an edited config is saved on erase")
+        #expect(!FileManager.default.fileExists(atPath: root + "/usr/bin/\(name)"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/lib/systemd/system/\(name).service"))
+        try? FileManager.default.removeItem(atPath: "/opt/\(name)")
+    }
+}
