@@ -21,7 +21,7 @@ struct StagingRoot {
         if !outside.isEmpty {
             let shown = outside.prefix(10).map { "  " + $0 }.joined(separator: "\n")
             let more = outside.count > 10 ? "\n  ... and \(outside.count - 10) more" : ""
-            throw Failure(description: "installed files outside the install dir \(installDir):\n\(shown)\(more)\nconfigure the software with --prefix={{embedded}} or remove them with a 'delete' step")
+            throw Failure(description: "installed files outside the install dir \(installDir):\n\(shown)\(more)\nconfigure the software with --prefix={{embedded}} or remove them with a 'delete' step; what the package must install elsewhere (a systemd unit, a file under /etc, a link in /usr/bin) is declared under 'files:' in the project, from a file in the repository")
         }
         guard FileManager.default.fileExists(atPath: tree) else { return }
         let entries: [Layer.Entry]

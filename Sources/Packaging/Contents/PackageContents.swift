@@ -1,7 +1,8 @@
 /// The format-neutral list of what a package holds, sorted by path (byte order), parents before
 /// children, every hard link after the file it links to.
 package struct PackageContents: Sendable, Equatable {
-    /// Where the package installs (`/opt/demo`); the first entry is this directory.
+    /// Where the package installs (`/opt/demo`); this directory is an entry, and so is every
+    /// declared entry outside it (`/etc/demo/demo.conf`), all in one path order.
     package let installDir: String
     package let entries: [PackageEntry]
 

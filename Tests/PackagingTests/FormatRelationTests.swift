@@ -1,0 +1,45 @@
+import Archive
+import Definitions
+import Foundation
+import Testing
+@testable import Packaging
+
+/// Per-format relations and rpm-only scripts, as dpkg-deb and rpm read them.
+@Suite struct FormatRelationTests {
+    static let tools = Command.which("dpkg-deb") != nil && Command.which("rpm") != nil
+
+    @Test(.enabled(if: tools, "needs dpkg-deb and rpm to read the packages"))
+    func eachFormatGetsItsOwnNamesAndTheNeutralOnes() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        var info = fixture.info()
+        info.scripts[.pretrans] = "#!/bin/sh\necho checking\n"
+        info.scripts[.posttrans] = "#!/bin/sh\necho done\n"
+        let deb = try fixture.build(DebPackager(relations: [
+            "pre_depends": ["adduser"], "depends": ["libc6 (>= 2.17)", "zlib1g"], "recommends": ["curl"],
+            "breaks": ["old (<< 2)"], "suggests": ["a | b"],
+        ]), info: info)
+        let fields = try Command.run("dpkg-deb", ["-f", deb.path, "Pre-Depends", "Depends", "Recommends", "Suggests", "Breaks"]).text
+        // libc6 (>= 2.17) is in the neutral list too (the fixture's runtime_dependencies): written once.
+        #expect(fields == "Pre-Depends: adduser\nDepends: libc6 (>= 2.17), zlib1g\nRecommends: curl\nSuggests: a | b\nBreaks: old (<< 2)\n")
+        let members = try Command.run("sh", ["-c", "dpkg-deb --ctrl-tarfile '\(deb.path)' | tar -t"]).text
+        #expect(!members.contains("pretrans") && !members.contains("posttrans"), "dpkg has no transaction scripts")
+
+        let rpm = try fixture.build(RPMPackager(relations: [
+            "requires": ["glibc >= 2.17"], "recommends": ["curl"], "suggests": ["bash-completion"],
+            "obsoletes": ["old < 2"], "conflicts": ["other"],
+        ]), info: info)
+        let query = { (option: String) throws -> String in try Command.run("rpm", ["-qp", option, rpm.path]).text }
+        let requires = try query("--requires")
+        #expect(requires.contains("glibc >= 2.17\n") && requires.contains("libc6 >= 2.17\n"), "\(requires)")
+        #expect(try query("--recommends") == "curl\n")
+        #expect(try query("--suggests") == "bash-completion\n")
+        #expect(try query("--obsoletes") == "old < 2\n")
+        #expect(try query("--conflicts") == "other\n")
+        let scripts = try query("--scripts")
+        #expect(scripts.contains("pretrans scriptlet (using /bin/sh):\n#!/bin/sh\necho checking"), "\(scripts)")
+        #expect(scripts.contains("posttrans scriptlet (using /bin/sh):\n#!/bin/sh\necho done"))
+        let check = try Command.run("rpm", ["-K", "--nosignature", rpm.path])
+        #expect(check.text.contains("digests OK"))
+    }
+}
