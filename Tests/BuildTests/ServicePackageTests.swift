@@ -70,6 +70,17 @@ import Testing
 
     static func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
+    /// Script mistakes used to surface only when packaging, after the whole build.
+    @Test func validateRejectsScriptsPackagingWouldRefuse() throws {
+        let repo = try Self.serviceRepository("svccheck")
+        try repo.write("PackageScripts/svccheck/preinst", "#!/usr/bin/python3\nprint(1)\n", executable: true)
+        try repo.write("PackageScripts/svccheck/postrm", "#!/bin/sh\necho {{instal_dir}}\n", executable: true)
+        let result = try repo.omnibus(["validate"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("PackageScripts/svccheck/preinst: with 'users:' or 'groups:' the preinst must be a /bin/sh or bash script"), "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("PackageScripts/svccheck/postrm: '{{instal_dir}}' is not a script variable"))
+    }
+
     @Test(.enabled(if: canInstall, "needs root, dpkg, rpm and useradd: it installs packages for real"))
     func dpkgLifeCycleKeepsTheAdminsEditAndOwnsEverything() throws {
         let name = "svc" + UUID().uuidString.prefix(6).lowercased()

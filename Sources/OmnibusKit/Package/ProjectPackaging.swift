@@ -29,37 +29,49 @@ package struct ProjectPackaging {
     package static let scriptVariables = ["install_dir", "project", "version", "iteration", "user", "group"]
 
     /// The scripts in `PackageScripts/<project>/`, rendered; a generated `postinst` that fixes
-    /// ownership when the project has none.
+    /// ownership when the project has none. Throws the first problem `scriptProblems` finds.
     package func scripts() throws(Failure) -> [ScriptKind: String] {
+        let (scripts, problems) = renderScripts()
+        if let first = problems.first { throw Failure(description: first) }
+        return scripts
+    }
+
+    /// Every problem packaging would have with the scripts, for `validate`.
+    package func scriptProblems() -> [String] { renderScripts().problems }
+
+    private func renderScripts() -> (scripts: [ScriptKind: String], problems: [String]) {
         let directory = repositoryRoot + "/PackageScripts/" + project.name
         let values = ["install_dir": project.installDir, "project": project.name, "version": version,
                       "iteration": String(project.iteration), "user": project.package.user, "group": project.package.group]
         var scripts: [ScriptKind: String] = [:]
+        var problems: [String] = []
         for kind in ScriptKind.allCases {
             let path = directory + "/" + kind.rawValue
             guard FileManager.default.fileExists(atPath: path) else { continue }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw Failure(description: "PackageScripts/\(project.name)/\(kind.rawValue): not readable UTF-8 text")
+                problems.append("PackageScripts/\(project.name)/\(kind.rawValue): not readable UTF-8 text")
+                continue
             }
             do {
                 scripts[kind] = try Interpolation.render(text, values: values)
             } catch {
                 let name = if case .unknownVariable(let name, _) = error { "'{{\(name)}}'" } else { "an unclosed '{{'" }
-                throw Failure(description: "PackageScripts/\(project.name)/\(kind.rawValue): \(name) is not a script variable (known: \(Self.scriptVariables.map { "{{\($0)}}" }.joined(separator: ", ")))")
+                problems.append("PackageScripts/\(project.name)/\(kind.rawValue): \(name) is not a script variable (known: \(Self.scriptVariables.map { "{{\($0)}}" }.joined(separator: ", ")))")
             }
         }
         if !project.users.isEmpty || !project.groups.isEmpty {
             let block = AccountScript.creation(users: project.users, groups: project.groups)
-            guard let preinst = AccountScript.prepend(block, to: scripts[.preinst]) else {
-                throw Failure(description: "PackageScripts/\(project.name)/preinst: with 'users:' or 'groups:' the preinst must be a /bin/sh or bash script, because the accounts are created at its start")
+            if let preinst = AccountScript.prepend(block, to: scripts[.preinst]) {
+                scripts[.preinst] = preinst
+            } else {
+                problems.append("PackageScripts/\(project.name)/preinst: with 'users:' or 'groups:' the preinst must be a /bin/sh or bash script, because the accounts are created at its start")
             }
-            scripts[.preinst] = preinst
         }
         if scripts[.postinst] == nil {
             scripts[.postinst] = MaintainerScripts.defaultPostinst(installDir: project.installDir,
                                                                    user: project.package.user, group: project.package.group)
         }
-        return scripts
+        return (scripts, problems)
     }
 
     package func info(versionManifest: Data?) throws(Failure) -> PackageInfo {

@@ -43,8 +43,8 @@ extension Workspace {
                 let project = try loadProject(projectName)
                 // Scripts are rendered at packaging time; their mistakes belong to validate.
                 let packaging = ProjectPackaging(project: project, version: "0", repositoryRoot: repository.root, sourceDateEpoch: 0)
-                do { _ = try packaging.scripts() } catch {
-                    problems.error(error.description, at: SourceLocation(file: project.file, line: 1, column: 1))
+                for problem in packaging.scriptProblems() {
+                    problems.error(problem, at: SourceLocation(file: project.file, line: 1, column: 1))
                 }
                 let graph = try resolver(cache: cache).resolve(project)
                 if name != nil { softwareChecked += graph.order.map(\.name) }
