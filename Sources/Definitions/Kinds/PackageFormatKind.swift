@@ -9,6 +9,13 @@ package protocol PackageFormatKind: Sendable {
     /// Keys of `package.<name>` besides `compression`, with their defaults ("" means unset).
     static var optionDefaults: [String: String] { get }
     static var defaultCompression: ArchiveCompression.Algorithm { get }
+    /// Whether a project that does not set `package.formats` gets this format. A format added
+    /// later is opt-in (false), so that existing projects keep producing the same packages.
+    static var writtenByDefault: Bool { get }
+}
+
+extension PackageFormatKind {
+    package static var writtenByDefault: Bool { true }
 }
 
 /// One format's settings from `package.<name>`, defaults filled in.
