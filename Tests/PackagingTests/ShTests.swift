@@ -74,7 +74,7 @@ import Testing
                                       environment: ["LD_LIBRARY_PATH": target + fixture.installDir + "/embedded/lib"])
         #expect(program.text == "hello, sh (2)\n")
 
-        let list = try Command.run(shell, [built.installer, "--list", "--quiet"])
+        let list = try Command.run(shell, [built.installer, "--list"])
         #expect(list.succeeded, "\(list.error)")
         #expect(list.text == (try Command.run("tar", ["-tf", built.tarball])).text)
     }
@@ -137,6 +137,23 @@ import Testing
         let keep = try Command.run("dash", [built.installer, "--keep", "--target=\(target)"])
         #expect(keep.succeeded && keep.text.contains("scripts not run"), "\(keep.error)")
         #expect(FileManager.default.fileExists(atPath: target + fixture.installDir + "/share/doc/README"))
+    }
+
+    /// An install dir that is a symlink to a directory elsewhere (a bigger disk) stays a link:
+    /// the files go where it points, as dpkg would put them.
+    @Test func aSymlinkedInstallDirStaysALink() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let built = try Self.build(fixture)
+        let target = fixture.base + "/target"
+        let elsewhere = fixture.base + "/bigger-disk/\(fixture.name)"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: target + "/opt", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: target + fixture.installDir, withDestinationPath: elsewhere)
+        let run = try Command.run("dash", [built.installer, "--target", target])
+        #expect(run.succeeded, "\(run.error)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: target + fixture.installDir) == elsewhere)
+        #expect(FileManager.default.isExecutableFile(atPath: elsewhere + "/bin/\(fixture.name)"))
     }
 
     /// Installing into / needs root; unpacking elsewhere does not.

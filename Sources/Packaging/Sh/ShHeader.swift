@@ -174,7 +174,8 @@ struct ShHeader {
               && ! command -v openssl >/dev/null 2>&1; then
             fail "cannot verify the data: none of sha256sum, shasum or openssl is installed; nothing was unpacked"
           fi
-          say "Verifying $program..."
+          # A listing stays only the paths.
+          [ "$action" = list ] || say "Verifying $program..."
           actual_size=$(wc -c < "$self") || fail "cannot read $self"
           actual_size=$((actual_size))
           if [ "$actual_size" -lt "$total_size" ]; then
@@ -246,7 +247,13 @@ struct ShHeader {
         run_script preinst install "nothing was unpacked"
         mkdir -p "$target" || fail "cannot create $target"
         say "Unpacking $name $version into $target..."
-        payload | tar -xpf - -C "$target" || fail "unpacking into $target failed; it may be partly unpacked"
+        # GNU tar replaces a symlink that stands where the archive has a directory (an install
+        # dir linked to a bigger disk, say) unless told to keep it; other tars follow it.
+        if tar --help 2>/dev/null | grep -q -e --keep-directory-symlink; then
+          payload | tar -xpf - --keep-directory-symlink -C "$target" || fail "unpacking into $target failed; it may be partly unpacked"
+        else
+          payload | tar -xpf - -C "$target" || fail "unpacking into $target failed; it may be partly unpacked"
+        fi
         run_script postinst configure "the files are unpacked into $install_dir but not set up"
         if [ "$run_scripts" = yes ]; then
           say "Installed $name $version into $install_dir"
