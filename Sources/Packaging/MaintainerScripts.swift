@@ -1,7 +1,8 @@
 import Foundation
 
 /// The four maintainer scripts, named as Debian names them. rpm runs the same text as `%pre`,
-/// `%post`, `%preun` and `%postun` with `/bin/sh`; tarballs carry no scripts.
+/// `%post`, `%preun` and `%postun` with `/bin/sh`; the `.sh` installer runs the preinst and
+/// postinst; tarballs carry no scripts.
 package enum ScriptKind: String, Sendable, CaseIterable, Codable, Comparable {
     case preinst, postinst, prerm, postrm
 
