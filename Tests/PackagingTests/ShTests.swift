@@ -195,6 +195,22 @@ import Testing
         #expect(unpacked.succeeded, "\(unpacked.error)")
     }
 
+    /// Package text with quotes and shell syntax is printed as written and never run.
+    @Test func packageTextStaysText() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let marker = fixture.base + "/ran"
+        var info = fixture.info()
+        info.summary = "it's \"$(touch \(marker))\" `touch \(marker)` \\ $HOME ${x?}"
+        let built = try fixture.build(ShPackager(), info: info)
+        for shell in ["dash", "bash"] {
+            let run = try Command.run(shell, [built.path, "--info"])
+            #expect(run.succeeded, "\(run.error)")
+            #expect(run.text.contains("Summary:      \(info.summary)\n"), "\(run.text)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
     /// The header alone parses as a POSIX script for dash, bash and bash --posix.
     @Test func theHeaderIsValidShell() throws {
         let fixture = try Fixture.make()

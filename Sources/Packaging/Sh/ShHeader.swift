@@ -152,7 +152,7 @@ struct ShHeader {
             "Summary:      $summary" \
             "Installs to:  $install_dir" \
             "Architecture: $architecture" \
-            "Compression:  $compression (the target needs $decompressor, tar, sha256sum, tail, head, mktemp)" \
+            "Compression:  $compression (the target needs $decompressor, tar, sha256sum, tail, head, wc, id, mktemp)" \
             "Scripts:      preinst $preinst_size bytes, postinst $postinst_size bytes" \
             "Payload:      $payload_size bytes" \
             "SHA-256:      $sha256"
@@ -239,7 +239,6 @@ struct ShHeader {
           esac
           status=0
           # The #! line is one program and at most one argument: split it on blanks on purpose.
-          # shellcheck disable=SC2086
           (cd / && exec $interpreter "$work/$1" "$2") || status=$?
           [ "$status" -eq 0 ] || fail "the $1 failed (exit status $status); $3"
         }
