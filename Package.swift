@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Scratch", exclude: ["README.md"]),
         // Source kinds (url, git, path, file) and their fetching: source cache, mirrors, safe extraction.
         .target(name: "Fetch", dependencies: ["Definitions", "Digest", "Archive", "Spawning", "Globbing", "Scratch"], exclude: ["README.md"]),
-        // Package formats (deb, rpm, tar): native writers over a format-neutral content list.
+        // Package formats (deb, rpm, tar, sh): native writers over a format-neutral content list.
         .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing", "Scratch"], exclude: ["README.md"]),
         // Orchestration: the phases of a run, settings, build steps, scheduler, layers, cache, skeleton.
         .target(name: "OmnibusKit",

@@ -2,7 +2,8 @@ import Foundation
 
 /// The maintainer scripts, named as Debian names them. rpm runs the same text as `%pre`,
 /// `%post`, `%preun` and `%postun`; `pretrans` and `posttrans` exist only in rpm (run once per
-/// transaction, before anything is installed and after everything is). Tarballs carry none.
+/// transaction, before anything is installed and after everything is). The `.sh` installer runs
+/// the preinst and postinst; tarballs carry none.
 package enum ScriptKind: String, Sendable, CaseIterable, Codable, Comparable {
     case preinst, postinst, prerm, postrm, pretrans, posttrans
 

@@ -58,6 +58,35 @@ import Testing
         #expect(project.healthCheck.enabled)
     }
 
+    /// `sh` is registered but opt-in: a project that names no formats keeps getting exactly
+    /// deb, rpm and tar; one that lists `sh` gets it, with its `package.sh` options.
+    @Test func theShFormatIsWrittenOnlyWhenListed() throws {
+        let listed = try write("inst.yml", """
+            name: inst
+            maintainer: Web Team <web@example.com>
+            homepage: https://example.com
+            version: 2.0.0
+            dependencies: []
+            package:
+              formats: [tar, sh]
+              sh: { compression: xz }
+            """)
+        let project = try ProjectLoader.load(path: listed, displayPath: "inst.yml", kinds: Extensions.standard)
+        #expect(project.package.formats == ["tar", "sh"])
+        #expect(project.package.options["sh"]?.compression == .xz)
+        let unlisted = try write("plain.yml", "name: plain\nmaintainer: A <a@example.com>\nhomepage: h\nversion: \"1\"\ndependencies: []\n")
+        let plain = try ProjectLoader.load(path: unlisted, displayPath: "plain.yml", kinds: Extensions.standard)
+        #expect(plain.package.formats == ["deb", "rpm", "tar"])
+        #expect(plain.package.options["sh"]?.compression == .gzip)
+        let unknownKey = try write("bad.yml", "name: bad\nmaintainer: A <a@example.com>\nhomepage: h\nversion: \"1\"\ndependencies: []\npackage: { sh: { target: /x } }\n")
+        do {
+            _ = try ProjectLoader.load(path: unknownKey, displayPath: "bad.yml", kinds: Extensions.standard)
+            Issue.record("an unknown package.sh key was accepted")
+        } catch {
+            #expect("\(error)".contains("unknown key 'package.sh.target'"), "\(error)")
+        }
+    }
+
     @Test func projectVersionSources() throws {
         let git = try write("a1.yml", "name: a1\nmaintainer: A <a@example.com>\nhomepage: h\nversion: { from: git }\ndependencies: []\n")
         #expect(try ProjectLoader.load(path: git, displayPath: "a1.yml", kinds: Extensions.standard).version == .gitDescribe)

@@ -28,7 +28,7 @@ import Testing
         "Projects/app.yml:6:1: duplicate key 'version' (first at 4:1); each key may appear once in a mapping",
     ]),
     ("empty-formats", [
-        "Projects/app.yml:7:3: 'package.formats' must name at least one of: deb, rpm, tar",
+        "Projects/app.yml:7:3: 'package.formats' must name at least one of: deb, rpm, tar, sh",
     ]),
     ("empty-file", [
         "Projects/app.yml:1:1: the file is empty; expected a mapping of definition keys",

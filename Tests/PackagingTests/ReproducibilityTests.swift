@@ -6,7 +6,8 @@ import Testing
 @Suite struct ReproducibilityTests {
     static let packagers: [any Packager] = ArchiveCompression.Algorithm.allCases.flatMap { algorithm -> [any Packager] in
         let compression = ArchiveCompression(algorithm)
-        return [DebPackager(compression: compression), RPMPackager(compression: compression), TarPackager(compression: compression)]
+        return [DebPackager(compression: compression), RPMPackager(compression: compression), TarPackager(compression: compression),
+                ShPackager(compression: compression)]
     }
 
     /// Two builds of the same tree, copied to different directories, touched at different times,

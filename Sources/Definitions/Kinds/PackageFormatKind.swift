@@ -12,10 +12,14 @@ package protocol PackageFormatKind: Sendable {
     /// Keys of `package.<name>` that take a list of package relations (`depends`, `requires`):
     /// this format's own names for them, checked like `runtime_dependencies`.
     static var relationOptions: [String] { get }
+    /// Whether a project that does not set `package.formats` gets this format. A format added
+    /// later is opt-in (false), so that existing projects keep producing the same packages.
+    static var writtenByDefault: Bool { get }
 }
 
 extension PackageFormatKind {
     package static var relationOptions: [String] { [] }
+    package static var writtenByDefault: Bool { true }
 }
 
 /// One format's settings from `package.<name>`, defaults filled in.

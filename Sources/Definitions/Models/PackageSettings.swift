@@ -14,9 +14,9 @@ package struct PackageSettings: Sendable, Equatable {
         self.options = options
     }
 
-    /// Every registered format with its defaults.
+    /// The formats written by default, and every registered format's default options.
     package init(defaultsFor kinds: [any PackageFormatKind.Type]) {
-        self.init(formats: kinds.map { $0.name },
+        self.init(formats: kinds.filter { $0.writtenByDefault }.map { $0.name },
                   options: Dictionary(uniqueKeysWithValues: kinds.map { ($0.name, FormatOptions(defaultsOf: $0)) }))
     }
 }

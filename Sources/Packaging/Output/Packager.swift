@@ -30,9 +30,10 @@ package protocol Packager: PackageFormatKind {
                scratchDirectory: String) throws
 }
 
-/// The formats projects may list in `package.formats`, in their default order.
+/// The formats projects may list in `package.formats`, in their default order (the ones whose
+/// `writtenByDefault` is true are a project's default list).
 package enum PackageFormats {
-    package static let standard: [any Packager.Type] = [DebPackager.self, RPMPackager.self, TarPackager.self]
+    package static let standard: [any Packager.Type] = [DebPackager.self, RPMPackager.self, TarPackager.self, ShPackager.self]
 }
 
 extension Packager {
