@@ -1,4 +1,4 @@
-/// The rpm tags this writer uses (numbers from rpm's `rpmtag.h`).
+/// The rpm tags this writer and `RPMPackageReader` use (numbers from rpm's `rpmtag.h`).
 enum RPMTag {
     static let headerSignatures: UInt32 = 62
     static let headerImmutable: UInt32 = 63
@@ -7,6 +7,7 @@ enum RPMTag {
     static let name: UInt32 = 1000
     static let version: UInt32 = 1001
     static let release: UInt32 = 1002
+    static let epoch: UInt32 = 1003
     static let summary: UInt32 = 1004
     static let description: UInt32 = 1005
     static let buildTime: UInt32 = 1006
@@ -34,6 +35,7 @@ enum RPMTag {
     static let fileGroupName: UInt32 = 1040
     static let sourceRPM: UInt32 = 1044
     static let fileVerifyFlags: UInt32 = 1045
+    static let archiveSize: UInt32 = 1046
     static let provideName: UInt32 = 1047
     static let requireFlags: UInt32 = 1048
     static let requireName: UInt32 = 1049
@@ -42,6 +44,9 @@ enum RPMTag {
     static let conflictName: UInt32 = 1054
     static let conflictVersion: UInt32 = 1055
     static let rpmVersion: UInt32 = 1064
+    static let changelogTime: UInt32 = 1080
+    static let changelogName: UInt32 = 1081
+    static let changelogText: UInt32 = 1082
     static let preInProg: UInt32 = 1085
     static let postInProg: UInt32 = 1086
     static let preUnProg: UInt32 = 1087
@@ -63,6 +68,18 @@ enum RPMTag {
     static let longFileSizes: UInt32 = 5008
     static let longSize: UInt32 = 5009
     static let fileDigestAlgo: UInt32 = 5011
+    static let recommendName: UInt32 = 5046
+    static let recommendVersion: UInt32 = 5047
+    static let recommendFlags: UInt32 = 5048
+    static let suggestName: UInt32 = 5049
+    static let suggestVersion: UInt32 = 5050
+    static let suggestFlags: UInt32 = 5051
+    static let supplementName: UInt32 = 5052
+    static let supplementVersion: UInt32 = 5053
+    static let supplementFlags: UInt32 = 5054
+    static let enhanceName: UInt32 = 5055
+    static let enhanceVersion: UInt32 = 5056
+    static let enhanceFlags: UInt32 = 5057
     static let encoding: UInt32 = 5062
     static let payloadDigest: UInt32 = 5092
     static let payloadDigestAlgo: UInt32 = 5093
@@ -82,7 +99,9 @@ enum RPMSignatureTag {
 /// RPMSENSE_* and RPMFILE_* bits.
 enum RPMFlags {
     static let less: UInt32 = 0x02
+    static let greater: UInt32 = 0x04
     static let equal: UInt32 = 0x08
+    static let prereq: UInt32 = 0x40
     static let interpreter: UInt32 = 0x100
     static let scriptPre: UInt32 = 0x200
     static let scriptPost: UInt32 = 0x400
@@ -92,6 +111,7 @@ enum RPMFlags {
 
     static let fileConfig: UInt32 = 1 << 0
     static let fileNoReplace: UInt32 = 1 << 4
+    static let fileGhost: UInt32 = 1 << 6
 
     /// PGPHASHALGO_SHA256, for file and payload digests.
     static let sha256Algorithm: UInt32 = 8
