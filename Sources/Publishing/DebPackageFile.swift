@@ -25,6 +25,15 @@ struct DebPackageFile {
         for field in ["Package", "Version", "Architecture"] where (control[field] ?? "").isEmpty {
             throw .unreadablePackage(path: path, reason: "its control file has no \(field) field")
         }
+        // They become a path in the pool: Debian policy's characters only, never a '/' or '..'.
+        for (field, allowed) in [("Package", "abcdefghijklmnopqrstuvwxyz0123456789+-."),
+                                 ("Version", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~:-"),
+                                 ("Architecture", "abcdefghijklmnopqrstuvwxyz0123456789-")] {
+            let value = control[field] ?? ""
+            guard value.allSatisfy({ allowed.contains($0) }), !value.hasPrefix("."), !value.hasPrefix("-") else {
+                throw .unreadablePackage(path: path, reason: "its \(field) '\(value)' has characters Debian does not allow there")
+            }
+        }
         let digests = try RepositoryFiles.digests(ofFile: path, [.md5, .sha256, .sha512])
         return DebPackageFile(path: path, control: control, size: RepositoryFiles.size(of: path),
                               md5: digests[.md5] ?? "", sha256: digests[.sha256] ?? "", sha512: digests[.sha512] ?? "")

@@ -121,6 +121,11 @@ struct YumPackage {
         do { header = try RPMPackageReader.read(path: path) } catch {
             throw .unreadablePackage(path: path, reason: error.description)
         }
+        // They become the file's name in the repository.
+        for (tag, value) in [("name", header.name), ("version", header.version), ("release", header.release), ("arch", header.arch)]
+            where value.isEmpty || value.contains("/") || value.hasPrefix(".") || value.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw .unreadablePackage(path: path, reason: "its \(tag) '\(value)' cannot be part of a file name")
+        }
         let checksum = try RepositoryFiles.digests(ofFile: path, [.sha256])[.sha256] ?? ""
         return YumPackage(header: header, checksum: checksum, size: RepositoryFiles.size(of: path), location: location)
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// apt-get pointed at one `file:` repository only, with its lists, cache and sources in a
-/// private directory; the host's dpkg status is read (so libc6 counts as installed), never written.
+/// private directory, installing through dpkg into the empty root `dpkgRoot` (its own status
+/// file and admin dir), so packages without dependencies install for real without touching the host.
 struct AptClient {
     let root: String
 
@@ -9,9 +10,10 @@ struct AptClient {
 
     init(repository: String, key: String, suite: String = "stable", component: String = "main") throws {
         root = FileManager.default.temporaryDirectory.path + "/apt-" + UUID().uuidString
-        for directory in ["parts", "state/lists/partial", "cache/archives/partial"] {
+        for directory in ["parts", "state/lists/partial", "cache/archives/partial", "root/var/lib/dpkg/info", "root/var/lib/dpkg/updates"] {
             try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true)
         }
+        _ = FileManager.default.createFile(atPath: root + "/root/var/lib/dpkg/status", contents: nil)
         try Data("deb [signed-by=\(key)] file:\(repository) \(suite) \(component)\n".utf8)
             .write(to: URL(fileURLWithPath: root + "/sources.list"))
     }
@@ -20,11 +22,14 @@ struct AptClient {
         let options = [
             "Dir::Etc::sourcelist=\(root)/sources.list", "Dir::Etc::sourceparts=\(root)/parts",
             "Dir::Etc::trusted=\(root)/none.gpg", "Dir::Etc::trustedparts=\(root)/parts",
-            "Dir::Etc::preferencesparts=\(root)/parts", "Dir::State=\(root)/state", "Dir::State::status=/var/lib/dpkg/status",
+            "Dir::Etc::preferencesparts=\(root)/parts", "Dir::State=\(root)/state", "Dir::State::status=\(dpkgRoot)/var/lib/dpkg/status",
+            "DPkg::Options::=--root=\(dpkgRoot)", "DPkg::Options::=--admindir=\(dpkgRoot)/var/lib/dpkg",
             "Dir::Cache=\(root)/cache", "Debug::NoLocking=1", "APT::Sandbox::User=root", "Acquire::Languages=none",
         ]
         return try Command.run("apt-get", options.flatMap { ["-o", $0] } + arguments, directory: directory)
     }
+
+    var dpkgRoot: String { root + "/root" }
 
     /// The packages `apt-get download` put into `root`.
     var downloaded: [String] {
