@@ -36,6 +36,11 @@ package struct RepositoryConfig: Sendable, Equatable {
     package struct PublishConfig: Sendable, Equatable {
         package var apt: AptConfig?
         package var yum: YumConfig?
+
+        package init(apt: AptConfig? = nil, yum: YumConfig? = nil) {
+            self.apt = apt
+            self.yum = yum
+        }
     }
 
     package struct AptConfig: Sendable, Equatable {

@@ -9,7 +9,8 @@ extension ProjectRun {
         -> [ProjectPublishing.Outcome] {
         let project: Project
         do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
-        let publishing = try PublishSettings.resolve(flags, config: workspace.config.publish, project: project,
+        let publishing = try PublishSettings.resolve(flags, config: workspace.config.publish, projectName: project.name,
+                                                     summary: project.description,
                                                      currentDirectory: currentDirectory)
         let version: String
         do {

@@ -36,7 +36,10 @@ package struct PublishSettings: Sendable, Equatable {
         }
     }
 
-    package static func resolve(_ flags: Flags, config: RepositoryConfig.PublishConfig, project: Project,
+    /// - Parameters:
+    ///   - projectName: the default Origin and Label.
+    ///   - summary: the Release file's Description.
+    package static func resolve(_ flags: Flags, config: RepositoryConfig.PublishConfig, projectName: String, summary: String,
                                 currentDirectory: String) throws(RunError) -> PublishSettings {
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : currentDirectory + "/" + path }
         func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
@@ -54,9 +57,9 @@ package struct PublishSettings: Sendable, Equatable {
             settings.apt = AptRepository.Options(
                 path: path, suite: given(flags.suite) ?? aptConfig?.suite ?? "stable",
                 component: given(flags.component) ?? aptConfig?.component ?? "main",
-                origin: given(flags.origin) ?? aptConfig?.origin ?? project.name,
-                label: given(flags.label) ?? aptConfig?.label ?? project.name,
-                description: String(project.description.split(separator: "\n").first ?? Substring(project.name)))
+                origin: given(flags.origin) ?? aptConfig?.origin ?? projectName,
+                label: given(flags.label) ?? aptConfig?.label ?? projectName,
+                description: String(summary.split(separator: "\n").first ?? Substring(projectName)))
         } else if given(flags.suite) != nil || given(flags.component) != nil || given(flags.origin) != nil || given(flags.label) != nil {
             throw .badInput("--suite, --component, --origin and --label describe an apt repository: give its directory with --apt-repo DIR (or publish.apt.path in omnibus.config.yml)")
         }
