@@ -44,8 +44,10 @@ struct AptRelease {
         }
         var lines = ["Origin: \(origin)", "Label: \(label)", "Suite: \(suite)", "Codename: \(suite)",
                      "Date: \(Self.format(date))", "Architectures: \(architectures.sorted().joined(separator: " "))",
-                     "Components: \(components.joined(separator: " "))", "Description: \(description)"]
-        var sums: [(DigestAlgorithm, String, [String])] = [(.md5, "MD5Sum", []), (.sha256, "SHA256", []), (.sha512, "SHA512", [])]
+                     "Components: \(components.joined(separator: " "))", "Description: \(description)", "Acquire-By-Hash: yes"]
+        // As Debian's archive: apt checks the strongest digest listed and fetches `by-hash/` by it,
+        // so the copies kept under by-hash/SHA256 must be named by the strongest one here.
+        var sums: [(DigestAlgorithm, String, [String])] = [(.md5, "MD5Sum", []), (.sha256, "SHA256", [])]
         let width = indexes.map { RepositoryFiles.size(of: suiteDirectory + "/" + $0) }.map { String($0).count }.max() ?? 1
         for index in indexes {
             let path = suiteDirectory + "/" + index
@@ -74,6 +76,14 @@ struct AptRelease {
               let stanza = try? ControlStanza.parseAll(String(decoding: data, as: UTF8.self)).first,
               let text = stanza["Date"], let date = formatter().date(from: text) else { return nil }
         return Int64(date.timeIntervalSince1970)
+    }
+
+    /// The SHA-256 of every index the suite's current Release signs.
+    static func sha256Sums(ofReleaseIn suiteDirectory: String) -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: suiteDirectory + "/Release"),
+              let stanza = try? ControlStanza.parseAll(String(decoding: data, as: UTF8.self)).first,
+              let sums = stanza["SHA256"] else { return [] }
+        return Set(sums.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
     }
 
     private static func formatter() -> DateFormatter {

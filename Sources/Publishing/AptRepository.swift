@@ -77,6 +77,7 @@ package struct AptRepository: Sendable {
         // Packages before the indexes that name them, the signed Release last: a client syncing
         // meanwhile sees the old, consistent repository.
         for copy in copies { try RepositoryFiles.copy(copy.source, to: copy.target, modificationTime: epoch) }
+        let previouslySigned = AptRelease.sha256Sums(ofReleaseIn: suiteDir)
         try index.write(suiteDirectory: suiteDir, component: options.component)
         let date = max(epoch, AptRelease.date(ofReleaseIn: suiteDir) ?? epoch)
         let release = try AptRelease(origin: options.origin, label: options.label, suite: options.suite, date: date,
@@ -92,6 +93,7 @@ package struct AptRepository: Sendable {
             try RepositoryFiles.remove(suiteDir + "/Release.gpg")
             try RepositoryFiles.remove(suiteDir + "/InRelease")
         }
+        try AptByHash.prune(suiteDirectory: suiteDir, keeping: previouslySigned.union(AptRelease.sha256Sums(ofReleaseIn: suiteDir)))
         summary.indexesWritten = true
         return summary
     }
@@ -172,6 +174,7 @@ struct AptIndex {
                 throw .write(path: directory, reason: "\(error)")
             }
             try RepositoryFiles.write(bytes, to: directory + "/Packages")
+            try AptByHash.store(directory: directory, files: ["Packages", "Packages.gz", "Packages.xz"])
         }
     }
 }

@@ -45,6 +45,12 @@ import Testing
             .publish([deb.path], replace: false, epoch: Self.epoch, signer: RepositorySigner(key.signer()))
         #expect(summary.added.count == 1 && summary.indexesWritten)
 
+        // Without the plain index names apt must still find the indexes, by their digests.
+        let binary = try #require(try FileManager.default.contentsOfDirectory(atPath: repository + "/dists/stable/main").first)
+        for name in ["Packages", "Packages.gz", "Packages.xz"] {
+            try FileManager.default.moveItem(atPath: repository + "/dists/stable/main/\(binary)/\(name)",
+                                             toPath: fixture.base + "/\(name)")
+        }
         let apt = try AptClient(repository: repository, key: repository + "/key.asc")
         defer { apt.remove() }
         let update = try apt.run(["update"])
@@ -191,6 +197,9 @@ import Testing
             #expect(primary.contains("<name>\(first.name)</name>") && primary.contains("<name>\(second.name)</name>"))
             #expect(afterA.keys.contains { $0.hasPrefix("apt/pool/") })
             let afterB = TreeBytes.of(first.base + "/\(copy)")
+            // by-hash keeps the indexes of this Release and the one before: A's three and B's three.
+            let byHash = afterB.keys.filter { $0.contains("/by-hash/SHA256/") }
+            #expect(byHash.count == 6 && Set(afterA.keys.filter { $0.contains("/by-hash/") }).isSubset(of: byHash), "\(byHash.sorted())")
             // A again, unchanged: not one byte of either repository changes.
             let again = try await AptRepository(Self.aptOptions(apt)).publish([debA.path], replace: false, epoch: Self.epoch + 120, signer: signer)
             #expect(again.unchanged.count == 1 && !again.indexesWritten)
