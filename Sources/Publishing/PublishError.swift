@@ -8,6 +8,8 @@ package enum PublishError: Error, Sendable, CustomStringConvertible, Equatable {
     case damagedIndex(path: String, reason: String)
     case write(path: String, reason: String)
     case signing(String)
+    /// Another publish is writing to the same repository right now.
+    case busy(path: String)
     case cancelled
 
     package var description: String {
@@ -22,6 +24,8 @@ package enum PublishError: Error, Sendable, CustomStringConvertible, Equatable {
             "cannot write \(path): \(reason)"
         case .signing(let message):
             "cannot sign the repository: \(message)"
+        case .busy(let path):
+            "another omnibus publish is writing to \(path); run again when it has finished (publishes into one repository run one at a time)"
         case .cancelled:
             "interrupted"
         }

@@ -16,6 +16,8 @@ package struct YumRepository: Sendable {
 
     package func publish(_ rpms: [String], replace: Bool, epoch: Int64, signer: RepositorySigner?) async throws(PublishError) -> PublishSummary {
         if let signer { try await signer.check() }
+        let lock = try RepositoryLock(directory: path)
+        defer { withExtendedLifetime(lock) {} }
         var present = try indexedPackages()
         var summary = PublishSummary()
         var copies: [(source: String, target: String, time: Int64)] = []

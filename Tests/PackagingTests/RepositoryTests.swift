@@ -226,6 +226,24 @@ import Testing
         }
     }
 
+    @Test func aSecondPublishIntoTheSameRepositoryMeanwhileIsRefused() async throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let deb = try fixture.build(DebPackager(), info: Self.info(fixture))
+        let repository = fixture.base + "/apt"
+        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
+        // Another publish, as far as the kernel can tell: the repository directory is locked.
+        let held = open(repository, O_RDONLY | O_DIRECTORY)
+        #expect(flock(held, LOCK_EX) == 0)
+        await #expect(throws: PublishError.busy(path: repository)) {
+            _ = try await AptRepository(Self.aptOptions(repository)).publish([deb.path], replace: false, epoch: Self.epoch, signer: nil)
+        }
+        #expect(TreeBytes.of(repository).isEmpty)
+        close(held)
+        let published = try await AptRepository(Self.aptOptions(repository)).publish([deb.path], replace: false, epoch: Self.epoch, signer: nil)
+        #expect(published.added.count == 1)
+    }
+
     // MARK: - helpers
 
     static func debArchitecture(_ path: String) throws -> String {
