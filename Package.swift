@@ -5,7 +5,8 @@ import PackageDescription
 // (scripts/check-module-deps, run by the test suite, fails when this drifts from the sources).
 //
 //   omnibus (executable) -> OmnibusCLI -> OmnibusKit
-//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Signing, Spawning, Digest, Archive, Globbing, Scratch}
+//   OmnibusKit -> {Definitions, Graph, Fetch, Linkage, Packaging, Publishing, Signing, Spawning, Digest, Archive, Globbing, Scratch}
+//   Publishing -> {Packaging, Signing, Digest, Archive, Scratch}
 //   Graph -> Definitions;  Fetch -> {Definitions, Digest, Archive, Spawning, Globbing, Scratch}
 //   Packaging -> {Definitions, Digest, Archive, Globbing, Scratch};  Linkage -> Globbing
 //   Signing -> Spawning;  Definitions -> {Digest, Archive, Globbing};  Digest -> COpenSSL;  Archive -> CArchive
@@ -49,9 +50,11 @@ let package = Package(
         .target(name: "Fetch", dependencies: ["Definitions", "Digest", "Archive", "Spawning", "Globbing", "Scratch"], exclude: ["README.md"]),
         // Package formats (deb, rpm, tar, sh): native writers over a format-neutral content list.
         .target(name: "Packaging", dependencies: ["Definitions", "Digest", "Archive", "Globbing", "Scratch"], exclude: ["README.md"]),
+        // apt and yum/dnf repositories: packages added, indexes written natively, signed through Signing.
+        .target(name: "Publishing", dependencies: ["Packaging", "Signing", "Digest", "Archive", "Scratch"], exclude: ["README.md"]),
         // Orchestration: the phases of a run, settings, build steps, scheduler, layers, cache, skeleton.
         .target(name: "OmnibusKit",
-                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Signing", "Digest", "Archive", "Spawning",
+                dependencies: ["Definitions", "Graph", "Fetch", "Linkage", "Packaging", "Publishing", "Signing", "Digest", "Archive", "Spawning",
                                "Globbing", "Scratch"],
                 exclude: ["README.md"]),
         // Commands, output and exit codes; no domain logic.
@@ -68,7 +71,7 @@ let package = Package(
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive", "Scratch"]),
         .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch", "Digest"]),
-        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Archive", "Digest", "Scratch"]),
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Publishing", "Signing", "Archive", "Digest", "Scratch"]),
         .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,6 +4,8 @@ import CArchive
 package final class ArchiveReader {
     package let path: String
     private let handle: OpaquePointer
+    /// The bytes an in-memory reader reads; libarchive keeps pointing into them until freed.
+    private var memory: UnsafeMutableRawBufferPointer?
 
     package init(path: String) throws(ArchiveError) {
         guard let handle = archive_read_new() else {
@@ -19,7 +21,28 @@ package final class ArchiveReader {
         }
     }
 
-    deinit { archive_read_free(handle) }
+    /// Reads an archive held in memory (a member of another archive, such as a .deb's
+    /// `control.tar.xz`); `name` stands for it in messages.
+    package init(bytes: [UInt8], name: String) throws(ArchiveError) {
+        guard let handle = archive_read_new() else {
+            throw ArchiveError(path: name, message: "cannot allocate an archive reader")
+        }
+        archive_read_support_filter_all(handle)
+        archive_read_support_format_all(handle)
+        self.path = name
+        self.handle = handle
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        memory.copyBytes(from: bytes)
+        self.memory = memory
+        guard archive_read_open_memory(handle, memory.baseAddress, bytes.count) == ARCHIVE_OK else {
+            throw ArchiveError(path: name, message: libarchiveMessage(handle))
+        }
+    }
+
+    deinit {
+        archive_read_free(handle)
+        memory?.deallocate()
+    }
 
     /// The next member's header, or nil at the end of the archive.
     package func nextEntry() throws(ArchiveError) -> ArchiveEntryInfo? {

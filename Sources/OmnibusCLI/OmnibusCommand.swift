@@ -12,7 +12,7 @@ package struct OmnibusCommand: AsyncParsableCommand {
             2 bad input (invalid definitions, unknown names) or usage.
             """,
         subcommands: [BuildCommand.self, NewCommand.self, CleanCommand.self, ListCommand.self, ValidateCommand.self, GraphCommand.self,
-                      HealthCheckCommand.self, MirrorCommand.self, PackageCommand.self, CacheCommand.self,
+                      HealthCheckCommand.self, MirrorCommand.self, PackageCommand.self, PublishCommand.self, CacheCommand.self,
                       VersionCommand.self])
 
     package init() {}

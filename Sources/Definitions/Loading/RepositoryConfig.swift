@@ -30,6 +30,33 @@ package struct RepositoryConfig: Sendable, Equatable {
         package var gnupgHome: String?
     }
 
+    /// `publish:`: the repositories `omnibus publish` adds packages to (see docs/repositories.md).
+    package var publish = PublishConfig()
+
+    package struct PublishConfig: Sendable, Equatable {
+        package var apt: AptConfig?
+        package var yum: YumConfig?
+
+        package init(apt: AptConfig? = nil, yum: YumConfig? = nil) {
+            self.apt = apt
+            self.yum = yum
+        }
+    }
+
+    package struct AptConfig: Sendable, Equatable {
+        /// The repository's root directory (absolute).
+        package var path: String?
+        package var suite: String?
+        package var component: String?
+        package var origin: String?
+        package var label: String?
+    }
+
+    package struct YumConfig: Sendable, Equatable {
+        /// The repository's root directory (absolute).
+        package var path: String?
+    }
+
     package struct RemoteCacheConfig: Sendable, Equatable {
         package var url: String
         package var upload: Bool?
@@ -56,7 +83,7 @@ package struct RepositoryConfig: Sendable, Equatable {
         var problems = Diagnostics()
         if let map = MappingReader(value, describing: "the repository config",
                                    allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir",
-                                             "download_timeout", "download_min_rate", "remote_cache", "signing"],
+                                             "download_timeout", "download_min_rate", "remote_cache", "signing", "publish"],
                                    problems: &problems) {
             func absolute(_ path: String) -> String {
                 path.hasPrefix("/") || path.contains("://") ? path : root + "/" + path
@@ -106,8 +133,41 @@ package struct RepositoryConfig: Sendable, Equatable {
                     passphraseFile: section.string("passphrase_file", problems: &problems).map { absolute($0.value) },
                     gnupgHome: section.string("gnupg_home", problems: &problems).map { absolute($0.value) })
             }
+            if let publish = map.value("publish") {
+                config.publish = publishConfig(publish, absolute: absolute, problems: &problems)
+            }
         }
         try problems.throwIfAny()
+        return config
+    }
+
+    private static func publishConfig(_ value: YAMLValue, absolute: (String) -> String,
+                                      problems: inout Diagnostics) -> PublishConfig {
+        var config = PublishConfig()
+        guard let section = MappingReader(value, describing: "'publish'", path: "publish.", allowed: ["apt", "yum"],
+                                          problems: &problems) else { return config }
+        /// Suite, component and the Release fields are single words or one line for apt.
+        func word(_ reader: MappingReader, _ key: String, oneLine: Bool = false) -> String? {
+            guard let value = reader.string(key, problems: &problems) else { return nil }
+            let bad = oneLine ? value.value.isEmpty || value.value.contains(where: \.isNewline)
+                : value.value.isEmpty || value.value.contains(where: { $0.isWhitespace || $0 == "/" })
+            if bad {
+                problems.error("'publish.apt.\(key)' must be \(oneLine ? "one line of text" : "one word without spaces or '/'")", at: value.location)
+                return nil
+            }
+            return value.value
+        }
+        if let apt = section.value("apt"),
+           let reader = MappingReader(apt, describing: "'publish.apt'", path: "publish.apt.",
+                                      allowed: ["path", "suite", "component", "origin", "label"], problems: &problems) {
+            config.apt = AptConfig(path: reader.string("path", problems: &problems).map { absolute($0.value) },
+                                   suite: word(reader, "suite"), component: word(reader, "component"),
+                                   origin: word(reader, "origin", oneLine: true), label: word(reader, "label", oneLine: true))
+        }
+        if let yum = section.value("yum"),
+           let reader = MappingReader(yum, describing: "'publish.yum'", path: "publish.yum.", allowed: ["path"], problems: &problems) {
+            config.yum = YumConfig(path: reader.string("path", problems: &problems).map { absolute($0.value) })
+        }
         return config
     }
 }

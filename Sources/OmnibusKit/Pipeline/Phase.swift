@@ -7,6 +7,8 @@ package enum Phase: String, Sendable, CaseIterable {
     case build
     case healthCheck = "health check"
     case package
+    /// `omnibus publish`, on its own after packages were written.
+    case publish
 }
 
 /// What a finished phase hands to the renderer, as it finishes (so a later failure still shows
@@ -36,6 +38,8 @@ package enum RunError: Error, Sendable, CustomStringConvertible {
         case .failed(.build, let message): "build failed: " + message
         case .failed(.healthCheck, let message): message
         case .failed(.package, let message): "packaging failed: " + message
+        case .failed(.publish, let message): "publishing failed: " + message
+        case .cancelled(.publish): "interrupted while publishing: the repositories keep their last complete, signed state"
         case .cancelled(let phase): "interrupted during the \(phase.rawValue): every child process was stopped and nothing was packaged"
         }
     }

@@ -22,6 +22,21 @@ package struct PackageMetadata: Sendable, Equatable {
     /// The install dir's `version-manifest.json`, embedded unchanged (null when absent).
     package var versionManifest: Data?
 
+    /// A metadata file as `encoded()` writes it; nil when it is not one (another tool's JSON, a
+    /// truncated file). The embedded version manifest is not read back.
+    package static func decode(_ data: Data) -> PackageMetadata? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let name = object["name"] as? String, let version = object["version"] as? String,
+              let iteration = object["iteration"] as? String, let arch = object["arch"] as? String,
+              let format = object["format"] as? String, let basename = object["basename"] as? String,
+              let size = (object["size"] as? NSNumber)?.int64Value, let sha256 = object["sha256"] as? String,
+              let buildEpoch = (object["build_epoch"] as? NSNumber)?.int64Value else { return nil }
+        return PackageMetadata(name: name, version: version, iteration: iteration, arch: arch,
+                               platform: object["platform"] as? String ?? "", platformVersion: object["platform_version"] as? String ?? "",
+                               format: format, basename: basename, size: size, sha256: sha256,
+                               sha512: object["sha512"] as? String ?? "", buildEpoch: buildEpoch, versionManifest: nil)
+    }
+
     /// Pretty-printed JSON with sorted keys and a final newline.
     package func encoded() -> Data {
         var fields: [(String, String)] = [

@@ -1,4 +1,4 @@
-/// The rpm tags this writer uses (numbers from rpm's `rpmtag.h`).
+/// The rpm tags this writer and `RPMPackageReader` use (numbers from rpm's `rpmtag.h`).
 enum RPMTag {
     static let headerSignatures: UInt32 = 62
     static let headerImmutable: UInt32 = 63
@@ -7,6 +7,7 @@ enum RPMTag {
     static let name: UInt32 = 1000
     static let version: UInt32 = 1001
     static let release: UInt32 = 1002
+    static let epoch: UInt32 = 1003
     static let summary: UInt32 = 1004
     static let description: UInt32 = 1005
     static let buildTime: UInt32 = 1006
@@ -34,6 +35,7 @@ enum RPMTag {
     static let fileGroupName: UInt32 = 1040
     static let sourceRPM: UInt32 = 1044
     static let fileVerifyFlags: UInt32 = 1045
+    static let archiveSize: UInt32 = 1046
     static let provideName: UInt32 = 1047
     static let requireFlags: UInt32 = 1048
     static let requireName: UInt32 = 1049
@@ -42,6 +44,9 @@ enum RPMTag {
     static let conflictName: UInt32 = 1054
     static let conflictVersion: UInt32 = 1055
     static let rpmVersion: UInt32 = 1064
+    static let changelogTime: UInt32 = 1080
+    static let changelogName: UInt32 = 1081
+    static let changelogText: UInt32 = 1082
     static let preInProg: UInt32 = 1085
     static let postInProg: UInt32 = 1086
     static let preUnProg: UInt32 = 1087
@@ -98,8 +103,10 @@ enum RPMSignatureTag {
 /// RPMSENSE_* and RPMFILE_* bits.
 enum RPMFlags {
     static let less: UInt32 = 0x02
+    static let greater: UInt32 = 0x04
     static let equal: UInt32 = 0x08
     static let postTrans: UInt32 = 0x20
+    static let prereq: UInt32 = 0x40
     static let preTrans: UInt32 = 0x80
     static let interpreter: UInt32 = 0x100
     static let scriptPre: UInt32 = 0x200
@@ -110,6 +117,7 @@ enum RPMFlags {
 
     static let fileConfig: UInt32 = 1 << 0
     static let fileNoReplace: UInt32 = 1 << 4
+    static let fileGhost: UInt32 = 1 << 6
 
     /// PGPHASHALGO_SHA256, for file and payload digests.
     static let sha256Algorithm: UInt32 = 8

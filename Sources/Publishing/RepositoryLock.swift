@@ -1,0 +1,31 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive `flock` on the repository's directory itself, held for one publish: two runs
+/// reading and rewriting the same indexes would each drop the other's package. Locking the
+/// directory leaves no lock file behind to be synced to the static host; the kernel drops the
+/// lock when the descriptor closes, however the process ends.
+final class RepositoryLock {
+    private let descriptor: Int32
+
+    /// Creates the directory if needed and takes the lock, or says who to wait for.
+    init(directory: String) throws(PublishError) {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw .write(path: directory, reason: error.localizedDescription)
+        }
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .write(path: directory, reason: String(cString: strerror(errno))) }
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw busy ? .busy(path: directory) : .write(path: directory, reason: "cannot lock it: \(reason)")
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+}
