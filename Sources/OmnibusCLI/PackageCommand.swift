@@ -11,13 +11,14 @@ struct PackageCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var lock: LockOptions
+    @OptionGroup var signing: SigningOptions
 
     @Argument(help: "The project.")
     var project: String
 
     func run() async throws {
         let workspace = try global.workspace()
-        let settings = try workspace.commandSettings(BuildSettings.Flags(output: output, lock: lock))
+        let settings = try workspace.commandSettings(BuildSettings.Flags(output: output, lock: lock, signing: signing))
         let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
         let project = self.project
         try await RunInTask.run { () async throws(RunError) in try await run.package(project) }
