@@ -42,6 +42,8 @@ package enum PackageWriter {
 
         /// Renames the package, its detached signature, then its metadata into place.
         package func commit() throws(PackagingError) -> BuiltPackage {
+            // A signature left by an earlier signed run would not match these bytes.
+            if signaturePartial == nil { unlink(built.path + ".asc") }
             try PackageWriter.move(partial, to: built.path)
             if let signaturePartial, let signaturePath = built.signaturePath {
                 try PackageWriter.move(signaturePartial, to: signaturePath)
