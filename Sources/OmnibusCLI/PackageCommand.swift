@@ -6,7 +6,7 @@ struct PackageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "package",
         abstract: "Write the .deb, .rpm and .tar packages of an already built project.",
-        discussion: "Packages are written natively (no dpkg-deb, rpmbuild or fpm), reproducibly: the same install dir and SOURCE_DATE_EPOCH give byte-identical packages.")
+        discussion: "Packages are written natively (no dpkg-deb, rpmbuild or fpm), reproducibly: the same install dir and SOURCE_DATE_EPOCH give byte-identical packages. With a signing key (--signing-key, OMNIBUS_SIGNING_KEY or signing.key in omnibus.config.yml) gpg signs them; see docs/release.md.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions

@@ -15,7 +15,7 @@ package enum SigningError: Error, Sendable, CustomStringConvertible, Equatable {
         case .gpgMissing:
             "signing needs GnuPG: 'gpg' is not installed or not on PATH (Debian: apt-get install gnupg)"
         case .keyNotFound(let key, let detail):
-            "signing key '\(key)': no secret key of that name in the keyring (\(Self.firstLine(detail))); list the keys that can sign with 'gpg --list-secret-keys' (with the GNUPGHOME omnibus uses)"
+            "signing key '\(key)': no secret key of that name in the keyring (\(Self.firstLine(detail))); list the keys that can sign with 'gpg --list-secret-keys'"
         case .ambiguousKey(let key, let fingerprints):
             "signing key '\(key)' names \(fingerprints.count) secret keys (\(fingerprints.joined(separator: ", "))); give the fingerprint of the one to sign with"
         case .cannotSign(let key, let fingerprint, let reason):

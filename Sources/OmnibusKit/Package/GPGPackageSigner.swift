@@ -18,7 +18,9 @@ package struct GPGPackageSigner: PackageSigner {
             return GPGPackageSigner(signer: signer, key: try await signer.signingKey())
         } catch {
             if error == .cancelled { throw .cancelled(.build) }
-            throw .badInput("\(error) (the key comes from \(settings.source); --no-sign builds unsigned packages)")
+            let keyring = settings.gnupgHome.map { "\($0) (signing.gnupg_home)" }
+                ?? ProcessInfo.processInfo.environment["GNUPGHOME"].map { "\($0) (GNUPGHOME)" } ?? "~/.gnupg"
+            throw .badInput("\(error)\n  the key name comes from \(settings.source), the keyring is \(keyring); --no-sign writes unsigned packages")
         }
     }
 
