@@ -19,13 +19,13 @@ enum DebSignature {
         func bad(_ reason: String) -> PackagingError { .unreadable(path: path, reason: reason) }
         let end: UInt64
         do { end = try file.seekToEnd() } catch { throw bad(error.localizedDescription) }
-        guard try RPMFileLayout.read(file, at: 0, count: 8, path: path) == Array("!<arch>\n".utf8) else {
+        guard try FileRange.read(file, at: 0, count: 8, path: path) == Array("!<arch>\n".utf8) else {
             throw bad("not an ar archive")
         }
         var members: [Member] = []
         var offset: UInt64 = 8
         while offset < end {
-            let header = try RPMFileLayout.read(file, at: offset, count: 60, path: path)
+            let header = try FileRange.read(file, at: offset, count: 60, path: path)
             guard header[58] == 0x60, header[59] == 0x0a else { throw bad("damaged ar member header at byte \(offset)") }
             func field(_ range: Range<Int>) -> String {
                 String(decoding: header[range], as: UTF8.self).trimmingCharacters(in: .whitespaces)

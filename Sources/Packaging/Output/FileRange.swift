@@ -35,6 +35,20 @@ enum FileRange {
         }
     }
 
+    /// Exactly `count` bytes of `file` from `offset`; a shorter file is an error.
+    static func read(_ file: FileHandle, at offset: UInt64, count: Int, path: String) throws(PackagingError) -> [UInt8] {
+        do {
+            try file.seek(toOffset: offset)
+            let data = try file.read(upToCount: count) ?? Data()
+            guard data.count == count else { throw PackagingError.unreadable(path: path, reason: "the file ends early") }
+            return [UInt8](data)
+        } catch let error as PackagingError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, reason: error.localizedDescription)
+        }
+    }
+
     /// Appends the whole file at `path` to `sink`.
     static func append(_ path: String, to sink: any PackageSink) throws {
         guard let file = FileHandle(forReadingAtPath: path) else {

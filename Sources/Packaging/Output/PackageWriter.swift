@@ -91,11 +91,10 @@ package enum PackageWriter {
         do {
             let signature = try await packager.sign(packageAt: unsigned.partial, info: info, with: signer,
                                                     scratchDirectory: unsigned.scratch)
-            let hashed = try Digests.hex([.sha256, .sha512], ofFile: unsigned.partial)
-            let digests = [hashed[.sha256] ?? "", hashed[.sha512] ?? ""]
-            let size = try FileManager.default.attributesOfItem(atPath: unsigned.partial)[.size] as? Int64 ?? 0
+            let hashed = try DigestSink([.sha256, .sha512])
+            try FileRange.append(unsigned.partial, to: hashed)
             let signed = Draft(scratch: unsigned.scratch, fileName: unsigned.fileName, partial: unsigned.partial,
-                               size: size, digests: digests)
+                               size: hashed.byteCount, digests: hashed.finish())
             var signatureFile: String?
             if case .detached(let fileName) = signature { signatureFile = fileName }
             return try finish(signed, packager: packager, info: info, outputDirectory: outputDirectory,
