@@ -28,7 +28,7 @@ package struct GPGSigner: Sendable {
                                     operation: "--list-secret-keys", mapFailure: { .keyNotFound(key: key, detail: $0) })
         switch SigningKey.parse(colonListing: listing) {
         case .success(let parsed): return parsed
-        case .failure(.none): throw .keyNotFound(key: key, detail: "gpg listed no secret key")
+        case .failure(.noKey): throw .keyNotFound(key: key, detail: "gpg listed no secret key")
         case .failure(.ambiguous(let fingerprints)): throw .ambiguousKey(key: key, fingerprints: fingerprints)
         case .failure(.noSigningKey(let fingerprint, let reason)): throw .cannotSign(key: key, fingerprint: fingerprint, reason: reason)
         }

@@ -25,7 +25,7 @@ package struct SigningKey: Sendable, Equatable {
 
     /// Why a listing yields no key to sign with.
     enum ListingProblem: Error, Equatable {
-        case none
+        case noKey
         case ambiguous(fingerprints: [String])
         case noSigningKey(fingerprint: String, reason: String)
     }
@@ -55,7 +55,7 @@ package struct SigningKey: Sendable, Equatable {
             default: continue
             }
         }
-        guard let keys = primaries.first, let primary = keys.first else { return .failure(.none) }
+        guard let keys = primaries.first, let primary = keys.first else { return .failure(.noKey) }
         guard primaries.count == 1 else { return .failure(.ambiguous(fingerprints: primaries.compactMap { $0.first?.fingerprint })) }
         func field(_ key: Candidate, _ index: Int) -> String { key.fields.count > index ? key.fields[index] : "" }
         // Validity (field 2): e expired, r revoked, i invalid, d disabled. Secret (field 15):

@@ -256,4 +256,37 @@ import Testing
             }
         }
     }
+
+    /// A signature changes only what it must in the linters' findings: lintian names the extra
+    /// deb member; rpmlint reports an unknown key instead of a missing signature.
+    @Test(.enabled(if: TestKeyring.hasGPG && DebTests.hasLintian && RPMTests.hasRPMLint, "gpg, lintian or rpmlint is not installed"))
+    func lintersSeeOnlyTheSignature() async throws {
+        let keyring = try TestKeyring.make()
+        defer { keyring.remove() }
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let info = fixture.info()
+        let contents = try fixture.contents(info)
+        let signer = try await keyring.signer()
+        func findings(_ result: CommandResult, field: Int) -> Set<String> {
+            Set(result.text.split(separator: "\n").compactMap { line -> String? in
+                let fields = line.split(separator: " ")
+                guard fields.count > field, ["E:", "W:"].contains(fields[field - 1]) || line.dropFirst().hasPrefix(": ") else { return nil }
+                return String(fields[field])
+            })
+        }
+        let deb = try await PackageWriter.write(DebPackager(compression: ArchiveCompression(.xz)), contents: contents, info: info,
+                                                outputDirectory: fixture.base + "/deb", signer: signer)
+        let lintian = try Command.run("lintian", ["--tag-display-limit", "0", deb.path])
+        #expect(findings(lintian, field: 2) == DebTests.expectedLintianTags.union(["misplaced-extra-member-in-deb"]),
+                "lintian said:\n\(lintian.text)\(lintian.error)")
+
+        let rpm = try await PackageWriter.write(RPMPackager(compression: ArchiveCompression(.xz), vendor: "Example Inc.",
+                                                            group: "Applications/System"),
+                                                contents: contents, info: info, outputDirectory: fixture.base + "/rpm", signer: signer)
+        let rpmlint = try Command.run("rpmlint", [rpm.path])
+        // rpmlint checks the signature against this machine's rpm database, which lacks the test key.
+        #expect(findings(rpmlint, field: 2) == RPMTests.expectedRPMLintFindings.subtracting(["no-signature"]).union(["unknown-key"]),
+                "rpmlint said:\n\(rpmlint.text)\(rpmlint.error)")
+    }
 }
