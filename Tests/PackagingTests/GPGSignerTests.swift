@@ -33,6 +33,11 @@ import Testing
             let created = listed.split(separator: "\n").first { $0.hasPrefix("pub:") }?
                 .split(separator: ":", omittingEmptySubsequences: false)[5]
             #expect(created.map(String.init) == String(key.creationTime))
+            // The public key, as users import it: what gpg --export gives.
+            let exported = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home).publicKey(armored: false)
+            #expect(exported == (try keyring.gpg(["--export", keyring.fingerprint]).output))
+            let armored = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home).publicKey(armored: true)
+            #expect(String(decoding: armored, as: UTF8.self).hasPrefix("-----BEGIN PGP PUBLIC KEY BLOCK-----\n"))
             // A user id names the key as well as its fingerprint does.
             #expect(try await GPGSigner(key: "t@example.com", homeDirectory: keyring.home).signingKey() == key)
         }
