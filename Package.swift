@@ -71,7 +71,8 @@ let package = Package(
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive", "Scratch"]),
         .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch", "Digest"]),
-        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Publishing", "Signing", "Archive", "Digest", "Scratch"]),
+        // OmnibusKit and Signing for the gpg-backed signer the signing tests sign with.
+        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Publishing", "Signing", "Archive", "Digest", "Scratch", "OmnibusKit"]),
         .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,13 +18,14 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var build: BuildOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var lock: LockOptions
+    @OptionGroup var signing: SigningOptions
 
     @Argument(help: "The project to build.")
     var project: String
 
     func run() async throws {
         let workspace = try global.workspace()
-        let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock))
+        let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock, signing: signing))
         let interactive = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
         let terminal = interactive ? TerminalReporter() : nil
         let reporter: BuildReporter = terminal ?? PlainReporter()

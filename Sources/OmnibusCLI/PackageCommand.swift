@@ -6,18 +6,19 @@ struct PackageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "package",
         abstract: "Write the .deb, .rpm and .tar packages of an already built project.",
-        discussion: "Packages are written natively (no dpkg-deb, rpmbuild or fpm), reproducibly: the same install dir and SOURCE_DATE_EPOCH give byte-identical packages.")
+        discussion: "Packages are written natively (no dpkg-deb, rpmbuild or fpm), reproducibly: the same install dir and SOURCE_DATE_EPOCH give byte-identical packages. With a signing key (--signing-key, OMNIBUS_SIGNING_KEY or signing.key in omnibus.config.yml) gpg signs them; see docs/release.md.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var lock: LockOptions
+    @OptionGroup var signing: SigningOptions
 
     @Argument(help: "The project.")
     var project: String
 
     func run() async throws {
         let workspace = try global.workspace()
-        let settings = try workspace.commandSettings(BuildSettings.Flags(output: output, lock: lock))
+        let settings = try workspace.commandSettings(BuildSettings.Flags(output: output, lock: lock, signing: signing))
         let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
         let project = self.project
         try await RunInTask.run { () async throws(RunError) in try await run.package(project) }

@@ -66,10 +66,28 @@ struct OutputOptions: ParsableArguments {
     var outputDir: String?
 }
 
+/// Which key signs the packages; for `build` and `package`, the commands that write packages.
+struct SigningOptions: ParsableArguments {
+    @Option(name: .customLong("signing-key"),
+            help: ArgumentHelp("Sign the packages with this gpg key id, fingerprint or user id (env OMNIBUS_SIGNING_KEY; signing.key in omnibus.config.yml; see docs/release.md).",
+                               valueName: "key"))
+    var signingKey: String?
+
+    @Flag(name: .customLong("no-sign"), help: "Write unsigned packages even though a signing key is configured.")
+    var noSign = false
+
+    func validate() throws {
+        if noSign, signingKey != nil { throw ValidationError("--signing-key and --no-sign contradict each other; give one") }
+        if let signingKey, signingKey.isEmpty || signingKey.contains(where: \.isNewline) {
+            throw ValidationError("--signing-key must be a gpg key id, fingerprint or user id on one line")
+        }
+    }
+}
+
 extension BuildSettings.Flags {
     /// What the parsed option groups say; groups a command does not take stay at "not given".
     init(directories: DirectoryOptions? = nil, build: BuildOptions? = nil, output: OutputOptions? = nil,
-         lock: LockOptions? = nil) {
+         lock: LockOptions? = nil, signing: SigningOptions? = nil) {
         self.init(jobs: build?.jobs, workDir: directories?.workDir, cacheDir: directories?.cacheDir,
                   sourceMirrors: build?.sourceMirrors ?? [], offline: build?.offline ?? false,
                   noCache: build?.noCache ?? false, verbose: build?.verbose ?? false, outputDir: output?.outputDir,
@@ -77,6 +95,8 @@ extension BuildSettings.Flags {
                   downloadTimeout: build?.downloadTimeout, downloadMinimumRate: build?.downloadMinimumRate)
         remoteCache = build?.remoteCache
         remoteCacheUpload = build?.remoteCacheUpload ?? false
+        signingKey = signing?.signingKey
+        noSign = signing?.noSign ?? false
     }
 }
 

@@ -18,6 +18,8 @@ package enum PackagingError: Error, CustomStringConvertible, Sendable, Equatable
     case archive(String)
     /// The package or its metadata could not be written to the output directory.
     case output(path: String, reason: String)
+    /// The package could not be signed (the signer failed or returned something unusable).
+    case signing(String)
     /// The task was cancelled (Ctrl-C) while writing; nothing was put in place.
     case cancelled
 
@@ -43,6 +45,8 @@ package enum PackagingError: Error, CustomStringConvertible, Sendable, Equatable
             "writing the package failed: \(message)"
         case .output(let path, let reason):
             "\(path): cannot write the package: \(reason)"
+        case .signing(let message):
+            "signing the package failed: \(message)"
         }
     }
 }

@@ -21,20 +21,23 @@ package struct GPGSigner: Sendable {
         self.signatureTime = signatureTime
     }
 
-    /// The secret key `key` names; fails when there is none (checked before any build work).
+    /// The secret key `key` names and the (sub)key gpg signs with; fails when there is none,
+    /// when it cannot sign, or when `key` names several keys (checked before any build work).
     package func signingKey() async throws(SigningError) -> SigningKey {
         let listing = try await gpg(["--with-colons", "--fixed-list-mode", "--list-secret-keys", "--", key],
                                     operation: "--list-secret-keys", mapFailure: { .keyNotFound(key: key, detail: $0) })
-        guard let parsed = SigningKey.parse(colonListing: listing) else {
-            throw .keyNotFound(key: key, detail: "gpg listed no secret key")
+        switch SigningKey.parse(colonListing: listing) {
+        case .success(let parsed): return parsed
+        case .failure(.noKey): throw .keyNotFound(key: key, detail: "gpg listed no secret key")
+        case .failure(.ambiguous(let fingerprints)): throw .ambiguousKey(key: key, fingerprints: fingerprints)
+        case .failure(.noSigningKey(let fingerprint, let reason)): throw .cannotSign(key: key, fingerprint: fingerprint, reason: reason)
         }
-        return parsed
     }
 
     /// A binary (or ASCII-armored) detached signature of the file at `path`.
     package func detachedSignature(ofFile path: String, armored: Bool = false,
                                    digest: String = "SHA256") async throws(SigningError) -> Data {
-        try await signToFile(["--detach-sign"] + (armored ? ["--armor"] : []) + ["--digest-algo", digest], input: path,
+        try await signToFile(["--detach-sign", armored ? "--armor" : "--no-armor", "--digest-algo", digest], input: path,
                              operation: "--detach-sign")
     }
 
@@ -48,7 +51,9 @@ package struct GPGSigner: Sendable {
         let scratch = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let output = scratch + "/key"
-        _ = try await gpg((armored ? ["--armor"] : []) + ["--output", output, "--export", "--", key], operation: "--export")
+        let primary = try await signingKey().fingerprint
+        _ = try await gpg((armored ? ["--armor"] : ["--no-armor"]) + ["--output", output, "--export", "--", primary],
+                          operation: "--export")
         guard let data = FileManager.default.contents(atPath: output), !data.isEmpty else {
             throw .keyNotFound(key: key, detail: "gpg exported no public key")
         }
@@ -59,18 +64,24 @@ package struct GPGSigner: Sendable {
         if let passphraseFile, !FileManager.default.isReadableFile(atPath: passphraseFile) {
             throw .passphraseFileUnreadable(path: passphraseFile)
         }
+        // The exact (sub)key, '!' forbidding gpg to pick another: the key's algorithm and
+        // creation time decide the signature's form and date.
+        let signing = try await signingKey()
         var timing: [String] = []
         if let signatureTime {
-            let created = try await signingKey().creationTime
             // A signature older than its key is invalid to every verifier.
-            timing = ["--faked-system-time", "\(max(signatureTime, created))!"]
+            timing = ["--faked-system-time", "\(max(signatureTime, signing.creationTime))!"]
         }
         let scratch = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let output = scratch + "/signature"
         var passphrase: [String] = []
         if let passphraseFile { passphrase = ["--pinentry-mode", "loopback", "--passphrase-file", passphraseFile] }
-        _ = try await gpg(timing + passphrase + ["--local-user", key, "--output", output] + arguments + ["--", input],
+        // A gpg.conf asking for a Version or Comment armor header would make the bytes depend
+        // on the machine.
+        let canonical = ["--no-emit-version", "--no-comments"]
+        _ = try await gpg(timing + passphrase + canonical + ["--local-user", signing.signingFingerprint + "!", "--output", output]
+                          + arguments + ["--", input],
                           operation: operation)
         guard let data = FileManager.default.contents(atPath: output), !data.isEmpty else {
             throw .gpgFailed(operation: operation, status: 0, output: "no signature was written")

@@ -31,12 +31,12 @@ import Testing
                 == ["--root", "--software-dir", "--path", "--allow", "--work-dir", "--cache-dir", "--format"])
     }
 
-    @Test func packageTakesOnlyTheOutputDirectory() throws {
-        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--output-dir", "--no-wait"])
+    @Test func packageTakesTheOutputAndSigningOptions() throws {
+        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--output-dir", "--no-wait", "--signing-key", "--no-sign"])
     }
 
     @Test func buildTakesEveryBuildOption() throws {
         let options = try Self.options(of: "build")
-        for option in Self.buildOnly + ["--work-dir", "--cache-dir", "--output-dir"] { #expect(options.contains(option), "\(option)") }
+        for option in Self.buildOnly + ["--work-dir", "--cache-dir", "--output-dir", "--signing-key", "--no-sign"] { #expect(options.contains(option), "\(option)") }
     }
 }

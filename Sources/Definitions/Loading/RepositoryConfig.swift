@@ -28,6 +28,12 @@ package struct RepositoryConfig: Sendable, Equatable {
         package var passphraseFile: String?
         /// `GNUPGHOME` for signing (absolute); nil: the caller's.
         package var gnupgHome: String?
+
+        package init(key: String, passphraseFile: String? = nil, gnupgHome: String? = nil) {
+            self.key = key
+            self.passphraseFile = passphraseFile
+            self.gnupgHome = gnupgHome
+        }
     }
 
     /// `publish:`: the repositories `omnibus publish` adds packages to (see docs/repositories.md).

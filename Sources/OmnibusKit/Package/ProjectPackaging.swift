@@ -105,9 +105,10 @@ package struct ProjectPackaging {
 
     /// Writes every configured format into `outputDirectory`. All formats are staged under
     /// temporary names first and put in place together, so a failure or an interrupt in any of
-    /// them leaves no package (and no metadata) of this run in the output directory.
-    package func write(to outputDirectory: String, formats registry: [any Packager.Type] = PackageFormats.standard)
-        throws(Failure) -> [BuiltPackage] {
+    /// them leaves no package (and no metadata) of this run in the output directory. With a
+    /// `signer`, each package is signed while staged and its metadata describes the signed file.
+    package func write(to outputDirectory: String, formats registry: [any Packager.Type] = PackageFormats.standard,
+                       signer: (any PackageSigner)? = nil) async throws(Failure) -> [BuiltPackage] {
         let manifestPath = project.installDir + "/version-manifest.json"
         guard let manifest = FileManager.default.contents(atPath: manifestPath) else {
             throw Failure(description: "\(manifestPath) is missing: the install dir is not a finished build; run 'omnibus build \(project.name)' first")
@@ -131,7 +132,12 @@ package struct ProjectPackaging {
         var staged: [PackageWriter.Staged] = []
         for (name, packager) in packagers {
             do {
-                staged.append(try PackageWriter.stage(packager, contents: contents, info: info, outputDirectory: outputDirectory))
+                if let signer {
+                    staged.append(try await PackageWriter.stage(packager, contents: contents, info: info,
+                                                                 outputDirectory: outputDirectory, signer: signer))
+                } else {
+                    staged.append(try PackageWriter.stage(packager, contents: contents, info: info, outputDirectory: outputDirectory))
+                }
             } catch PackagingError.cancelled {
                 throw Failure(description: "interrupted", cancelled: true)
             } catch {

@@ -36,6 +36,8 @@ package struct ProjectRun: Sendable {
         let graph: BuildGraph
         do { graph = try workspace.resolve(projectName) } catch { throw .badInput(error.description) }
         let project = graph.project
+        // Before any build work: a key that cannot sign must not cost a whole build.
+        let signer = try await packageSigner()
         let lock = try await lockInstallDir(of: project)
         defer { withExtendedLifetime(lock) {} }
         try settings.prepareDirectories()
@@ -55,18 +57,26 @@ package struct ProjectRun: Sendable {
         try checkpoint(.healthCheck)
         try await healthCheck(project, owners: result.owners)
         try checkpoint(.package)
-        try await package(project, version: version)
+        try await package(project, version: version, signer: signer)
     }
 
     /// `omnibus package`: the package phase over an install dir built before.
     package func package(_ projectName: String) async throws(RunError) {
         let project: Project
         do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
+        let signer = try await packageSigner()
         let lock = try await lockInstallDir(of: project)
         defer { withExtendedLifetime(lock) {} }
         let version = try await version(of: project)
         try checkpoint(.package)
-        try await package(project, version: version)
+        try await package(project, version: version, signer: signer)
+    }
+
+    /// The configured key, looked up now; nil when nothing is to be signed.
+    private func packageSigner() async throws(RunError) -> GPGPackageSigner? {
+        guard let signing = settings.signing else { return nil }
+        let epoch = await SourceDateEpoch.resolve(repositoryRoot: workspace.repository.root, environment: environment)
+        return try await GPGPackageSigner.prepare(signing, sourceDateEpoch: epoch)
     }
 
     /// `omnibus health-check PROJECT`: the check over the project's install dir, findings
@@ -124,7 +134,7 @@ package struct ProjectRun: Sendable {
         outcomes(.healthChecked(report))
     }
 
-    private func package(_ project: Project, version: String) async throws(RunError) {
+    private func package(_ project: Project, version: String, signer: GPGPackageSigner?) async throws(RunError) {
         let started = Date()
         let root = workspace.repository.root
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
@@ -132,7 +142,7 @@ package struct ProjectRun: Sendable {
         let built: [BuiltPackage]
         // The workspace's format table, so a registered format is written like the shipped ones.
         let packagers = workspace.repository.kinds.formats.compactMap { $0 as? any Packager.Type }
-        do { built = try packaging.write(to: settings.outputDir, formats: packagers) } catch {
+        do { built = try await packaging.write(to: settings.outputDir, formats: packagers, signer: signer?.dated(epoch)) } catch {
             if error.cancelled || Task.isCancelled { throw .cancelled(.package) }
             throw .failed(.package, error.description)
         }

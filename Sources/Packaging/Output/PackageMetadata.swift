@@ -21,6 +21,12 @@ package struct PackageMetadata: Sendable, Equatable {
     package var buildEpoch: Int64
     /// The install dir's `version-manifest.json`, embedded unchanged (null when absent).
     package var versionManifest: Data?
+    /// The fingerprint of the key the package is signed with; nil (and no key in the JSON,
+    /// so unsigned metadata stays as it was) when unsigned.
+    package var signingKey: String? = nil
+    /// The detached signature next to the package (`<basename>.asc`), for formats that carry
+    /// none inside; nil (no key in the JSON) otherwise.
+    package var signatureFile: String? = nil
 
     /// A metadata file as `encoded()` writes it; nil when it is not one (another tool's JSON, a
     /// truncated file). The embedded version manifest is not read back.
@@ -47,6 +53,8 @@ package struct PackageMetadata: Sendable, Equatable {
             ("version", Self.quoted(version)),
         ]
         fields.append(("version_manifest", manifestText()))
+        if let signingKey { fields.append(("signing_key", Self.quoted(signingKey))) }
+        if let signatureFile { fields.append(("signature_file", Self.quoted(signatureFile))) }
         fields.sort { $0.0 < $1.0 }
         let body = fields.map { "  \(Self.quoted($0.0)): \($0.1)" }.joined(separator: ",\n")
         return Data(("{\n" + body + "\n}\n").utf8)

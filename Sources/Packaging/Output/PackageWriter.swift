@@ -9,6 +9,9 @@ package struct BuiltPackage: Sendable, Equatable {
     package let path: String
     package let metadataPath: String
     package let metadata: PackageMetadata
+    /// The detached signature file next to the package (`<package>.asc`), for formats that
+    /// cannot carry their signature inside; nil when unsigned or signed inside.
+    package var signaturePath: String? = nil
 }
 
 /// Writes packages into an output directory (`pkg/`) so that nothing there ever looks complete
@@ -23,23 +26,41 @@ package enum PackageWriter {
         package let built: BuiltPackage
         fileprivate let partial: String
         fileprivate let metadataPartial: String
+        fileprivate let signaturePartial: String?
         fileprivate let scratch: String
 
-        fileprivate init(built: BuiltPackage, partial: String, metadataPartial: String, scratch: String) {
+        fileprivate init(built: BuiltPackage, partial: String, metadataPartial: String, signaturePartial: String?,
+                         scratch: String) {
             self.built = built
             self.partial = partial
             self.metadataPartial = metadataPartial
+            self.signaturePartial = signaturePartial
             self.scratch = scratch
         }
 
         deinit { try? FileManager.default.removeItem(atPath: scratch) }
 
-        /// Renames the package, then its metadata, into place.
+        /// Renames the package, its detached signature, then its metadata into place.
         package func commit() throws(PackagingError) -> BuiltPackage {
+            // A signature left by an earlier signed run would not match these bytes.
+            if signaturePartial == nil { unlink(built.path + ".asc") }
             try PackageWriter.move(partial, to: built.path)
+            if let signaturePartial, let signaturePath = built.signaturePath {
+                try PackageWriter.move(signaturePartial, to: signaturePath)
+            }
             try PackageWriter.move(metadataPartial, to: built.metadataPath)
             return built
         }
+    }
+
+    /// The unsigned package in its scratch directory, before its metadata exists.
+    private struct Draft {
+        let scratch: String
+        let fileName: String
+        let partial: String
+        let size: Int64
+        /// SHA-256 and SHA-512, hex.
+        let digests: [String]
     }
 
     @discardableResult
@@ -48,8 +69,45 @@ package enum PackageWriter {
         try stage(packager, contents: contents, info: info, outputDirectory: outputDirectory).commit()
     }
 
+    /// Writes and signs a package, then puts it in place.
+    @discardableResult
+    package static func write(_ packager: some Packager, contents: PackageContents, info: PackageInfo,
+                             outputDirectory: String, signer: any PackageSigner) async throws -> BuiltPackage {
+        try await stage(packager, contents: contents, info: info, outputDirectory: outputDirectory, signer: signer).commit()
+    }
+
     package static func stage(_ packager: any Packager, contents: PackageContents, info: PackageInfo,
                               outputDirectory: String) throws -> Staged {
+        let draft = try writeUnsigned(packager, contents: contents, info: info, outputDirectory: outputDirectory)
+        return try finish(draft, packager: packager, info: info, outputDirectory: outputDirectory)
+    }
+
+    /// Writes the package unsigned (the bytes `stage` without a signer gives), lets the format
+    /// sign it while it is still staged, and only then hashes it for the metadata, so the
+    /// metadata describes the signed file.
+    package static func stage(_ packager: any Packager, contents: PackageContents, info: PackageInfo,
+                              outputDirectory: String, signer: any PackageSigner) async throws -> Staged {
+        let unsigned = try writeUnsigned(packager, contents: contents, info: info, outputDirectory: outputDirectory)
+        do {
+            let signature = try await packager.sign(packageAt: unsigned.partial, info: info, with: signer,
+                                                    scratchDirectory: unsigned.scratch)
+            let hashed = try DigestSink([.sha256, .sha512])
+            try FileRange.append(unsigned.partial, to: hashed)
+            let signed = Draft(scratch: unsigned.scratch, fileName: unsigned.fileName, partial: unsigned.partial,
+                               size: hashed.byteCount, digests: hashed.finish())
+            var signatureFile: String?
+            if case .detached(let fileName) = signature { signatureFile = fileName }
+            return try finish(signed, packager: packager, info: info, outputDirectory: outputDirectory,
+                              signingKey: signer.keyFingerprint, signatureFile: signatureFile)
+        } catch {
+            try? FileManager.default.removeItem(atPath: unsigned.scratch)
+            if Task.isCancelled { throw PackagingError.cancelled }
+            throw error
+        }
+    }
+
+    private static func writeUnsigned(_ packager: any Packager, contents: PackageContents, info: PackageInfo,
+                                      outputDirectory: String) throws -> Draft {
         try info.validate()
         let fileManager = FileManager.default
         do {
@@ -64,22 +122,34 @@ package enum PackageWriter {
             let sink = try FileSink(creating: partial, digests: [.sha256, .sha512])
             try packager.write(contents, info: info, to: sink, scratchDirectory: scratch)
             let digests = try sink.finish()
+            return Draft(scratch: scratch, fileName: fileName, partial: partial, size: sink.byteCount, digests: digests)
+        } catch {
+            try? fileManager.removeItem(atPath: scratch)
+            throw error
+        }
+    }
+
+    private static func finish(_ draft: Draft, packager: any Packager, info: PackageInfo, outputDirectory: String,
+                               signingKey: String? = nil, signatureFile: String? = nil) throws -> Staged {
+        do {
             let format = type(of: packager).name
             let metadata = PackageMetadata(
                 name: info.name, version: info.version, iteration: info.iteration,
                 arch: packager.architectureName(for: info), platform: info.platform.id,
-                platformVersion: info.platform.version, format: format, basename: fileName, size: sink.byteCount,
-                sha256: digests[0], sha512: digests[1], buildEpoch: info.effectiveEpoch,
-                versionManifest: info.versionManifest)
-            let metadataPartial = partial + ".metadata.json"
-            guard fileManager.createFile(atPath: metadataPartial, contents: metadata.encoded()) else {
+                platformVersion: info.platform.version, format: format, basename: draft.fileName, size: draft.size,
+                sha256: draft.digests[0], sha512: draft.digests[1], buildEpoch: info.effectiveEpoch,
+                versionManifest: info.versionManifest, signingKey: signingKey, signatureFile: signatureFile)
+            let metadataPartial = draft.partial + ".metadata.json"
+            guard FileManager.default.createFile(atPath: metadataPartial, contents: metadata.encoded()) else {
                 throw PackagingError.output(path: metadataPartial, reason: "cannot write the metadata file")
             }
-            let path = outputDirectory + "/" + fileName
-            let built = BuiltPackage(format: format, path: path, metadataPath: path + ".metadata.json", metadata: metadata)
-            return Staged(built: built, partial: partial, metadataPartial: metadataPartial, scratch: scratch)
+            let path = outputDirectory + "/" + draft.fileName
+            var built = BuiltPackage(format: format, path: path, metadataPath: path + ".metadata.json", metadata: metadata)
+            built.signaturePath = signatureFile.map { outputDirectory + "/" + $0 }
+            return Staged(built: built, partial: draft.partial, metadataPartial: metadataPartial,
+                          signaturePartial: signatureFile.map { draft.scratch + "/" + $0 }, scratch: draft.scratch)
         } catch {
-            try? fileManager.removeItem(atPath: scratch)
+            try? FileManager.default.removeItem(atPath: draft.scratch)
             throw error
         }
     }

@@ -28,6 +28,12 @@ package protocol Packager: PackageFormatKind {
     /// memory use does not grow with the size of the files, only with their number.
     func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                scratchDirectory: String) throws
+
+    /// Signs the package `write` made, at `path` (still staged), in place or beside it; the
+    /// metadata is computed afterwards. The default, for formats with no place for a
+    /// signature, writes an ASCII-armored detached signature to `<path>.asc`.
+    func sign(packageAt path: String, info: PackageInfo, with signer: any PackageSigner,
+              scratchDirectory: String) async throws -> PackageSignature
 }
 
 /// The formats projects may list in `package.formats`, in their default order (the ones whose

@@ -1,0 +1,56 @@
+import Foundation
+import OmnibusKit
+import Packaging
+
+/// A throwaway GnuPG home with one secret key, made by the real gpg, for signing tests. The
+/// path is short: gpg-agent's socket lives inside it and socket paths are limited to 108 bytes.
+struct TestKeyring {
+    let home: String
+    /// The primary key's fingerprint.
+    let fingerprint: String
+
+    static var hasGPG: Bool { Command.which("gpg") != nil && Command.which("gpgconf") != nil }
+
+    /// `algorithm` as `gpg --quick-gen-key` takes it: `ed25519`, `rsa3072`, `nistp256`...
+    /// `passphrase` protects the key (empty: none).
+    static func make(_ algorithm: String = "ed25519", passphrase: String = "",
+                     userID: String = "Omnibus Test <t@example.com>") throws -> TestKeyring {
+        var template = Array("/tmp/gk-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw FixtureError(message: "mkdtemp failed")
+        }
+        let home = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let keyring = TestKeyring(home: home, fingerprint: "")
+        try keyring.gpg(["--passphrase", passphrase, "--pinentry-mode", "loopback", "--quick-gen-key", userID, algorithm, "sign", "never"])
+        let listing = try keyring.gpg(["--with-colons", "--list-secret-keys"]).text
+        guard let fingerprint = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") })?
+            .split(separator: ":", omittingEmptySubsequences: false)[9] else {
+            throw FixtureError(message: "gpg made no key: \(listing)")
+        }
+        return TestKeyring(home: home, fingerprint: String(fingerprint))
+    }
+
+    /// Runs gpg on this home; throws with gpg's words when it fails.
+    @discardableResult
+    func gpg(_ arguments: [String]) throws -> CommandResult {
+        let result = try Command.run("gpg", ["--batch", "--no-tty", "--homedir", home] + arguments)
+        guard result.succeeded else { throw FixtureError(message: "gpg \(arguments.joined(separator: " ")): \(result.error)") }
+        return result
+    }
+
+    /// The public key, armored or binary, written to `path`.
+    func exportPublicKey(to path: String, armored: Bool) throws {
+        try gpg((armored ? ["--armor"] : []) + ["--output", path, "--export", fingerprint])
+    }
+
+    /// The product's signer over this key, signatures dated `epoch` (raised to the key's creation).
+    func signer(epoch: Int = 1_700_000_000) async throws -> GPGPackageSigner {
+        try await GPGPackageSigner.prepare(SigningSettings(key: fingerprint, gnupgHome: home), sourceDateEpoch: epoch)
+    }
+
+    /// Stops the agent this home started, then removes the home.
+    func remove() {
+        _ = try? Command.run("gpgconf", ["--homedir", home, "--kill", "all"])
+        try? FileManager.default.removeItem(atPath: home)
+    }
+}
