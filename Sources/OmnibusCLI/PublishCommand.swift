@@ -16,19 +16,21 @@ struct PublishCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var repositories: RepositoryOptions
+    @OptionGroup var signing: SigningOptions
 
     @Argument(help: "The project.")
     var project: String
 
     func run() async throws {
         let workspace = try global.workspace()
-        var flags = BuildSettings.Flags(output: output)
-        flags.signingKey = repositories.signingKey
-        flags.noSign = repositories.unsigned
+        let flags = BuildSettings.Flags(output: output, signing: signing)
         let settings = try workspace.commandSettings(flags)
         let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: { _ in })
         let project = self.project
-        let publishFlags = repositories.flags
+        var flagsGiven = repositories.flags
+        // Without a key, writing unsigned indexes needs this explicit acknowledgement.
+        flagsGiven.unsigned = signing.noSign
+        let publishFlags = flagsGiven
         let outcomes = try await RunInTask.run { () async throws(RunError) in try await run.publish(project, publishFlags) }
         for outcome in outcomes {
             let summary = outcome.summary
@@ -43,7 +45,7 @@ struct PublishCommand: AsyncParsableCommand {
     }
 }
 
-/// Where and how `publish` writes; the signing key flag mirrors the one of `build`/`package`.
+/// Where and how `publish` writes; the key comes from `SigningOptions`, as for `build` and `package`.
 struct RepositoryOptions: ParsableArguments {
     @Option(name: .customLong("apt-repo"), help: ArgumentHelp("An apt repository directory to add the .deb to (publish.apt.path).", valueName: "dir"))
     var aptRepo: String?
@@ -66,19 +68,8 @@ struct RepositoryOptions: ParsableArguments {
     @Flag(help: "Overwrite a package already published with the same name, version and architecture but other bytes.")
     var replace = false
 
-    @Option(name: .customLong("signing-key"),
-            help: ArgumentHelp("The gpg key that signs the repositories (env OMNIBUS_SIGNING_KEY; signing.key).", valueName: "key"))
-    var signingKey: String?
-
-    @Flag(help: "Write repositories without signatures (for a local test only: apt and dnf refuse them by default).")
-    var unsigned = false
-
-    func validate() throws {
-        if unsigned && signingKey != nil { throw ValidationError("--unsigned and --signing-key contradict each other; give one") }
-    }
-
     var flags: PublishSettings.Flags {
         PublishSettings.Flags(aptRepo: aptRepo, yumRepo: yumRepo, suite: suite, component: component, origin: origin, label: label,
-                              replace: replace, unsigned: unsigned)
+                              replace: replace)
     }
 }

@@ -66,14 +66,14 @@ struct OutputOptions: ParsableArguments {
     var outputDir: String?
 }
 
-/// Which key signs the packages; for `build` and `package`, the commands that write packages.
+/// Which key signs; for `build` and `package` (packages) and `publish` (repository indexes).
 struct SigningOptions: ParsableArguments {
     @Option(name: .customLong("signing-key"),
-            help: ArgumentHelp("Sign the packages with this gpg key id, fingerprint or user id (env OMNIBUS_SIGNING_KEY; signing.key in omnibus.config.yml; see docs/release.md).",
+            help: ArgumentHelp("Sign with this gpg key id, fingerprint or user id (env OMNIBUS_SIGNING_KEY; signing.key in omnibus.config.yml; see docs/release.md).",
                                valueName: "key"))
     var signingKey: String?
 
-    @Flag(name: .customLong("no-sign"), help: "Write unsigned packages even though a signing key is configured.")
+    @Flag(name: .customLong("no-sign"), help: "Write unsigned packages or repositories, even though a signing key is configured (publish: apt and dnf refuse unsigned repositories by default; for a local test only).")
     var noSign = false
 
     func validate() throws {

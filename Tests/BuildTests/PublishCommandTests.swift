@@ -22,11 +22,11 @@ import Testing
         #expect(nowhere.stderr.contains("--apt-repo DIR") && nowhere.stderr.contains("publish:"), "\(nowhere.stderr)")
         let unsigned = try repo.omnibus(["publish", "app", "--apt-repo", repo.root + "/apt"], environment: ["OMNIBUS_SIGNING_KEY": ""])
         #expect(unsigned.status == 2)
-        #expect(unsigned.stderr.contains("must be signed") && unsigned.stderr.contains("--unsigned"), "\(unsigned.stderr)")
+        #expect(unsigned.stderr.contains("must be signed") && unsigned.stderr.contains("--no-sign"), "\(unsigned.stderr)")
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/apt"))
 
         try repo.write("omnibus.config.yml", "publish:\n  apt:\n    pth: apt\n")
-        let typo = try repo.omnibus(["publish", "app", "--unsigned"])
+        let typo = try repo.omnibus(["publish", "app", "--no-sign"])
         #expect(typo.status == 2)
         #expect(typo.stderr.contains("omnibus.config.yml") && typo.stderr.contains("pth") && typo.stderr.contains("path"), "\(typo.stderr)")
     }
@@ -34,7 +34,7 @@ import Testing
     @Test func unsignedOnRequestIntoRepositoriesFromTheConfig() throws {
         let repo = try builtRepository()
         try repo.write("omnibus.config.yml", "publish:\n  apt: {path: out/apt, suite: edge, component: tools}\n  yum: {path: out/yum}\n")
-        let published = try repo.omnibus(["publish", "app", "--unsigned"], environment: ["OMNIBUS_SIGNING_KEY": ""])
+        let published = try repo.omnibus(["publish", "app", "--no-sign"], environment: ["OMNIBUS_SIGNING_KEY": ""])
         #expect(published.status == 0, "\(published.stdout)\n\(published.stderr)")
         #expect(published.stdout.contains("UNSIGNED"))
         let release = try String(contentsOfFile: repo.root + "/out/apt/dists/edge/Release", encoding: .utf8)
@@ -44,7 +44,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: repo.root + "/out/yum/repodata/repomd.xml"))
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/out/yum/repodata/repomd.xml.asc"))
 
-        let again = try repo.omnibus(["publish", "app", "--unsigned"], environment: ["OMNIBUS_SIGNING_KEY": ""])
+        let again = try repo.omnibus(["publish", "app", "--no-sign"], environment: ["OMNIBUS_SIGNING_KEY": ""])
         #expect(again.status == 0 && again.stdout.contains("already there") && again.stdout.contains("nothing changed"), "\(again.stdout)")
     }
 

@@ -39,7 +39,7 @@ package struct ProjectPublishing: Sendable {
             throw .badInput("""
                 no signing key: a repository for production must be signed, or apt and dnf refuse it (and users \
                 cannot tell your packages from someone else's). Give one with --signing-key KEY, the environment \
-                variable OMNIBUS_SIGNING_KEY, or 'signing: {key: KEY}' in omnibus.config.yml; pass --unsigned only \
+                variable OMNIBUS_SIGNING_KEY, or 'signing: {key: KEY}' in omnibus.config.yml; pass --no-sign only \
                 for a local test repository
                 """)
         }
