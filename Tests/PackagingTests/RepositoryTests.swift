@@ -25,24 +25,16 @@ import Testing
         AptRepository.Options(path: path, origin: "Omnibus Tests", label: "omnibus-tests", description: "Packages of the test suite")
     }
 
-    /// `rpmsign` with the test key: dnf's gpgcheck needs signed packages.
-    static func sign(_ rpm: String, with key: TestSigningKey) throws {
-        let result = try Command.run("rpmsign", ["--define", "_gpg_name \(key.fingerprint)", "--define", "_gpg_path \(key.home)",
-                                                  "--define", "__gpg \(Command.which("gpg") ?? "gpg")",
-                                                  "--addsign", rpm], environment: key.environment)
-        guard result.succeeded else { throw FixtureError(message: "rpmsign: \(result.text)\(result.error)") }
-    }
-
-    @Test(.enabled(if: AptClient.available && TestSigningKey.available, "needs apt-get and gpg"))
+    @Test(.enabled(if: AptClient.available && TestKeyring.hasGPG, "needs apt-get and gpg"))
     func aptInstallsFromTheSignedRepositoryAndRejectsATamperedInRelease() async throws {
-        let key = try TestSigningKey.make()
+        let key = try TestKeyring.make()
         defer { key.remove() }
         let fixture = try Fixture.make()
         defer { fixture.remove() }
         let deb = try fixture.build(DebPackager(), info: Self.info(fixture))
         let repository = fixture.base + "/apt"
         let summary = try await AptRepository(Self.aptOptions(repository))
-            .publish([deb.path], replace: false, epoch: Self.epoch, signer: RepositorySigner(key.signer()))
+            .publish([deb.path], replace: false, epoch: Self.epoch, signer: RepositorySigner(key.repositorySigner()))
         #expect(summary.added.count == 1 && summary.indexesWritten)
 
         // Without the plain index names apt must still find the indexes, by their digests.
@@ -79,17 +71,19 @@ import Testing
         #expect(!notInstalled.succeeded, "apt installed from a tampered repository: \(notInstalled.text)")
     }
 
-    @Test(.enabled(if: DnfClient.available && TestSigningKey.available && Command.which("rpmsign") != nil, "needs dnf, rpmsign and gpg"))
+    @Test(.enabled(if: DnfClient.available && TestKeyring.hasGPG, "needs dnf and gpg"))
     func dnfInstallsWithGpgcheckAndRepoGpgcheckAndRejectsATamperedRepomd() async throws {
-        let key = try TestSigningKey.make()
+        let key = try TestKeyring.make()
         defer { key.remove() }
         let fixture = try Fixture.make()
         defer { fixture.remove() }
-        let rpm = try fixture.build(RPMPackager(), info: Self.info(fixture))
-        try Self.sign(rpm.path, with: key)
+        // dnf's gpgcheck needs signed packages: signed as `omnibus build --signing-key` signs them.
+        let info = Self.info(fixture)
+        let rpm = try await PackageWriter.write(RPMPackager(), contents: try fixture.contents(info), info: info,
+                                                outputDirectory: fixture.base + "/out", signer: try await key.signer())
         let repository = fixture.base + "/yum"
         let summary = try await YumRepository(path: repository)
-            .publish([rpm.path], replace: false, epoch: Self.epoch, signer: RepositorySigner(key.signer()))
+            .publish([rpm.path], replace: false, epoch: Self.epoch, signer: RepositorySigner(key.repositorySigner()))
         let arch = try RPMPackageReader.read(path: rpm.path).arch
         #expect(summary.added == ["\(fixture.name)-1.4.2-1.\(arch).rpm"])
 
@@ -169,9 +163,9 @@ import Testing
         Self.expectSameFields(stanza, theirs, tool: "reprepro", ignoring: ["SHA1"])
     }
 
-    @Test(.enabled(if: TestSigningKey.available, "needs gpg"))
+    @Test(.enabled(if: TestKeyring.hasGPG, "needs gpg"))
     func publishingIsIncrementalIdempotentAndReproducible() async throws {
-        let key = try TestSigningKey.make()
+        let key = try TestKeyring.make()
         defer { key.remove() }
         let first = try Fixture.make()
         defer { first.remove() }
@@ -179,7 +173,7 @@ import Testing
         defer { second.remove() }
         let debA = try first.build(DebPackager(), info: Self.info(first)), rpmA = try first.build(RPMPackager(), info: Self.info(first))
         let debB = try second.build(DebPackager(), info: Self.info(second)), rpmB = try second.build(RPMPackager(), info: Self.info(second))
-        let signer = RepositorySigner(key.signer())
+        let signer = RepositorySigner(key.repositorySigner())
 
         var trees: [[String: Data]] = []
         for copy in ["one", "two"] {

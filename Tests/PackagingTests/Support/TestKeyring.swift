@@ -1,6 +1,7 @@
 import Foundation
 import OmnibusKit
 import Packaging
+import Signing
 
 /// A throwaway GnuPG home with one secret key, made by the real gpg, for signing tests. The
 /// path is short: gpg-agent's socket lives inside it and socket paths are limited to 108 bytes.
@@ -41,6 +42,11 @@ struct TestKeyring {
     /// The public key, armored or binary, written to `path`.
     func exportPublicKey(to path: String, armored: Bool) throws {
         try gpg((armored ? ["--armor"] : []) + ["--output", path, "--export", fingerprint])
+    }
+
+    /// The gpg signer over this key for repository indexes, signatures dated `time`.
+    func repositorySigner(at time: Int64? = nil) -> GPGSigner {
+        GPGSigner(key: fingerprint, homeDirectory: home, signatureTime: time)
     }
 
     /// The product's signer over this key, signatures dated `epoch` (raised to the key's creation).
