@@ -78,7 +78,7 @@ import Testing
     @Test func unknownProjectAndUsageErrorsExitTwo() throws {
         let unknown = try OmnibusBinary.run(["graph", "dmeo"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "unknown project 'dmeo' (did you mean 'demo'?); projects: archive-tools, demo, omnibus\n")
+        #expect(unknown.stderr == "unknown project 'dmeo' (did you mean 'demo'?); projects: archive-tools, demo, greeter, omnibus\n")
         let usage = try OmnibusBinary.run(["graph", "demo", "--format", "svg"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--format"))
