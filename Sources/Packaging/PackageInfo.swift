@@ -139,6 +139,12 @@ package struct PackageInfo: Sendable, Equatable {
         return lines.map { $0.trimmingCharacters(in: .whitespaces).isEmpty ? "" : $0 }
     }
 
+    /// `<name>-<version>-<iteration>.<platform>.<arch>`: formats that no package manager installs
+    /// (tarball, `.sh` installer) name the platform, or two platforms' builds would collide.
+    var platformQualifiedName: String {
+        "\(name)-\(rpmVersion)-\(rpmRelease).\(platform.tag).\(architecture.rpm)"
+    }
+
     /// `installDir` without a trailing slash.
     var normalizedInstallDir: String {
         var dir = installDir

@@ -34,7 +34,7 @@ package struct ShPackager: Packager {
     /// `<name>-<version>-<iteration>.<platform>.<arch>.sh`, named like the tarball, e.g.
     /// `demo-1.4.2-1.debian12.x86_64.sh`.
     package func fileName(for info: PackageInfo) -> String {
-        "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease).\(info.platform.tag).\(info.architecture.rpm).sh"
+        info.platformQualifiedName + ".sh"
     }
 
     package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,

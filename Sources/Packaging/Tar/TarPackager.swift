@@ -23,7 +23,7 @@ package struct TarPackager: Packager {
     /// `<name>-<version>-<iteration>.<platform>.<arch>.tar.<ext>`, e.g.
     /// `demo-1.4.2-1.debian12.x86_64.tar.gz`.
     package func fileName(for info: PackageInfo) -> String {
-        "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease).\(info.platform.tag).\(info.architecture.rpm).tar.\(compression.algorithm.fileExtension)"
+        info.platformQualifiedName + ".tar.\(compression.algorithm.fileExtension)"
     }
 
     package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
