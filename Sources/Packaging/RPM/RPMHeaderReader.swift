@@ -19,6 +19,11 @@ struct RPMFileLayout {
         headerSize = try Self.headerSize(try FileRange.read(file, at: headerOffset, count: 16, path: path), path: path)
     }
 
+    /// The main header's bytes, magic to last data byte.
+    func mainHeader(_ file: FileHandle, path: String) throws(PackagingError) -> [UInt8] {
+        try FileRange.read(file, at: headerOffset, count: headerSize, path: path)
+    }
+
     /// Magic, reserved, index count, data size: the whole structure's size.
     private static func headerSize(_ prelude: [UInt8], path: String) throws(PackagingError) -> Int {
         guard prelude.count >= 16, prelude.starts(with: RPMHeader.magic.prefix(3)) else {
@@ -26,19 +31,25 @@ struct RPMFileLayout {
         }
         let indexCount = Int(RPMHeaderReader.uint32(prelude, 8))
         let dataSize = Int(RPMHeaderReader.uint32(prelude, 12))
+        // rpm's own limits (hdrchkTags, hdrchkData): a damaged file must not allocate gigabytes.
+        guard indexCount <= 0xffff, dataSize <= 256 << 20 else {
+            throw .unreadable(path: path, reason: "the rpm header is damaged (\(indexCount) entries, \(dataSize) bytes)")
+        }
         return 16 + indexCount * 16 + dataSize
     }
 }
 
-/// Reads back a header structure this package wrote (`RPMHeader.encoded`), so a signature
-/// header can be extended without rebuilding what it already holds.
+/// Reads a header structure back into values: a signature header this package wrote, to extend
+/// it without rebuilding what it holds, and any rpm's headers, for repository indexes.
 enum RPMHeaderReader {
     static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    /// The header's values, the region tag left out (`encoded` writes it again).
-    static func decode(_ bytes: [UInt8]) throws(PackagingError) -> RPMHeader {
+    /// The header's values, the region tags (61 to 63) left out (`encoded` writes one again).
+    /// `lenient`: a value of a type this writer never uses (char, int8) is skipped rather than
+    /// refused, as reading other tools' rpms needs; re-encoding such a header would lose it.
+    static func decode(_ bytes: [UInt8], lenient: Bool = false) throws(PackagingError) -> RPMHeader {
         func bad(_ reason: String) -> PackagingError { .invalidInfo(["the rpm signature header cannot be read: \(reason)"]) }
         let indexCount = Int(uint32(bytes, 8))
         let dataStart = 16 + indexCount * 16
@@ -50,7 +61,7 @@ enum RPMHeaderReader {
             let type = uint32(bytes, base + 4)
             let offset = Int(uint32(bytes, base + 8))
             let count = Int(uint32(bytes, base + 12))
-            if entry == 0 { continue }  // the region tag
+            if (61...63).contains(tag) { continue }
             guard offset <= data.count else { throw bad("tag \(tag) points outside the data") }
             func integers(width: Int) throws(PackagingError) -> [UInt64] {
                 guard offset + count * width <= data.count else { throw bad("tag \(tag) runs past the data") }
@@ -78,7 +89,9 @@ enum RPMHeaderReader {
                 header[tag] = .binary(Array(data[offset..<offset + count]))
             case 8: header[tag] = .stringArray(try strings(count))
             case 9: header[tag] = .i18nString(try strings(1)[0])
-            default: throw bad("tag \(tag) has type \(type), which this writer never uses")
+            default:
+                if lenient { continue }
+                throw bad("tag \(tag) has type \(type), which this writer never uses")
             }
         }
         return header

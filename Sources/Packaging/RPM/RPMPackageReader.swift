@@ -84,23 +84,12 @@ package enum RPMPackageReader {
             throw .unreadable(path: path, reason: "cannot open the file")
         }
         defer { try? handle.close() }
-        func bytes(_ count: Int) throws(PackagingError) -> [UInt8] {
-            if count == 0 { return [] }
-            let data = (try? handle.read(upToCount: count)) ?? nil
-            guard let data, data.count == count else { throw .unreadable(path: path, reason: "not an rpm: the file ends inside its headers") }
-            return [UInt8](data)
-        }
-        let lead = try bytes(96)
-        guard lead.prefix(4) == [0xed, 0xab, 0xee, 0xdb] else { throw .unreadable(path: path, reason: "not an rpm (no rpm lead)") }
-        let signature = try header(at: 96, bytes: bytes, path: path)
-        // The signature header is padded to 8 bytes; the main header follows.
-        let padding = (8 - signature.length % 8) % 8
-        _ = try bytes(padding)
-        let start = 96 + signature.length + padding
-        let main = try header(at: start, bytes: bytes, path: path)
+        let layout = try RPMFileLayout(reading: handle, path: path)
+        let tags = try RPMHeaderReader.decode(try layout.mainHeader(handle, path: path), lenient: true)
+        let sigTags = try RPMHeaderReader.decode(layout.signatureHeader, lenient: true)
+        let start = Int(layout.headerOffset)
 
         var package = RPMPackageDescription()
-        let tags = main.entries
         package.name = tags.string(RPMTag.name)
         package.epoch = tags.integers(RPMTag.epoch).first.map(UInt32.init) ?? 0
         package.version = tags.string(RPMTag.version)
@@ -117,11 +106,10 @@ package enum RPMPackageReader {
         package.sourceRPM = tags.string(RPMTag.sourceRPM)
         package.buildTime = tags.integers(RPMTag.buildTime).first ?? 0
         package.installedSize = tags.integers(RPMTag.longSize).first ?? tags.integers(RPMTag.size).first ?? 0
-        let sigTags = signature.entries
         package.archiveSize = sigTags.integers(RPMSignatureTag.longArchiveSize).first ?? sigTags.integers(RPMSignatureTag.payloadSize).first
             ?? tags.integers(RPMTag.archiveSize).first ?? 0
         package.headerStart = start
-        package.headerEnd = start + main.length
+        package.headerEnd = start + layout.headerSize
         func relations(_ names: UInt32, _ flags: UInt32, _ versions: UInt32) -> [RPMPackageDescription.Relation] {
             let names = tags.strings(names), flags = tags.integers(flags), versions = tags.strings(versions)
             return names.indices.map { index in
@@ -158,79 +146,27 @@ package enum RPMPackageReader {
         return package
     }
 
-    /// One header structure: magic, entry count, data size, index, data. `length` counts all of it.
-    private struct Header {
-        var entries: Entries
-        var length: Int
-    }
-
-    private static func header(at offset: Int, bytes: (Int) throws(PackagingError) -> [UInt8],
-                               path: String) throws(PackagingError) -> Header {
-        let intro = try bytes(16)
-        guard intro.prefix(3) == [0x8e, 0xad, 0xe8] else {
-            throw .unreadable(path: path, reason: "not an rpm: no header magic at byte \(offset)")
-        }
-        let count = Int(intro.bigEndian(at: 8)), dataSize = Int(intro.bigEndian(at: 12))
-        // rpm's own limits (hdrchkTags, hdrchkData): a damaged file must not allocate gigabytes.
-        guard count <= 0xffff, dataSize <= 256 << 20 else {
-            throw .unreadable(path: path, reason: "the rpm header at byte \(offset) is damaged (\(count) entries, \(dataSize) bytes)")
-        }
-        let index = try bytes(count * 16)
-        let data = try bytes(dataSize)
-        var entries = Entries(data: data)
-        for entry in 0..<count {
-            let base = entry * 16
-            let tag = index.bigEndian(at: base), type = index.bigEndian(at: base + 4)
-            let start = Int(index.bigEndian(at: base + 8)), items = Int(index.bigEndian(at: base + 12))
-            guard start <= data.count else { throw .unreadable(path: path, reason: "rpm header entry \(tag) points outside the header") }
-            entries.index[tag] = (type, start, items)
-        }
-        return Header(entries: entries, length: 16 + count * 16 + dataSize)
-    }
-
-    /// Typed access to a header's entries; a missing or mistyped tag reads as empty.
-    private struct Entries {
-        let data: [UInt8]
-        var index: [UInt32: (type: UInt32, offset: Int, count: Int)] = [:]
-
-        init(data: [UInt8]) { self.data = data }
-
-        func strings(_ tag: UInt32) -> [String] {
-            guard let entry = index[tag], [6, 8, 9].contains(entry.type) else { return [] }
-            var strings: [String] = []
-            var position = entry.offset
-            let wanted = entry.type == 8 ? entry.count : 1
-            while strings.count < wanted, position < data.count {
-                let end = data[position...].firstIndex(of: 0) ?? data.count
-                strings.append(String(decoding: data[position..<end], as: UTF8.self))
-                position = end + 1
-            }
-            return strings
-        }
-
-        /// The first string (for i18n strings: the "C" locale's, which is listed first).
-        func string(_ tag: UInt32) -> String { strings(tag).first ?? "" }
-
-        func integers(_ tag: UInt32) -> [UInt64] {
-            guard let entry = index[tag] else { return [] }
-            let width: Int
-            switch entry.type {
-            case 3: width = 2
-            case 4: width = 4
-            case 5: width = 8
-            default: return []
-            }
-            guard entry.offset + entry.count * width <= data.count else { return [] }
-            return (0..<entry.count).map { item in
-                let start = entry.offset + item * width
-                return data[start..<start + width].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            }
-        }
-    }
 }
 
-private extension Array where Element == UInt8 {
-    func bigEndian(at offset: Int) -> UInt32 {
-        self[offset..<offset + 4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+/// Typed reading for indexes: a missing or mistyped tag reads as empty.
+private extension RPMHeader {
+    /// A string, a string array, or an i18n string's first (the "C" locale's) text.
+    func strings(_ tag: UInt32) -> [String] {
+        switch self[tag] {
+        case .string(let text), .i18nString(let text): [text]
+        case .stringArray(let texts): texts
+        default: []
+        }
+    }
+
+    func string(_ tag: UInt32) -> String { strings(tag).first ?? "" }
+
+    func integers(_ tag: UInt32) -> [UInt64] {
+        switch self[tag] {
+        case .int16(let values): values.map(UInt64.init)
+        case .int32(let values): values.map(UInt64.init)
+        case .int64(let values): values
+        default: []
+        }
     }
 }
