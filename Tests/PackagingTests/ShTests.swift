@@ -141,6 +141,30 @@ import Testing
 
     /// An install dir that is a symlink to a directory elsewhere (a bigger disk) stays a link:
     /// the files go where it points, as dpkg would put them.
+    /// Installing again (a reinstall, a newer version) never overwrites an admin's configuration:
+    /// unchanged it stays, and a packaged copy that differs is put beside it as `.new`.
+    @Test(arguments: ["dash", "bash"])
+    func anEditedConfigFileIsKept(shell: String) throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let built = try Self.build(fixture)
+        let target = fixture.base + "/target"
+        #expect(try Command.run(shell, [built.installer, "--target", target, "--quiet"]).succeeded)
+        let conf = target + fixture.installDir + "/etc/\(fixture.name).conf"
+        let packaged = try String(contentsOfFile: conf, encoding: .utf8)
+        // Unchanged: a second install leaves it and writes no .new.
+        #expect(try Command.run(shell, [built.installer, "--target", target, "--quiet"]).succeeded)
+        #expect(try String(contentsOfFile: conf, encoding: .utf8) == packaged)
+        #expect(!FileManager.default.fileExists(atPath: conf + ".new"))
+        // Edited: kept, the packaged one beside it, and nothing set aside is left behind.
+        try "edited=yes\n".write(toFile: conf, atomically: false, encoding: .utf8)
+        let again = try Command.run(shell, [built.installer, "--target", target])
+        #expect(again.succeeded && again.text.contains("Kept the existing \(fixture.installDir)/etc/\(fixture.name).conf"), "\(again.text)\(again.error)")
+        #expect(try String(contentsOfFile: conf, encoding: .utf8) == "edited=yes\n")
+        #expect(try String(contentsOfFile: conf + ".new", encoding: .utf8) == packaged)
+        #expect(!FileManager.default.fileExists(atPath: conf + ".omnibus-kept"))
+    }
+
     @Test func aSymlinkedInstallDirStaysALink() throws {
         let fixture = try Fixture.make()
         defer { fixture.remove() }

@@ -19,6 +19,8 @@ struct ShHeader {
     var payloadSize: Int64
     /// Hex SHA-256 of the preinst, postinst and payload bytes, in that order.
     var sha256: String
+    /// Absolute paths of the configuration files (conffiles): an existing one is kept.
+    var configFiles: [String] = []
 
     /// The header text. Its own length is written into it (`header_size`), so the length is
     /// found by iterating: the text grows only with the digits of that number, so it settles
@@ -66,6 +68,8 @@ struct ShHeader {
         postinst_size=\#(postinstSize)
         payload_size=\#(payloadSize)
         sha256=\#(sha256)
+        # One per line; an admin's copy of these is kept over the packaged one.
+        config_files=\#(q(configFiles.joined(separator: "\n")))
 
         program=${0##*/}
         work=''
@@ -243,16 +247,40 @@ struct ShHeader {
           [ "$status" -eq 0 ] || fail "the $1 failed (exit status $status); $3"
         }
 
+        # Configuration files as dpkg and rpm treat them: a copy already there (an admin's edit,
+        # an earlier install) is set aside before unpacking and put back after; a packaged copy
+        # that differs goes beside it as <file>.new, as rpm's .rpmnew.
+        keep_configs() {
+          printf '%s\n' "$config_files" | while IFS= read -r path; do
+            [ -n "$path" ] && [ -f "$target$path" ] && [ ! -L "$target$path" ] || continue
+            mv -f "$target$path" "$target$path.omnibus-kept" || fail "cannot set $target$path aside"
+          done
+        }
+        restore_configs() {
+          printf '%s\n' "$config_files" | while IFS= read -r path; do
+            kept="$target$path.omnibus-kept"
+            [ -n "$path" ] && [ -f "$kept" ] || continue
+            if [ ! -e "$target$path" ] || { command -v cmp >/dev/null 2>&1 && cmp -s "$kept" "$target$path"; }; then
+              mv -f "$kept" "$target$path"
+            else
+              mv -f "$target$path" "$target$path.new" && mv -f "$kept" "$target$path"
+              say "Kept the existing $path; the packaged version is $path.new"
+            fi
+          done
+        }
+
         run_script preinst install "nothing was unpacked"
         mkdir -p "$target" || fail "cannot create $target"
         say "Unpacking $name $version into $target..."
+        keep_configs
         # GNU tar replaces a symlink that stands where the archive has a directory (an install
         # dir linked to a bigger disk, say) unless told to keep it; other tars follow it.
         if tar --help 2>/dev/null | grep -q -e --keep-directory-symlink; then
-          payload | tar -xpf - --keep-directory-symlink -C "$target" || fail "unpacking into $target failed; it may be partly unpacked"
+          payload | tar -xpf - --keep-directory-symlink -C "$target" || { restore_configs; fail "unpacking into $target failed; it may be partly unpacked"; }
         else
-          payload | tar -xpf - -C "$target" || fail "unpacking into $target failed; it may be partly unpacked"
+          payload | tar -xpf - -C "$target" || { restore_configs; fail "unpacking into $target failed; it may be partly unpacked"; }
         fi
+        restore_configs
         run_script postinst configure "the files are unpacked into $install_dir but not set up"
         if [ "$run_scripts" = yes ]; then
           say "Installed $name $version into $install_dir"

@@ -59,7 +59,8 @@ package struct ShPackager: Packager {
             name: info.name, version: "\(info.version)-\(info.iteration)", summary: info.synopsis,
             installDir: info.normalizedInstallDir, architecture: info.architecture.rpm,
             compression: compression.algorithm, preinstSize: Int64(preinst.count),
-            postinstSize: Int64(postinst.count), payloadSize: data.byteCount - scriptsSize, sha256: sha256)
+            postinstSize: Int64(postinst.count), payloadSize: data.byteCount - scriptsSize, sha256: sha256,
+            configFiles: contents.configFiles.map(\.path))
         try Array(header.text.utf8).withUnsafeBytes { try sink.write($0) }
         try FileChunks().read(dataPath, expectedSize: data.byteCount) { try sink.write($0) }
     }
