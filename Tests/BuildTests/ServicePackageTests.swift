@@ -81,6 +81,35 @@ import Testing
         #expect(result.stderr.contains("PackageScripts/svccheck/postrm: '{{instal_dir}}' is not a script variable"))
     }
 
+    /// rpm's transaction scripts are named under package.rpm; a typo is found by validate.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/rpm"), "needs rpm to read the package"))
+    func rpmTransactionScriptsComeFromThePackageRPMSection() throws {
+        let repo = try TestRepository("pretrans")
+        try repo.localSoftware("thing", steps: [#"mkdir: "{{embedded}}/share""#])
+        try repo.write("PackageScripts/app/check-space", "#!/bin/sh\necho 'checking {{install_dir}}'\n")
+        try repo.project(dependencies: ["thing"], extra: """
+            package:
+              formats: [rpm]
+              rpm: { pretrans: PackageScripts/app/check-space, posttrans: PackageScripts/app/missing }
+            """)
+        let refused = try repo.omnibus(["validate"])
+        #expect(refused.status == 2 && refused.stderr.contains("'package.rpm.posttrans' PackageScripts/app/missing does not exist"), "\(refused.stderr)")
+        try repo.project(dependencies: ["thing"], extra: """
+            package:
+              formats: [rpm]
+              rpm: { pretrans: PackageScripts/app/check-space }
+            """)
+        try repo.write("PackageScripts/app/posttrans", "#!/bin/sh\n")
+        let stray = try repo.omnibus(["validate"])
+        #expect(stray.status == 2 && stray.stderr.contains("PackageScripts/app/posttrans is not read"), "\(stray.stderr)")
+        try FileManager.default.removeItem(atPath: repo.root + "/PackageScripts/app/posttrans")
+        let build = try repo.omnibus(["build", "app"])
+        #expect(build.status == 0, "\(build.stdout)\(build.stderr)")
+        let rpm = try #require(try FileManager.default.contentsOfDirectory(atPath: repo.root + "/pkg").first { $0.hasSuffix(".rpm") })
+        let scripts = try CommandResult.run(["rpm", "-qp", "--scripts", repo.root + "/pkg/" + rpm]).stdout
+        #expect(scripts.contains("pretrans scriptlet (using /bin/sh):\n#!/bin/sh\necho 'checking \(repo.installDir)'"), "\(scripts)")
+    }
+
     @Test(.enabled(if: canInstall, "needs root, dpkg, rpm and useradd: it installs packages for real"))
     func dpkgLifeCycleKeepsTheAdminsEditAndOwnsEverything() throws {
         let name = "svc" + UUID().uuidString.prefix(6).lowercased()

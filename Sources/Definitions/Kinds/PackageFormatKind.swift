@@ -12,6 +12,9 @@ package protocol PackageFormatKind: Sendable {
     /// Keys of `package.<name>` that take a list of package relations (`depends`, `requires`):
     /// this format's own names for them, checked like `runtime_dependencies`.
     static var relationOptions: [String] { get }
+    /// Keys of `package.<name>` naming a script of this format only (rpm's `pretrans`): a path
+    /// in the packaging repository, checked by `validate`, rendered like `PackageScripts/`.
+    static var scriptOptions: [String] { get }
     /// Whether a project that does not set `package.formats` gets this format. A format added
     /// later is opt-in (false), so that existing projects keep producing the same packages.
     static var writtenByDefault: Bool { get }
@@ -19,6 +22,7 @@ package protocol PackageFormatKind: Sendable {
 
 extension PackageFormatKind {
     package static var relationOptions: [String] { [] }
+    package static var scriptOptions: [String] { [] }
     package static var writtenByDefault: Bool { true }
 }
 

@@ -98,7 +98,8 @@ enum PackageFilesDecoder {
                 problems.error("'files.target' only applies to type symlink, not \(type)", at: target.location)
             }
             if let source, needsSource {
-                checkSource(source, repositoryRoot: repositoryRoot, problems: &problems)
+                RepositoryFileCheck.check(source, key: "files.source", example: "PackageScripts/<project>/x.service",
+                                          repositoryRoot: repositoryRoot, problems: &problems)
             }
             if let target, type == "symlink", target.value.isEmpty || target.value.contains(where: \.isNewline) {
                 problems.error("'files.target' must be a non-empty path on one line", at: target.location)
@@ -149,30 +150,5 @@ enum PackageFilesDecoder {
             return nil
         }
         return mode
-    }
-
-    private static func checkSource(_ source: Located<String>, repositoryRoot: String?, problems: inout Diagnostics) {
-        let parts = source.value.split(separator: "/")
-        guard !source.value.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else {
-            problems.error("'files.source' must be a path inside the packaging repository, relative to its root (for example PackageScripts/<project>/x.service), found '\(source.value)'",
-                           at: source.location)
-            return
-        }
-        guard let repositoryRoot else { return }
-        let full = repositoryRoot + "/" + source.value
-        var status = stat()
-        guard lstat(full, &status) == 0 else {
-            problems.error("'files.source' \(source.value) does not exist in the repository", at: source.location)
-            return
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            problems.error("'files.source' \(source.value) is not a regular file (a symlink or directory cannot be a source)",
-                           at: source.location)
-            return
-        }
-        guard access(full, R_OK) == 0 else {
-            problems.error("'files.source' \(source.value) is not readable", at: source.location)
-            return
-        }
     }
 }

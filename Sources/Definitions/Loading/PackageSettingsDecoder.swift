@@ -2,7 +2,7 @@ import Archive
 
 /// Decodes a project's `package:` section.
 enum PackageSettingsDecoder {
-    static func decode(_ value: YAMLValue?, formats kinds: [any PackageFormatKind.Type],
+    static func decode(_ value: YAMLValue?, formats kinds: [any PackageFormatKind.Type], repositoryRoot: String? = nil,
                        problems: inout Diagnostics) -> PackageSettings {
         var settings = PackageSettings(defaultsFor: kinds)
         let names = kinds.map { $0.name }
@@ -39,6 +39,10 @@ enum PackageSettingsDecoder {
                 if let text = options.string(key, problems: &problems) {
                     if let problem = PackageFieldRules.singleLineProblem(options.path + key, text.value) {
                         problems.error(problem, at: text.location)
+                    }
+                    if kind.scriptOptions.contains(key) {
+                        RepositoryFileCheck.check(text, key: options.path + key, example: "PackageScripts/<project>/\(key)",
+                                                  repositoryRoot: repositoryRoot, problems: &problems)
                     }
                     decoded.values[key] = text.value
                 }

@@ -73,7 +73,8 @@ package enum ProjectLoader {
         for pattern in exclude where ExcludeCheck.excludesEverything(pattern.value) {
             problems.error("'exclude' pattern '\(pattern.value)' leaves nothing to package", at: pattern.location)
         }
-        let package = PackageSettingsDecoder.decode(map.value("package"), formats: kinds.formats, problems: &problems)
+        let package = PackageSettingsDecoder.decode(map.value("package"), formats: kinds.formats, repositoryRoot: repositoryRoot,
+                                                    problems: &problems)
         let healthCheck = HealthCheckSettingsDecoder.decode(map.value("health_check"), problems: &problems)
         let accounts = PackageFilesDecoder.decodeAccounts(map, problems: &problems)
         let owners = PackageFilesDecoder.AccountNames(

@@ -45,19 +45,32 @@ package struct ProjectPackaging {
                       "iteration": String(project.iteration), "user": project.package.user, "group": project.package.group]
         var scripts: [ScriptKind: String] = [:]
         var problems: [String] = []
-        for kind in ScriptKind.allCases {
-            let path = directory + "/" + kind.rawValue
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                problems.append("PackageScripts/\(project.name)/\(kind.rawValue): not readable UTF-8 text")
-                continue
+        func render(_ relative: String, as kind: ScriptKind) {
+            guard let text = try? String(contentsOfFile: repositoryRoot + "/" + relative, encoding: .utf8) else {
+                problems.append("\(relative): not readable UTF-8 text")
+                return
             }
             do {
                 scripts[kind] = try Interpolation.render(text, values: values)
             } catch {
                 let name = if case .unknownVariable(let name, _) = error { "'{{\(name)}}'" } else { "an unclosed '{{'" }
-                problems.append("PackageScripts/\(project.name)/\(kind.rawValue): \(name) is not a script variable (known: \(Self.scriptVariables.map { "{{\($0)}}" }.joined(separator: ", ")))")
+                problems.append("\(relative): \(name) is not a script variable (known: \(Self.scriptVariables.map { "{{\($0)}}" }.joined(separator: ", ")))")
             }
+        }
+        // The scripts every format with scripts runs, by their Debian names.
+        for kind in ScriptKind.debian where FileManager.default.fileExists(atPath: directory + "/" + kind.rawValue) {
+            render("PackageScripts/\(project.name)/\(kind.rawValue)", as: kind)
+        }
+        // A format's own scripts (rpm's pretrans), named in its package.<format> section.
+        for format in PackageFormats.standard where project.package.formats.contains(format.name) {
+            for key in format.scriptOptions {
+                guard let relative = project.package.options[format.name]?[key], let kind = ScriptKind(rawValue: key) else { continue }
+                render(relative, as: kind)
+            }
+        }
+        for kind in ScriptKind.allCases where !ScriptKind.debian.contains(kind)
+            && FileManager.default.fileExists(atPath: directory + "/" + kind.rawValue) && scripts[kind] == nil {
+            problems.append("PackageScripts/\(project.name)/\(kind.rawValue) is not read: rpm's transaction scripts are named in the project, 'package: { rpm: { \(kind.rawValue): PackageScripts/\(project.name)/\(kind.rawValue) } }'")
         }
         if !project.users.isEmpty || !project.groups.isEmpty {
             let block = AccountScript.creation(users: project.users, groups: project.groups)

@@ -19,7 +19,9 @@ package struct RPMPackager: Packager {
     package let relations: [String: [String]]
 
     package static let name = "rpm"
-    package static let optionDefaults = ["vendor": "", "group": "default"]
+    package static let optionDefaults = ["vendor": "", "group": "default", "pretrans": "", "posttrans": ""]
+    /// `%pretrans` and `%posttrans`: rpm runs them once per transaction; dpkg has no such thing.
+    package static let scriptOptions = ["pretrans", "posttrans"]
     package static let relationOptions = ["requires", "recommends", "suggests", "supplements", "enhances", "provides",
                                           "conflicts", "obsoletes"]
     package static let defaultCompression = ArchiveCompression.Algorithm.gzip
