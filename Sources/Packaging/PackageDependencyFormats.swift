@@ -1,5 +1,12 @@
 import Definitions
 
+/// A format's relations of one kind: the neutral list (`runtime_dependencies`...) then the
+/// format's own (`package.deb.depends`...), a relation given in both written once.
+func mergedRelations(_ neutral: [String], _ own: [String]) -> [String] {
+    var seen = Set<String>()
+    return (neutral + own).filter { seen.insert($0).inserted }
+}
+
 /// How each format writes a relation parsed by `PackageDependency`.
 extension PackageDependency {
     /// Parses a relation for packaging, where a bad one is a packaging error.

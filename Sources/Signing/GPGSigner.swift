@@ -13,12 +13,29 @@ package struct GPGSigner: Sendable {
     /// Signatures are dated here (raised to the key's creation time), not at the wall clock,
     /// so deterministic algorithms give the same bytes on every run. Nil: the current time.
     package let signatureTime: Int64?
+    /// The key `key` named when it was looked up (`resolved()`): every signature is then made
+    /// by that exact key, the one a caller recorded, without asking gpg again.
+    package private(set) var resolvedKey: SigningKey?
 
     package init(key: String, passphraseFile: String? = nil, homeDirectory: String? = nil, signatureTime: Int64? = nil) {
         self.key = key
         self.passphraseFile = passphraseFile
         self.homeDirectory = homeDirectory
         self.signatureTime = signatureTime
+    }
+
+    /// This signer bound to `key`, what `signingKey()` returned.
+    package func resolved(to key: SigningKey) -> GPGSigner {
+        var copy = self
+        copy.resolvedKey = key
+        return copy
+    }
+
+    /// The same key, signatures dated `time` instead.
+    package func with(signatureTime time: Int64?) -> GPGSigner {
+        var copy = GPGSigner(key: key, passphraseFile: passphraseFile, homeDirectory: homeDirectory, signatureTime: time)
+        copy.resolvedKey = resolvedKey
+        return copy
     }
 
     /// The secret key `key` names and the (sub)key gpg signs with; fails when there is none,
@@ -51,7 +68,7 @@ package struct GPGSigner: Sendable {
         let scratch = try scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let output = scratch + "/key"
-        let primary = try await signingKey().fingerprint
+        let primary = try await resolvedOrLookedUp().fingerprint
         _ = try await gpg((armored ? ["--armor"] : ["--no-armor"]) + ["--output", output, "--export", "--", primary],
                           operation: "--export")
         guard let data = FileManager.default.contents(atPath: output), !data.isEmpty else {
@@ -66,7 +83,7 @@ package struct GPGSigner: Sendable {
         }
         // The exact (sub)key, '!' forbidding gpg to pick another: the key's algorithm and
         // creation time decide the signature's form and date.
-        let signing = try await signingKey()
+        let signing = try await resolvedOrLookedUp()
         var timing: [String] = []
         if let signatureTime {
             // A signature older than its key is invalid to every verifier.
@@ -87,6 +104,11 @@ package struct GPGSigner: Sendable {
             throw .gpgFailed(operation: operation, status: 0, output: "no signature was written")
         }
         return data
+    }
+
+    private func resolvedOrLookedUp() async throws(SigningError) -> SigningKey {
+        if let resolvedKey { return resolvedKey }
+        return try await signingKey()
     }
 
     private func gpg(_ arguments: [String], operation: String,

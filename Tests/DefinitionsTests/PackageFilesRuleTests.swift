@@ -16,6 +16,7 @@ struct PackageFilesRuleTests {
         try "[Service]\n".write(toFile: root + "/PackageScripts/app/app.service", atomically: true, encoding: .utf8)
         try "key=1\n".write(toFile: root + "/PackageScripts/app/app.conf", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: root + "/PackageScripts/app/link.conf", withDestinationPath: "app.conf")
+        try FileManager.default.createSymbolicLink(atPath: root + "/PackageScripts/app/etc", withDestinationPath: "/etc")
         try """
             name: app
             maintainer: A <a@example.com>
@@ -75,6 +76,7 @@ struct PackageFilesRuleTests {
         ("files: [{ path: /etc/../etc/shadow, source: PackageScripts/app/app.conf }]", "Projects/app.yml:8:17: 'files': '/etc/../etc/shadow' must not contain"),
         ("files: [{ path: /etc/app.conf, source: PackageScripts/app/missing.conf }]", "Projects/app.yml:8:40: 'files.source' PackageScripts/app/missing.conf does not exist"),
         ("files: [{ path: /etc/app.conf, source: PackageScripts/app/link.conf }]", "Projects/app.yml:8:40: 'files.source' PackageScripts/app/link.conf is not a regular file"),
+        ("files: [{ path: /etc/app.conf, source: PackageScripts/app/etc/passwd }]", "Projects/app.yml:8:40: 'files.source' PackageScripts/app/etc/passwd leads outside the packaging repository (to /etc/passwd)"),
         ("files: [{ path: /etc/app.conf, source: ../../etc/passwd }]", "Projects/app.yml:8:40: 'files.source' must be a path inside the packaging repository"),
         ("files: [{ path: /etc/app.conf, source: /etc/passwd }]", "Projects/app.yml:8:40: 'files.source' must be a path inside the packaging repository"),
         ("files: [{ path: /etc/app.conf, type: confg, source: PackageScripts/app/app.conf }]", "Projects/app.yml:8:38: 'files.type' has unknown value 'confg' (did you mean 'config'?)"),

@@ -165,6 +165,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: conf + ".omnibus-kept"))
     }
 
+    /// What an interrupted run left set aside is the admin's copy; and a failed unpack puts the
+    /// copies back before the installer exits.
+    @Test func setAsideCopiesSurviveInterruptsAndFailures() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let built = try Self.build(fixture)
+        let target = fixture.base + "/target"
+        #expect(try Command.run("dash", [built.installer, "--target", target, "--quiet"]).succeeded)
+        let conf = target + fixture.installDir + "/etc/\(fixture.name).conf"
+        let packaged = try String(contentsOfFile: conf, encoding: .utf8)
+        try "admin=1\n".write(toFile: conf + ".omnibus-kept", atomically: false, encoding: .utf8)
+        #expect(try Command.run("dash", [built.installer, "--target", target, "--quiet"]).succeeded)
+        #expect(try String(contentsOfFile: conf, encoding: .utf8) == "admin=1\n")
+        #expect(try String(contentsOfFile: conf + ".new", encoding: .utf8) == packaged)
+        #expect(!FileManager.default.fileExists(atPath: conf + ".omnibus-kept"))
+
+        // A non-empty directory where the program belongs: tar fails, the edit is back in place.
+        try "edited=yes\n".write(toFile: conf, atomically: false, encoding: .utf8)
+        let program = target + fixture.installDir + "/bin/\(fixture.name)"
+        try FileManager.default.removeItem(atPath: program)
+        try FileManager.default.createDirectory(atPath: program + "/blocker", withIntermediateDirectories: true)
+        let failed = try Command.run("dash", [built.installer, "--target", target, "--quiet"])
+        #expect(!failed.succeeded && failed.error.contains("unpacking into"), "\(failed.error)")
+        #expect(try String(contentsOfFile: conf, encoding: .utf8) == "edited=yes\n")
+        #expect(!FileManager.default.fileExists(atPath: conf + ".omnibus-kept"))
+    }
+
     @Test func aSymlinkedInstallDirStaysALink() throws {
         let fixture = try Fixture.make()
         defer { fixture.remove() }

@@ -23,6 +23,16 @@ enum RepositoryFileCheck {
             problems.error("'\(key)' \(value.value) is not a regular file (a symlink or directory cannot be used)", at: value.location)
             return
         }
+        // A directory on the way may be a symlink: where the file really is must be inside too.
+        if let real = realpath(full, nil), let realRoot = realpath(repositoryRoot, nil) {
+            defer { free(real); free(realRoot) }
+            let file = String(cString: real), root = String(cString: realRoot)
+            guard file.hasPrefix(root == "/" ? "/" : root + "/") else {
+                problems.error("'\(key)' \(value.value) leads outside the packaging repository (to \(file)) through a symlinked directory",
+                               at: value.location)
+                return
+            }
+        }
         guard access(full, R_OK) == 0 else {
             problems.error("'\(key)' \(value.value) is not readable", at: value.location)
             return

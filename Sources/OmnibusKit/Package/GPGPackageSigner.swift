@@ -13,9 +13,10 @@ package struct GPGPackageSigner: PackageSigner {
     /// Looks the key up; signatures will be dated `sourceDateEpoch` (raised to the key's
     /// creation time by the signer).
     package static func prepare(_ settings: SigningSettings, sourceDateEpoch: Int) async throws(RunError) -> GPGPackageSigner {
-        let signer = settings.signer(signatureTime: Int64(sourceDateEpoch))
         do {
-            return GPGPackageSigner(signer: signer, key: try await signer.signingKey())
+            let signer = settings.signer(signatureTime: Int64(sourceDateEpoch))
+            let key = try await signer.signingKey()
+            return GPGPackageSigner(signer: signer.resolved(to: key), key: key)
         } catch {
             if error == .cancelled { throw .cancelled(.build) }
             let keyring = settings.gnupgHome.map { "\($0) (signing.gnupg_home)" }
@@ -26,9 +27,7 @@ package struct GPGPackageSigner: PackageSigner {
 
     /// The same key, signatures dated at the epoch the packages were written with.
     package func dated(_ sourceDateEpoch: Int) -> GPGPackageSigner {
-        GPGPackageSigner(signer: GPGSigner(key: signer.key, passphraseFile: signer.passphraseFile,
-                                           homeDirectory: signer.homeDirectory, signatureTime: Int64(sourceDateEpoch)),
-                         key: key)
+        GPGPackageSigner(signer: signer.with(signatureTime: Int64(sourceDateEpoch)), key: key)
     }
 
     package func signature(ofFile path: String, armored: Bool) async throws -> [UInt8] {

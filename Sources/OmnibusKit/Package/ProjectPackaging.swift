@@ -11,6 +11,8 @@ package struct ProjectPackaging {
     package let version: String
     package let repositoryRoot: String
     package let sourceDateEpoch: Int
+    /// The registered formats, whose own scripts (`scriptOptions`) the project may name.
+    package let formatKinds: [any PackageFormatKind.Type]
 
     package struct Failure: Error, CustomStringConvertible {
         package let description: String
@@ -18,7 +20,9 @@ package struct ProjectPackaging {
         package var cancelled = false
     }
 
-    package init(project: Project, version: String, repositoryRoot: String, sourceDateEpoch: Int) {
+    package init(project: Project, version: String, repositoryRoot: String, sourceDateEpoch: Int,
+                 formatKinds: [any PackageFormatKind.Type] = PackageFormats.standard) {
+        self.formatKinds = formatKinds
         self.project = project
         self.version = version
         self.repositoryRoot = repositoryRoot
@@ -62,7 +66,7 @@ package struct ProjectPackaging {
             render("PackageScripts/\(project.name)/\(kind.rawValue)", as: kind)
         }
         // A format's own scripts (rpm's pretrans), named in its package.<format> section.
-        for format in PackageFormats.standard where project.package.formats.contains(format.name) {
+        for format in formatKinds where project.package.formats.contains(format.name) {
             for key in format.scriptOptions {
                 guard let relative = project.package.options[format.name]?[key], let kind = ScriptKind(rawValue: key) else { continue }
                 render(relative, as: kind)

@@ -138,7 +138,8 @@ package struct ProjectRun: Sendable {
         let started = Date()
         let root = workspace.repository.root
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
-        let packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch)
+        let packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch,
+                                         formatKinds: workspace.repository.kinds.formats)
         let built: [BuiltPackage]
         // The workspace's format table, so a registered format is written like the shipped ones.
         let packagers = workspace.repository.kinds.formats.compactMap { $0 as? any Packager.Type }

@@ -42,7 +42,8 @@ extension Workspace {
             do throws(DefinitionError) {
                 let project = try loadProject(projectName)
                 // Scripts are rendered at packaging time; their mistakes belong to validate.
-                let packaging = ProjectPackaging(project: project, version: "0", repositoryRoot: repository.root, sourceDateEpoch: 0)
+                let packaging = ProjectPackaging(project: project, version: "0", repositoryRoot: repository.root, sourceDateEpoch: 0,
+                                                 formatKinds: repository.kinds.formats)
                 for problem in packaging.scriptProblems() {
                     problems.error(problem, at: SourceLocation(file: project.file, line: 1, column: 1))
                 }

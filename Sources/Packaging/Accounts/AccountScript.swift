@@ -40,19 +40,23 @@ package enum AccountScript {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `script` with `block` run first: after its `#!` line (and a `set -e` there), which only a
-    /// shell script can take. Returns nil when the script's interpreter is not a POSIX shell.
+    /// `script` with `block` run first, in a subshell of its own with `set -e`, so the script's
+    /// own shell options (`#!/bin/sh -e`, a later `set -e`) are what they were. Only a shell
+    /// script can take it: nil for another interpreter.
     package static func prepend(_ block: String, to script: String?) -> String? {
-        guard let script, !script.isEmpty else { return "#!/bin/sh\nset -e\n" + block }
-        let interpreter = script.hasPrefix("#!") ? script.dropFirst(2).prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces) : "/bin/sh"
-        let program = interpreter.split(separator: " ").first.map(String.init) ?? ""
-        guard shells.contains(program) || (program.hasSuffix("/env") && shells.contains(where: { interpreter.hasSuffix(" " + ($0.split(separator: "/").last ?? "")) })) else {
-            return nil
-        }
-        guard script.hasPrefix("#!"), let newline = script.firstIndex(of: "\n") else { return block + script }
-        let shebang = script[...newline]
-        return shebang + "set -e\n" + block + "set +e\n" + script[script.index(after: newline)...]
+        // Not `( ... ) || exit`: a shell ignores `set -e` in anything run on the left of `||`.
+        let wrapped = "(\nset -e\n" + block + ")\nomnibus_status=$?\n[ \"$omnibus_status\" -eq 0 ] || exit \"$omnibus_status\"\n"
+        guard let script, !script.isEmpty else { return "#!/bin/sh\nset -e\n" + wrapped }
+        // One reading of the #! line for every format (rpm's %pre program comes from it too).
+        let interpreter = RPMHeaderBuilder.interpreter(of: script)
+        let program = interpreter[0]
+        let viaEnv = program.hasSuffix("/env") && interpreter.count > 1
+            && shellNames.contains(interpreter[1].split(separator: " ").first.map(String.init) ?? "")
+        guard shellNames.contains(String(program.split(separator: "/").last ?? "")) || viaEnv else { return nil }
+        guard script.hasPrefix("#!") else { return "#!/bin/sh\n" + wrapped + script }
+        guard let newline = script.firstIndex(of: "\n") else { return script + "\n" + wrapped }
+        return String(script[...newline]) + wrapped + script[script.index(after: newline)...]
     }
 
-    static let shells: Set<String> = ["/bin/sh", "/bin/bash", "/bin/dash", "/usr/bin/sh", "/usr/bin/bash", "/usr/bin/dash"]
+    static let shellNames: Set<String> = ["sh", "bash", "dash"]
 }

@@ -21,9 +21,7 @@ enum DebControl {
         let neutral = ["depends": info.runtimeDependencies, "conflicts": info.conflicts, "replaces": info.replaces,
                        "provides": info.provides]
         for (key, field) in relationFields {
-            var seen = Set<String>()
-            // The same relation in the neutral list and in package.deb is written once.
-            let list = (neutral[key, default: []] + relations[key, default: []]).filter { seen.insert($0).inserted }
+            let list = mergedRelations(neutral[key, default: []], relations[key, default: []])
             guard !list.isEmpty else { continue }
             fields.append((field, try list.map { item throws(PackagingError) in try PackageDependency.parsed(item).debian }
                 .joined(separator: ", ")))

@@ -76,9 +76,7 @@ struct RPMHeaderBuilder {
             try list.map { item throws(PackagingError) in try PackageDependency.parsed(item) }
         }
         func merged(_ neutral: [String], _ key: String) throws(PackagingError) -> [PackageDependency] {
-            var seen = Set<String>()
-            // The same relation in the neutral list and in package.rpm is written once.
-            return try parsed((neutral + relations[key, default: []]).filter { seen.insert($0).inserted })
+            try parsed(mergedRelations(neutral, relations[key, default: []]))
         }
         let runtime = try merged(info.runtimeDependencies, "requires")
         var requires = runtime.map(\.rpm)

@@ -218,7 +218,11 @@ struct ShHeader {
           fail "installing into / needs root: run it as root, or unpack elsewhere (without running the scripts) with --target DIR"
         fi
 
+        # An interrupt between setting configuration files aside and putting them back must not
+        # lose them: the exit trap puts them back too.
+        configs_aside=no
         cleanup() {
+          [ "$configs_aside" = no ] || restore_configs
           [ -z "$work" ] || rm -rf "$work"
         }
         trap cleanup EXIT
@@ -250,9 +254,11 @@ struct ShHeader {
         # Configuration files as dpkg and rpm treat them: a copy already there (an admin's edit,
         # an earlier install) is set aside before unpacking and put back after; a packaged copy
         # that differs goes beside it as <file>.new, as rpm's .rpmnew.
+        # A .omnibus-kept left by an interrupted run is the admin's copy: it is never replaced.
         keep_configs() {
           printf '%s\n' "$config_files" | while IFS= read -r path; do
             [ -n "$path" ] && [ -f "$target$path" ] && [ ! -L "$target$path" ] || continue
+            [ ! -e "$target$path.omnibus-kept" ] || continue
             mv -f "$target$path" "$target$path.omnibus-kept" || fail "cannot set $target$path aside"
           done
         }
@@ -272,15 +278,17 @@ struct ShHeader {
         run_script preinst install "nothing was unpacked"
         mkdir -p "$target" || fail "cannot create $target"
         say "Unpacking $name $version into $target..."
+        configs_aside=yes
         keep_configs
         # GNU tar replaces a symlink that stands where the archive has a directory (an install
         # dir linked to a bigger disk, say) unless told to keep it; other tars follow it.
         if tar --help 2>/dev/null | grep -q -e --keep-directory-symlink; then
-          payload | tar -xpf - --keep-directory-symlink -C "$target" || { restore_configs; fail "unpacking into $target failed; it may be partly unpacked"; }
+          payload | tar -xpf - --keep-directory-symlink -C "$target" || fail "unpacking into $target failed; it may be partly unpacked"
         else
-          payload | tar -xpf - -C "$target" || { restore_configs; fail "unpacking into $target failed; it may be partly unpacked"; }
+          payload | tar -xpf - -C "$target" || fail "unpacking into $target failed; it may be partly unpacked"
         fi
         restore_configs
+        configs_aside=no
         run_script postinst configure "the files are unpacked into $install_dir but not set up"
         if [ "$run_scripts" = yes ]; then
           say "Installed $name $version into $install_dir"
