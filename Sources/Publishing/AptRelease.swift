@@ -80,10 +80,31 @@ struct AptRelease {
 
     /// The SHA-256 of every index the suite's current Release signs.
     static func sha256Sums(ofReleaseIn suiteDirectory: String) -> Set<String> {
-        guard let data = FileManager.default.contents(atPath: suiteDirectory + "/Release"),
-              let stanza = try? ControlStanza.parseAll(String(decoding: data, as: UTF8.self)).first,
-              let sums = stanza["SHA256"] else { return [] }
+        guard let data = FileManager.default.contents(atPath: suiteDirectory + "/Release") else { return [] }
+        return sha256Sums(ofRelease: String(decoding: data, as: UTF8.self))
+    }
+
+    /// The same for the Release InRelease carries, which differs from `Release` only after a
+    /// publish stopped between the two renames.
+    static func sha256Sums(ofInReleaseIn suiteDirectory: String) -> Set<String> {
+        signedText(ofInReleaseIn: suiteDirectory).map(sha256Sums(ofRelease:)) ?? []
+    }
+
+    private static func sha256Sums(ofRelease text: String) -> Set<String> {
+        guard let stanza = try? ControlStanza.parseAll(text).first, let sums = stanza["SHA256"] else { return [] }
         return Set(sums.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
+    }
+
+    /// The text `InRelease` signs (RFC 4880 cleartext: after the armor headers, up to the
+    /// signature, dash-escaping undone), or nil when there is no readable InRelease.
+    static func signedText(ofInReleaseIn suiteDirectory: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: suiteDirectory + "/InRelease") else { return nil }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let begin = lines.firstIndex(of: "-----BEGIN PGP SIGNED MESSAGE-----"),
+              let blank = lines[begin...].firstIndex(of: ""),
+              let end = lines[blank...].firstIndex(of: "-----BEGIN PGP SIGNATURE-----") else { return nil }
+        let body = lines[(blank + 1)..<end].map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : String($0) }
+        return body.joined(separator: "\n") + "\n"
     }
 
     private static func formatter() -> DateFormatter {

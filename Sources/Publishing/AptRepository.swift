@@ -72,32 +72,70 @@ package struct AptRepository: Sendable {
             index.stanzas[key] = Self.stanza(for: deb, fileName: relative)
             copies.append((path, target))
         }
-        if summary.added.isEmpty, summary.replaced.isEmpty, FileManager.default.fileExists(atPath: suiteDir + "/Release") {
+        if Task.isCancelled { throw .cancelled }
+        let indexes = try index.files(suiteDirectory: suiteDir, component: options.component)
+        // Nothing new is a no-op only when what is published is complete: a run that failed or
+        // was interrupted after writing the indexes left a Release its signatures do not sign.
+        if summary.added.isEmpty, summary.replaced.isEmpty, try await isPublished(indexes, signer: signer) {
             return summary
         }
-        if Task.isCancelled { throw .cancelled }
         // Packages before the indexes that name them, the signed Release last: a client syncing
         // meanwhile sees the old, consistent repository.
         for copy in copies { try RepositoryFiles.copy(copy.source, to: copy.target, modificationTime: epoch) }
-        let previouslySigned = AptRelease.sha256Sums(ofReleaseIn: suiteDir)
-        try index.write(suiteDirectory: suiteDir, component: options.component)
+        // The indexes the live signed files name, kept under by-hash for clients that read them.
+        let previouslySigned = AptRelease.sha256Sums(ofReleaseIn: suiteDir).union(AptRelease.sha256Sums(ofInReleaseIn: suiteDir))
+        try AptIndex.write(indexes, suiteDirectory: suiteDir)
         let date = max(epoch, AptRelease.date(ofReleaseIn: suiteDir) ?? epoch)
-        let release = try AptRelease(origin: options.origin, label: options.label, suite: options.suite, date: date,
-                                     description: options.description).text(suiteDirectory: suiteDir)
+        let release = try releaseText(date: date)
         let releasePath = suiteDir + "/Release"
-        try RepositoryFiles.write(Data(release.utf8), to: releasePath)
+        let staged = StagedSwitch()
         if let signer {
+            let stagedRelease = try staged.stage(Data(release.utf8), as: releasePath)
+            try staged.stage(try await signer.detached(stagedRelease, at: date), as: suiteDir + "/Release.gpg")
+            try staged.stage(try await signer.clearSigned(stagedRelease, at: date), as: suiteDir + "/InRelease")
+            if Task.isCancelled { throw .cancelled }
+            // Release.gpg, then Release, then InRelease: a Release that InRelease carries word for
+            // word was renamed after its Release.gpg, so the check above can trust the set.
+            try staged.commit(order: [suiteDir + "/Release.gpg", releasePath, suiteDir + "/InRelease"])
+            // After the signatures: a key.asc that matches is proof they were made with this key.
             try RepositoryFiles.write(try await signer.publicKey(), to: options.path + "/" + RepositorySigner.publicKeyFile)
-            try RepositoryFiles.write(try await signer.detached(releasePath, at: date), to: suiteDir + "/Release.gpg")
-            try RepositoryFiles.write(try await signer.clearSigned(releasePath, at: date), to: suiteDir + "/InRelease")
         } else {
             // Signatures of an earlier Release would no longer match: apt would refuse the suite.
             try RepositoryFiles.remove(suiteDir + "/Release.gpg")
             try RepositoryFiles.remove(suiteDir + "/InRelease")
+            try staged.stage(Data(release.utf8), as: releasePath)
+            try staged.commit(order: [releasePath])
         }
         try AptByHash.prune(suiteDirectory: suiteDir, keeping: previouslySigned.union(AptRelease.sha256Sums(ofReleaseIn: suiteDir)))
         summary.indexesWritten = true
         return summary
+    }
+
+    private func releaseText(date: Int64) throws(PublishError) -> String {
+        try AptRelease(origin: options.origin, label: options.label, suite: options.suite, date: date,
+                       description: options.description).text(suiteDirectory: suiteDir)
+    }
+
+    /// Whether the suite already holds exactly `indexes` (and their by-hash copies), a Release
+    /// that is the one this publish would write at the published date, and the signatures that
+    /// go with it: with a signer, `InRelease` carrying that Release, `Release.gpg` and this
+    /// key's `key.asc` (both renamed before, see above); without one, no signature at all.
+    private func isPublished(_ indexes: [AptIndex.File], signer: RepositorySigner?) async throws(PublishError) -> Bool {
+        let manager = FileManager.default
+        for file in indexes {
+            let path = suiteDir + "/" + file.relative
+            guard let data = manager.contents(atPath: path), Array(data) == file.bytes,
+                  manager.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/by-hash/SHA256/" + file.sha256)
+            else { return false }
+        }
+        guard let date = AptRelease.date(ofReleaseIn: suiteDir), let published = manager.contents(atPath: suiteDir + "/Release"),
+              Data(try releaseText(date: date).utf8) == published else { return false }
+        guard let signer else {
+            return !manager.fileExists(atPath: suiteDir + "/InRelease") && !manager.fileExists(atPath: suiteDir + "/Release.gpg")
+        }
+        guard manager.fileExists(atPath: suiteDir + "/Release.gpg"),
+              AptRelease.signedText(ofInReleaseIn: suiteDir).map({ Data($0.utf8) }) == published else { return false }
+        return manager.contents(atPath: options.path + "/" + RepositorySigner.publicKeyFile) == (try await signer.publicKey())
     }
 
     /// Debian's pool layout: the first letter, or `libX` for library packages, so no directory
@@ -111,7 +149,10 @@ package struct AptRepository: Sendable {
     static func stanza(for deb: DebPackageFile, fileName: String) -> ControlStanza {
         var stanza = ControlStanza()
         let description = deb.control["Description"]
-        for field in deb.control.fields where field.name.lowercased() != "description" {
+        // What the repository computes: a control file stating any of these would shadow the
+        // real values, since apt reads the first.
+        let computed: Set = ["description", "filename", "size", "md5sum", "sha1", "sha256", "sha512"]
+        for field in deb.control.fields where !computed.contains(field.name.lowercased()) {
             stanza.fields.append(field)
         }
         stanza.fields += [("Filename", fileName), ("Size", String(deb.size)), ("MD5sum", deb.md5), ("SHA256", deb.sha256),
@@ -138,12 +179,16 @@ struct AptIndex {
     static func load(suiteDirectory: String, component: String) throws(PublishError) -> AptIndex {
         var index = AptIndex()
         let componentDir = suiteDirectory + "/" + component
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: componentDir)) ?? []
+        // A component not published yet is empty; one that cannot be listed is not.
+        guard FileManager.default.fileExists(atPath: componentDir) else { return index }
+        let entries: [String]
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: componentDir) } catch {
+            throw .damagedIndex(path: componentDir, reason: "it cannot be listed: \(error.localizedDescription)")
+        }
         for directory in entries.sorted() where directory.hasPrefix("binary-") {
-            let path = componentDir + "/" + directory + "/Packages"
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let (path, text) = try readPackages(in: componentDir + "/" + directory)
             let stanzas: [ControlStanza]
-            do { stanzas = try ControlStanza.parseAll(String(decoding: data, as: UTF8.self)) } catch {
+            do { stanzas = try ControlStanza.parseAll(text) } catch {
                 throw .damagedIndex(path: path, reason: error.description)
             }
             for stanza in stanzas {
@@ -156,27 +201,63 @@ struct AptIndex {
         return index
     }
 
+    /// `Packages`, else `Packages.xz` or `Packages.gz` (a site synced with only the compressed
+    /// indexes); without any, the packages it listed would silently leave the suite.
+    private static func readPackages(in directory: String) throws(PublishError) -> (path: String, text: String) {
+        var failures: [String] = []
+        for name in ["Packages", "Packages.xz", "Packages.gz"] {
+            let path = directory + "/" + name
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            do { return (path, String(decoding: try Decompressor.contents(ofFile: path), as: UTF8.self)) } catch {
+                failures.append("\(name): \(error.description)")
+            }
+        }
+        throw .damagedIndex(path: directory, reason: failures.isEmpty ? "it holds no Packages, Packages.xz or Packages.gz"
+                                                                      : failures.joined(separator: "; "))
+    }
+
+    /// One index file, relative to the suite directory.
+    struct File {
+        var relative: String
+        var bytes: [UInt8]
+        var sha256: String
+    }
+
     /// `binary-<arch>/Packages{,.gz,.xz}` for every architecture; `Architecture: all` packages
     /// are listed under each, as apt looks for them in the index of the machine's architecture.
-    func write(suiteDirectory: String, component: String) throws(PublishError) {
+    /// `binary-all` (the only index while no other architecture is published) is written again
+    /// as long as it exists, so it never lists a package other indexes list with other bytes.
+    func files(suiteDirectory: String, component: String) throws(PublishError) -> [File] {
         var architectures = Set(stanzas.keys.map(\.architecture).filter { $0 != "all" })
-        if architectures.isEmpty { architectures = ["all"] }
-        let componentDir = suiteDirectory + "/" + component
+        if architectures.isEmpty || FileManager.default.fileExists(atPath: "\(suiteDirectory)/\(component)/binary-all") { architectures.insert("all") }
+        var files: [File] = []
         for architecture in architectures.sorted() {
             let keys = stanzas.keys.filter { $0.architecture == architecture || $0.architecture == "all" }.sorted()
-            let text = keys.map { stanzas[$0]!.text }.joined(separator: "\n")
-            let bytes = Array(text.utf8)
-            let directory = componentDir + "/binary-" + architecture
+            let bytes = Array(keys.map { stanzas[$0]!.text }.joined(separator: "\n").utf8)
+            let directory = component + "/binary-" + architecture
+            // The plain index last: it is the one a later publish reads first.
+            var compressed: [(String, [UInt8])] = []
             do {
-                try RepositoryFiles.write(try Compressor.compress(bytes, with: ArchiveCompression(.gzip)), to: directory + "/Packages.gz")
-                try RepositoryFiles.write(try Compressor.compress(bytes, with: ArchiveCompression(.xz)), to: directory + "/Packages.xz")
-            } catch let error as PublishError {
-                throw error
+                compressed = [("Packages.gz", try Compressor.compress(bytes, with: ArchiveCompression(.gzip))),
+                              ("Packages.xz", try Compressor.compress(bytes, with: ArchiveCompression(.xz)))]
             } catch {
                 throw .write(path: directory, reason: "\(error)")
             }
-            try RepositoryFiles.write(bytes, to: directory + "/Packages")
-            try AptByHash.store(directory: directory, files: ["Packages", "Packages.gz", "Packages.xz"])
+            for (name, content) in compressed + [("Packages", bytes)] {
+                let sha256: String
+                do { sha256 = try Digests.hex(.sha256, of: content) } catch { throw .write(path: directory + "/" + name, reason: error.description) }
+                files.append(File(relative: directory + "/" + name, bytes: content, sha256: sha256))
+            }
+        }
+        return files
+    }
+
+    /// Each file and, first, its by-hash copy (apt fetches by the digest InRelease names).
+    static func write(_ files: [File], suiteDirectory: String) throws(PublishError) {
+        for file in files {
+            let path = suiteDirectory + "/" + file.relative
+            try AptByHash.store(file.bytes, sha256: file.sha256, directory: (path as NSString).deletingLastPathComponent)
+            try RepositoryFiles.write(file.bytes, to: path)
         }
     }
 }

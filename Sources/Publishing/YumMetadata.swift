@@ -106,6 +106,16 @@ enum YumMetadata {
         return Int64(text[start.upperBound..<end.lowerBound])
     }
 
+    /// The indexes repomd.xml names, in the order it names them.
+    static let kinds = ["primary", "filelists", "other"]
+
+    /// The `location href`s of the current repomd.xml: the indexes a client holding it fetches.
+    static func locations(inRepomdIn repodata: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: repodata + "/repomd.xml") else { return [] }
+        return String(decoding: data, as: UTF8.self).components(separatedBy: "<location href=\"").dropFirst()
+            .compactMap { $0.split(separator: "\"", maxSplits: 1).first.map(String.init) }
+    }
+
     /// What dnf must resolve: rpm's own feature markers are no package's to provide, and a
     /// requirement the package satisfies itself is left out, as createrepo_c does.
     static func requirements(of rpm: RPMPackageDescription) -> [RPMPackageDescription.Relation] {

@@ -57,4 +57,24 @@ import Testing
         #expect(message.contains("5:5: unknown key 'publish.apt.compnent' (did you mean 'publish.apt.component'?)"), "\(message)")
         #expect(message.contains("6:3: unknown key 'publish.yam' (did you mean 'publish.yum'?)"), "\(message)")
     }
+
+    /// A suite or component is a directory under dists/: nothing that leaves it, hides it or reads as an option.
+    @Test func suitesAndComponentsThatWouldWriteOutsideDistsAreRefused() throws {
+        for name in ["..", ".", "-rf", "a/b", "../x", ".hidden", "a b"] {
+            for flags in [PublishSettings.Flags(aptRepo: "apt", suite: name), PublishSettings.Flags(aptRepo: "apt", component: name)] {
+                let flag = flags.suite != nil ? "--suite" : "--component"
+                let error = #expect(throws: RunError.self, "\(flag) '\(name)' was accepted") { try resolve(flags) }
+                #expect(error?.description.contains("\(flag) '\(name)' must be one word") == true, "\(String(describing: error))")
+            }
+            let quoted = "'" + name + "'"
+            let config = #expect(throws: DefinitionError.self, "suite \(name) was accepted in the config") {
+                try load("publish:\n  apt:\n    path: apt\n    suite: \(quoted)\n    component: \(quoted)\n")
+            }
+            let message = config?.description ?? ""
+            #expect(message.contains("4:13: 'publish.apt.suite' must be one word") && message.contains("5:17: 'publish.apt.component' must be one word"),
+                    "\(message)")
+        }
+        let fine = try resolve(.init(aptRepo: "apt", suite: "bookworm-backports", component: "non-free_firmware+1.0~x"))
+        #expect(fine.apt?.suite == "bookworm-backports")
+    }
 }

@@ -244,12 +244,18 @@ import Testing
         try DebPackageFile.read(path).architecture
     }
 
-    /// A repodata document, decompressed.
+    /// The repodata document the current repomd.xml names (the previous generation's stay beside it), decompressed.
     static func document(_ kind: String, of repository: String) throws -> String {
         let repodata = repository + "/repodata"
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: repodata).first { $0.hasSuffix("-\(kind).xml.gz") })
+        let name = try #require(try Self.namedIndexes(repository).first { $0.hasSuffix("-\(kind).xml.gz") })
         let result = try Command.run("gzip", ["-dc", repodata + "/" + name])
         return result.text
+    }
+
+    /// The index files the current repomd.xml names.
+    static func namedIndexes(_ repository: String) throws -> Set<String> {
+        let repomd = try String(contentsOfFile: repository + "/repodata/repomd.xml", encoding: .utf8)
+        return Set(repomd.components(separatedBy: "<location href=\"repodata/").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) })
     }
 
     /// Each `<package>` as a sorted list of its descendants (element path, attributes, text), so

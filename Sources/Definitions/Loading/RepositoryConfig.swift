@@ -152,13 +152,13 @@ package struct RepositoryConfig: Sendable, Equatable {
         var config = PublishConfig()
         guard let section = MappingReader(value, describing: "'publish'", path: "publish.", allowed: ["apt", "yum"],
                                           problems: &problems) else { return config }
-        /// Suite, component and the Release fields are single words or one line for apt.
+        /// Suite and component name directories (`AptArchiveName`); the Release fields are one line.
         func word(_ reader: MappingReader, _ key: String, oneLine: Bool = false) -> String? {
             guard let value = reader.string(key, problems: &problems) else { return nil }
-            let bad = oneLine ? value.value.isEmpty || value.value.contains(where: \.isNewline)
-                : value.value.isEmpty || value.value.contains(where: { $0.isWhitespace || $0 == "/" })
-            if bad {
-                problems.error("'publish.apt.\(key)' must be \(oneLine ? "one line of text" : "one word without spaces or '/'")", at: value.location)
+            let problem = oneLine ? (value.value.isEmpty || value.value.contains(where: \.isNewline) ? "one line of text" : nil)
+                : AptArchiveName.problem(value.value)
+            if let problem {
+                problems.error("'publish.apt.\(key)' must be \(problem)", at: value.location)
                 return nil
             }
             return value.value

@@ -44,8 +44,8 @@ package struct PublishSettings: Sendable, Equatable {
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : currentDirectory + "/" + path }
         func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
         for (flag, value) in [("--suite", flags.suite), ("--component", flags.component)] {
-            if let value = given(value), value.contains(where: { $0.isWhitespace || $0 == "/" }) {
-                throw .badInput("\(flag) '\(value)' must be one word without spaces or '/'")
+            if let value = given(value), let problem = AptArchiveName.problem(value) {
+                throw .badInput("\(flag) '\(value)' must be \(problem)")
             }
         }
         for (flag, value) in [("--origin", flags.origin), ("--label", flags.label)] where value?.contains(where: \.isNewline) == true {
