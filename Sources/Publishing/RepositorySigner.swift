@@ -12,7 +12,7 @@ package struct RepositorySigner: Sendable {
     static let publicKeyFile = "key.asc"
 
     func dated(_ epoch: Int64) -> GPGSigner {
-        GPGSigner(key: signer.key, passphraseFile: signer.passphraseFile, homeDirectory: signer.homeDirectory, signatureTime: epoch)
+        signer.with(signatureTime: epoch)
     }
 
     func detached(_ path: String, at epoch: Int64) async throws(PublishError) -> Data {
