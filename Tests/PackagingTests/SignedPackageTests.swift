@@ -24,9 +24,7 @@ import Testing
         defer { keyring.remove() }
         let fixture = try Fixture.make()
         defer { fixture.remove() }
-        let info = fixture.info()
-        let built = try await PackageWriter.write(RPMPackager(), contents: try fixture.contents(info), info: info,
-                                                  outputDirectory: fixture.base + "/out", signer: try await keyring.signer())
+        let built = try await fixture.buildSigned(RPMPackager(), with: keyring)
         let database = fixture.base + "/rpmdb"
         try FileManager.default.createDirectory(atPath: database, withIntermediateDirectories: true)
 
@@ -166,9 +164,7 @@ import Testing
         defer { keyring.remove() }
         let fixture = try Fixture.make()
         defer { fixture.remove() }
-        let info = fixture.info()
-        let built = try await PackageWriter.write(TarPackager(), contents: try fixture.contents(info), info: info,
-                                                  outputDirectory: fixture.base + "/out", signer: try await keyring.signer())
+        let built = try await fixture.buildSigned(TarPackager(), with: keyring)
         let signature = try #require(built.signaturePath)
         #expect(signature == built.path + ".asc")
         let text = try String(contentsOfFile: signature, encoding: .utf8)

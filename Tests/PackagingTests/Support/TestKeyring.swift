@@ -60,3 +60,12 @@ struct TestKeyring {
         try? FileManager.default.removeItem(atPath: home)
     }
 }
+
+extension Fixture {
+    /// The fixture's package in `packager`'s format, signed with `keyring`'s key, in `base/out`.
+    func buildSigned(_ packager: some Packager, with keyring: TestKeyring) async throws -> BuiltPackage {
+        let info = self.info()
+        return try await PackageWriter.write(packager, contents: try contents(info), info: info,
+                                             outputDirectory: base + "/out", signer: try await keyring.signer())
+    }
+}
