@@ -151,7 +151,15 @@ struct SkeletonTemplates {
 
     var workflow: String {
         """
-        # Builds the \(name) packages on every push and keeps them as build artifacts.
+        # Builds the \(name) packages on every push, keeps them as build artifacts, and keeps the
+        # build logs when a build fails.
+        #
+        # Where omnibus comes from, set under Settings > Secrets and variables > Actions > Variables:
+        #   OMNIBUS_RELEASE_URL  a released omnibus .deb (self-contained in /opt/omnibus); used when set.
+        #   OMNIBUS_REPOSITORY   otherwise: the git URL of the omnibus source, built here with Swift
+        #                        (the clone you run `omnibus` from: git -C <checkout> remote get-url origin).
+        #   OMNIBUS_REF          the tag, branch or commit of it to build (default: main); a tag or a
+        #                        commit keeps every build of this repository on the same omnibus.
         name: package
         on:
           push:
@@ -160,29 +168,78 @@ struct SkeletonTemplates {
         jobs:
           package:
             runs-on: ubuntu-latest
-            container: debian:12
+            # Debian 12 with the Swift toolchain omnibus builds with; the packages are named debian12.
+            container: swift:6.3-bookworm
+            env:
+              OMNIBUS_RELEASE_URL: ${{ vars.OMNIBUS_RELEASE_URL }}
+              OMNIBUS_REPOSITORY: ${{ vars.OMNIBUS_REPOSITORY }}
+              OMNIBUS_REF: ${{ vars.OMNIBUS_REF || 'main' }}
+              OMNIBUS_CACHE_DIR: /var/cache/omnibus      # sources and built layers, kept between runs
+              OMNIBUS_WORK_DIR: /var/tmp/omnibus-work    # build trees and logs, not worth caching
             steps:
               - name: Tools
                 run: |
                   apt-get update
-                  apt-get install -y --no-install-recommends build-essential git ca-certificates curl
+                  apt-get install -y --no-install-recommends build-essential git ca-certificates curl \\
+                    pkg-config libarchive-dev libssl-dev
               - uses: actions/checkout@v4
                 with:
-                  fetch-depth: 0          # the package timestamp comes from the last commit
-              - name: Install omnibus
-                # The omnibus package is self-contained in /opt/omnibus; point OMNIBUS_DEB_URL
-                # (a repository variable) at the .deb you publish.
+                  fetch-depth: 0          # tags, for `version: { from: git }`; packages are dated at the last commit
+              - name: Install the omnibus release
+                if: env.OMNIBUS_RELEASE_URL != ''
                 run: |
-                  curl -fsSLo /tmp/omnibus.deb "${{ vars.OMNIBUS_DEB_URL }}"
+                  curl -fsSLo /tmp/omnibus.deb "$OMNIBUS_RELEASE_URL"
                   apt-get install -y /tmp/omnibus.deb
+                  echo /opt/omnibus/bin >> "$GITHUB_PATH"   # the package puts nothing on PATH itself
+              - name: Fetch the omnibus source
+                id: omnibus-source
+                if: env.OMNIBUS_RELEASE_URL == ''
+                run: |
+                  if [ -z "$OMNIBUS_REPOSITORY" ]; then
+                    echo "::error::set the repository variable OMNIBUS_REPOSITORY (the git URL of omnibus) or OMNIBUS_RELEASE_URL (a released omnibus .deb)"
+                    exit 1
+                  fi
+                  git init --quiet /usr/local/src/omnibus
+                  git -C /usr/local/src/omnibus fetch --quiet --depth 1 "$OMNIBUS_REPOSITORY" "$OMNIBUS_REF"
+                  git -C /usr/local/src/omnibus checkout --quiet --detach FETCH_HEAD
+                  echo "commit=$(git -C /usr/local/src/omnibus rev-parse HEAD)" >> "$GITHUB_OUTPUT"
+              - name: Restore the omnibus build
+                if: env.OMNIBUS_RELEASE_URL == ''
+                uses: actions/cache@v4
+                with:
+                  path: /usr/local/src/omnibus/.build
+                  key: omnibus-tool-${{ runner.os }}-${{ steps.omnibus-source.outputs.commit }}
+              - name: Build omnibus
+                if: env.OMNIBUS_RELEASE_URL == ''
+                run: |
+                  swift build -c release --package-path /usr/local/src/omnibus --product omnibus
+                  # Run from its source tree, omnibus finds the software library beside it (Software/).
+                  ln -sf "$(swift build -c release --package-path /usr/local/src/omnibus --show-bin-path)/omnibus" /usr/local/bin/omnibus
+                  omnibus --help >/dev/null
+              - name: Restore the omnibus cache
+                uses: actions/cache@v4
+                with:
+                  path: /var/cache/omnibus
+                  # A change to a definition saves a new cache; unchanged layers still come from the last one.
+                  key: omnibus-cache-${{ runner.os }}-${{ hashFiles('Projects/**', 'Software/**', 'omnibus.config.yml', 'omnibus.config.yaml') }}
+                  restore-keys: omnibus-cache-${{ runner.os }}-
               - name: Build \(name)
                 run: |
                   git config --global --add safe.directory "$PWD"
                   omnibus build \(name)
-              - uses: actions/upload-artifact@v4
+              - name: Keep the packages
+                uses: actions/upload-artifact@v4
                 with:
                   name: \(name)-packages
-                  path: pkg/*
+                  path: pkg/
+                  if-no-files-found: error
+              - name: Keep the build logs
+                if: failure()
+                uses: actions/upload-artifact@v4
+                with:
+                  name: \(name)-logs
+                  path: /var/tmp/omnibus-work/\(name)/logs/
+                  if-no-files-found: ignore
 
         """
     }
@@ -191,7 +248,7 @@ struct SkeletonTemplates {
         """
         # \(name) packaging
 
-        This repository builds the `\(name)` package with [omnibus](https://example.com/omnibus):
+        This repository builds the `\(name)` package with omnibus:
         everything the package needs is compiled from pinned sources into `/opt/\(name)`, checked
         so that nothing links against the build machine, and written as `.deb`, `.rpm` and
         `.tar.gz`.
@@ -204,7 +261,7 @@ struct SkeletonTemplates {
         | `Software/hello.yml` | how the example program is fetched and built (each key is commented) |
         | `src/hello/` | the example program's source (a `path` source, so the build works offline) |
         | `PackageScripts/\(name)/` | `postinst` for both deb and rpm; add `preinst` (before unpacking), `prerm` (before removal), `postrm` (after removal) beside it when needed, and files the package ships outside `/opt/\(name)` (unit files, configuration) to list under `files:` |
-        | `.github/workflows/package.yml` | CI: builds the packages and uploads them as artifacts |
+        | `.github/workflows/package.yml` | CI: builds omnibus (from the source or release you name in repository variables, see the comments at its top), builds the packages with the omnibus cache kept between runs, uploads `pkg/`, and the logs when a build fails |
 
         Software not found in `Software/` is taken from the library that ships with omnibus
         (`omnibus list` shows what is available).
@@ -221,6 +278,9 @@ struct SkeletonTemplates {
         `~/.cache/omnibus/work/\(name)/logs/`; unchanged software is restored from the cache on the
         next build.
 
+        Packages are dated at this repository's last commit (`omnibus new` made the first one), so
+        the same commit gives the same bytes; commit before you build a release.
+
         ## Packages
 
         `pkg/` receives the packages, each with a `.metadata.json` (name, version, checksums) and
@@ -228,6 +288,7 @@ struct SkeletonTemplates {
 
         ## Try a package
 
+        <!-- illustrative -->
         ```sh
         sudo dpkg -i pkg/\(name)_0.1.0-1_amd64.deb
         hello                      # /usr/bin/hello, a link the package owns (files: in the project)
@@ -242,6 +303,13 @@ struct SkeletonTemplates {
         - Add software: copy `Software/hello.yml`, point `source:` at a release tarball with its
           `sha256`, and list it in `dependencies:`.
         - Release: bump `version:` (or use `{ from: git }` and tag), commit, and let CI build.
+
+        ## Documentation
+
+        `omnibus help` lists the commands and `omnibus help <command>` (or `omnibus <command> --help`)
+        gives each one's options. Every definition key, the build environment, packaging and
+        releasing are described in the `docs/` directory of the omnibus source tree
+        (`docs/definitions.md` first).
 
         """
     }
