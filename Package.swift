@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch", "Digest"]),
         // OmnibusKit and Signing for the gpg-backed signer the signing tests sign with.
         .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Publishing", "Signing", "Archive", "Digest", "Scratch", "OmnibusKit"]),
-        .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit"], exclude: ["Snapshots"]),
+        // Yams reads the generated CI workflow back as GitHub would, to check its structure.
+        .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit", .product(name: "Yams", package: "Yams")], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )
