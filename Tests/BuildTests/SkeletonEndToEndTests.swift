@@ -60,6 +60,63 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: root + "/opt/\(name)/embedded/bin/hello"))
     }
 
+    /// `omnibus new` commits the skeleton, so the first build's packages carry that commit's time,
+    /// not the 2000-01-01 fallback of a repository without commits; dpkg-deb, tar and rpm read it back.
+    @Test(.enabled(if: isRoot && hasPackageTools, "needs root (it builds into /opt), dpkg-deb and rpm"))
+    func packagesAreDatedAtTheSkeletonsCommit() throws {
+        let name = "skel\(UUID().uuidString.prefix(6).lowercased())"
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("dated-\(name)").path
+        let repo = base + "/omnibus-\(name)"
+        defer {
+            try? FileManager.default.removeItem(atPath: "/opt/\(name)")
+            try? FileManager.default.removeItem(atPath: base)
+        }
+        let omnibus = OmnibusBinaryPath.path
+        // An empty SOURCE_DATE_EPOCH counts as unset, whatever the environment running the tests says.
+        let unset = ["SOURCE_DATE_EPOCH": ""]
+        let created = try CommandResult.run([omnibus, "new", name], in: try makeDirectory(base), environment: unset)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("made it a git repository with one commit"), "\(created.stdout)")
+        #expect(try CommandResult.run(["git", "-C", repo, "rev-list", "--count", "HEAD"]).stdout == "1\n")
+        #expect(try CommandResult.run(["git", "-C", repo, "status", "--porcelain"]).stdout == "", "every file committed")
+        let commitTime = try #require(Int(try CommandResult.run(["git", "-C", repo, "log", "-1", "--format=%ct"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+
+        let build = try CommandResult.run([omnibus, "build", name, "--work-dir", base + "/work", "--cache-dir", base + "/cache"],
+                                          in: repo, environment: unset)
+        #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
+        let deb = repo + "/pkg/\(name)_0.1.0-1_amd64.deb"
+
+        let metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: deb + ".metadata.json"))) as? [String: Any]
+        #expect((metadata?["build_epoch"] as? NSNumber)?.intValue == commitTime)
+        let rpmTime = try CommandResult.run(["rpm", "-qp", "--qf", "%{BUILDTIME}", repo + "/pkg/\(name)-0.1.0-1.x86_64.rpm"])
+        #expect(rpmTime.stdout == String(commitTime), "\(rpmTime.stderr)")
+
+        let stamp = DateFormatter()
+        stamp.locale = Locale(identifier: "en_US_POSIX")
+        stamp.timeZone = TimeZone(identifier: "UTC")
+        stamp.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let committed = stamp.string(from: Date(timeIntervalSince1970: TimeInterval(commitTime)))
+        for part in ["--fsys-tarfile", "--ctrl-tarfile"] {
+            let listing = try CommandResult.run(["sh", "-c", "dpkg-deb \(part) \"$1\" | tar -tv --full-time", "sh", deb], environment: ["TZ": "UTC"])
+            #expect(listing.status == 0, "\(listing.stderr)")
+            // mode owner size date time path: files built after the commit are lowered to it,
+            // generated members carry it, and nothing is later.
+            var dates: [String: String] = [:]
+            for line in listing.stdout.split(separator: "\n") {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard fields.count >= 6 else { continue }
+                dates[String(fields[5])] = "\(fields[3]) \(fields[4])"
+            }
+            #expect(!dates.isEmpty)
+            #expect(dates.values.allSatisfy { $0 <= committed }, "\(part): \(dates.filter { $0.value > committed })")
+            let generated = part == "--fsys-tarfile" ? ["./", "./opt/", "./opt/\(name)/embedded/bin/hello"] : ["./control"]
+            for path in generated {
+                #expect(dates[path] == committed, "\(part) \(path): \(dates[path] ?? "missing") instead of the commit's \(committed)")
+            }
+        }
+    }
+
     /// A command link on PATH never replaces another package's: with Debian's python3-minimal
     /// installed, a postinst-made link once pointed /usr/bin/python3 into /opt and its removal
     /// deleted /usr/bin/python3. The skeleton's links are package files, so dpkg refuses the clash.
