@@ -72,6 +72,16 @@ import Testing
         #expect(wrong.output.contains("has no option --apt-rep (did you mean --apt-repo?)"), "\(wrong.output)")
     }
 
+    /// Prose quotes commands inline too, in usage notation.
+    @Test func inlineCommandsAreCheckedToo() throws {
+        let result = try Self.check([try Self.document(
+            "Use `omnibus clean PROJECT [--al]`, `omnibus cache list\\|verfy`, `omnibus graph X [--format text\\|dot]` or `omnibus help COMMAND`.\n")])
+        #expect(result.status == 1)
+        #expect(result.output.contains("README.md:1: `omnibus clean` has no option --al (did you mean --all?)"), "\(result.output)")
+        #expect(result.output.contains("README.md:1: `omnibus cache` has no subcommand 'verfy' (did you mean verify?)"), "\(result.output)")
+        #expect(!result.output.contains("graph") && !result.output.contains("help"), "\(result.output)")
+    }
+
     @Test func repositoryScriptsMustExist() throws {
         let result = try Self.check([try Self.document("```sh\nscripts/check-module-deps\nscripts/no-such-script\n```\n")])
         #expect(result.status == 1)
