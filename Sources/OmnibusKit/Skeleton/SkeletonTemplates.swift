@@ -181,7 +181,7 @@ struct SkeletonTemplates {
                 run: |
                   apt-get update
                   apt-get install -y --no-install-recommends build-essential git ca-certificates curl \\
-                    pkg-config libarchive-dev libssl-dev
+                    pkg-config libarchive-dev libssl-dev zlib1g-dev     # what building omnibus links
               - uses: actions/checkout@v4
                 with:
                   fetch-depth: 0          # tags, for `version: { from: git }`; packages are dated at the last commit
