@@ -50,8 +50,8 @@ struct NewCommand: AsyncParsableCommand {
         case .failed(let reason):
             OmnibusCommand.printError("""
                 warning: \(directory) is not committed to git (\(reason)). Until it is, its packages are dated \
-                2000-01-01 (SOURCE_DATE_EPOCH \(SourceDateEpoch.fallback)) unless SOURCE_DATE_EPOCH is set; \
-                commit with: cd \(directory) && git init && git add -A && git commit -m 'First commit'
+                2000-01-01 (epoch \(SourceDateEpoch.fallback)), the date used when no commit can be read, unless \
+                SOURCE_DATE_EPOCH is set. To commit: cd \(directory) && git init && git add -A && git commit -m 'First commit'
                 """)
         }
         print("\nnext:\n  cd \(directory)\n  omnibus build \(name)")
