@@ -203,7 +203,7 @@ import Testing
         #expect(object["files_checked"] as? Int == 3)
         #expect(object["install_dir"] as? String == install.path)
         let finding = try #require(((object["failures"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])?.first)
-        #expect(finding["resolved_path"] != nil && finding["needed_by"] != nil)
+        #expect(finding["resolved_path"] is String && finding["resolvedPath"] == nil)
         #expect(Self.camelCaseKeys(in: object).isEmpty, "\(Self.camelCaseKeys(in: object))")
         #expect(json.contains("\"reason\" : \"outside-install-dir\""))
         #expect(try HealthChecker().check(installDir: install.path).json() == json, "same input, same report")
