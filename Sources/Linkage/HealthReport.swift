@@ -48,10 +48,12 @@ package struct HealthReport: Sendable, Equatable, Codable {
         self.passed = failures.isEmpty && errors.isEmpty
     }
 
-    /// Pretty-printed JSON with sorted keys and a final newline, stable from run to run.
+    /// Pretty-printed JSON with sorted snake_case keys (`files_checked`, `needed_by`), as every
+    /// other JSON file of the tool writes them, and a final newline; stable from run to run.
     package func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         // Encoding plain strings, numbers and arrays cannot fail.
         let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"

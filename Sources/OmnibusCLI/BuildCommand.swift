@@ -10,7 +10,9 @@ struct BuildCommand: AsyncParsableCommand {
             Every software is fetched (checksums verified), built from source into \
             <install_dir>/embedded in a clean, pinned environment, in parallel where the \
             dependency graph allows, and merged into the install dir layer by layer. Unchanged \
-            layers are restored from the cache. Logs: <work-dir>/<project>/logs/<software>.log.
+            layers are restored from the cache. Logs: <work-dir>/<project>/logs/<software>.log. \
+            The build report (JSON) is written to <output-dir>/<name>-<version>-<iteration>.build.json, \
+            or after a failure to <work-dir>/<project>/build.json; --report FILE writes it there too.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,6 +25,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Argument(help: "The project to build.")
     var project: String
 
+    @Option(help: ArgumentHelp("Also write the build report (JSON) here, whether the build succeeds or fails.", valueName: "file"))
+    var report: String?
+
     func run() async throws {
         let workspace = try global.workspace()
         let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock, signing: signing))
@@ -33,8 +38,13 @@ struct BuildCommand: AsyncParsableCommand {
             if case .built = outcome { terminal?.finish() }
             OutcomeRenderer.render(outcome)
         }
-        let project = self.project
+        let (project, reportFile) = (self.project, report.map(absolutePath))
         defer { terminal?.finish() }
-        try await RunInTask.run { () async throws(RunError) in try await run.build(project) }
+        try await RunInTask.run { () async throws(RunError) in try await run.build(project, reportFile: reportFile) }
     }
+}
+
+/// A path given on the command line, relative to the directory the command runs in.
+private func absolutePath(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }

@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func cleanTakesOnlyTheDirectories() throws {
-        #expect(try Self.options(of: "clean") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--no-wait", "--all"])
+        #expect(try Self.options(of: "clean") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--no-wait", "--output-dir",
+                                                  "--all", "--packages"])
     }
 
     @Test func healthCheckTakesNoBuildOption() throws {
@@ -37,6 +38,6 @@ import Testing
 
     @Test func buildTakesEveryBuildOption() throws {
         let options = try Self.options(of: "build")
-        for option in Self.buildOnly + ["--work-dir", "--cache-dir", "--output-dir", "--signing-key", "--no-sign"] { #expect(options.contains(option), "\(option)") }
+        for option in Self.buildOnly + ["--work-dir", "--cache-dir", "--output-dir", "--signing-key", "--no-sign", "--report"] { #expect(options.contains(option), "\(option)") }
     }
 }

@@ -193,12 +193,29 @@ import Testing
         let report = try HealthChecker().check(installDir: install.path)
         #expect(report.failures.map(\.file) == ["bin/alpha", "bin/mid/beta", "bin/zeta"])
         let json = report.json()
-        let decoded = try JSONDecoder().decode(HealthReport.self, from: Data(json.utf8))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let decoded = try decoder.decode(HealthReport.self, from: Data(json.utf8))
         #expect(decoded == report)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["passed"] as? Bool == false)
+        // snake_case like the metadata files (a breaking change from the camelCase of 0.1.0).
+        #expect(object["files_checked"] as? Int == 3)
+        #expect(object["install_dir"] as? String == install.path)
+        let finding = try #require(((object["failures"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])?.first)
+        #expect(finding["resolved_path"] is String && finding["resolvedPath"] == nil)
+        #expect(Self.camelCaseKeys(in: object).isEmpty, "\(Self.camelCaseKeys(in: object))")
         #expect(json.contains("\"reason\" : \"outside-install-dir\""))
         #expect(try HealthChecker().check(installDir: install.path).json() == json, "same input, same report")
+    }
+
+    /// Every key of a parsed JSON document, at any depth, that has an upper-case letter.
+    static func camelCaseKeys(in value: Any) -> [String] {
+        if let map = value as? [String: Any] {
+            return map.keys.filter { $0 != $0.lowercased() } + map.values.flatMap { camelCaseKeys(in: $0) }
+        }
+        if let list = value as? [Any] { return list.flatMap { camelCaseKeys(in: $0) } }
+        return []
     }
 
     @Test func aMissingInstallDirIsAnError() {

@@ -25,6 +25,16 @@ enum OutcomeRenderer {
                 print("wrote \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")
             }
             print(String(format: "packaged in %.1fs", seconds))
+        case .warnings(let warnings):
+            fflush(nil)
+            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        case .reportWritten(let paths, let failed):
+            if failed {
+                fflush(nil)
+                for path in paths { FileHandle.standardError.write(Data("build report: \(path)\n".utf8)) }
+            } else {
+                for path in paths { print("wrote build report \(path)") }
+            }
         }
         fflush(nil)
     }

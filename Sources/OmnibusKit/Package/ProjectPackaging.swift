@@ -162,6 +162,7 @@ package struct ProjectPackaging {
             }
         }
         if Task.isCancelled { throw Failure(description: "interrupted", cancelled: true) }
+        try attachSBOMs(to: staged, manifest: manifest, manifestPath: manifestPath)
         var built: [BuiltPackage] = []
         do {
             for package in staged { built.append(try package.commit()) }
@@ -170,5 +171,23 @@ package struct ProjectPackaging {
             throw Failure(description: "cannot put the packages into \(outputDirectory): \(error)")
         }
         return built
+    }
+
+    /// Each package's SPDX and CycloneDX documents, staged with it so they appear together.
+    private func attachSBOMs(to staged: [PackageWriter.Staged], manifest: Data, manifestPath: String) throws(Failure) {
+        let decoded: VersionManifest
+        do { decoded = try JSONDecoder().decode(VersionManifest.self, from: manifest) } catch {
+            throw Failure(description: "\(manifestPath) is not a version manifest this omnibus writes (\(error)); run 'omnibus build \(project.name)' again")
+        }
+        for package in staged {
+            do {
+                for document in try PackageSBOMs.documents(for: package.built.metadata,
+                                                           project: (project.license, project.homepage), manifest: decoded) {
+                    try package.attach(fileName: document.fileName, contents: document.data)
+                }
+            } catch {
+                throw Failure(description: "cannot write the SBOMs of \(package.built.metadata.basename): \(error)")
+            }
+        }
     }
 }

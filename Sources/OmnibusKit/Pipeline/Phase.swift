@@ -21,6 +21,11 @@ package enum PhaseOutcome: Sendable {
     /// The project turned the check off (`health_check.enabled: false`), said every time.
     case healthCheckDisabled(project: String, projectFile: String)
     case packaged([BuiltPackage], seconds: Double)
+    /// Problems worth a line on standard error that do not stop the run (a package that
+    /// replaced other bytes under the same name).
+    case warnings([String])
+    /// Where the build report went; `failed` when the run did not succeed.
+    case reportWritten([String], failed: Bool)
 }
 
 /// Why a run stopped; the CLI maps each case to one documented exit status.

@@ -31,33 +31,80 @@ package struct ProjectRun: Sendable {
         self.outcomes = outcomes
     }
 
-    /// `omnibus build`: every phase.
-    package func build(_ projectName: String) async throws(RunError) {
+    /// `omnibus build`: every phase. The build report is written whatever the outcome: after a
+    /// success as `<output>/<name>-<version>-<iteration>.build.json`, after a failure as
+    /// `<work>/<project>/build.json` (never into the output dir, which holds only finished
+    /// packages), and to `reportFile` as well when one is given.
+    package func build(_ projectName: String, reportFile: String? = nil) async throws(RunError) {
+        let started = Date()
+        let report = BuildReport(project: projectName, recorder: SoftwareRecorder(forwardingTo: reporter))
+        do {
+            try await build(projectName, report: report)
+        } catch {
+            report.finished(error, totalSeconds: Date().timeIntervalSince(started))
+            let workDirReport = report.projectResolved ? settings.workDir + "/" + report.projectName + "/build.json" : nil
+            var written: [String] = []
+            for path in [workDirReport, reportFile].compactMap({ $0 }) {
+                do { try BuildReportWriter.write(report, to: path); written.append(path) } catch {
+                    reporter.report(.note("warning: cannot write the build report: \(error)"))
+                }
+            }
+            outcomes(.reportWritten(written, failed: true))
+            throw error
+        }
+        report.finished(nil, totalSeconds: Date().timeIntervalSince(started))
+        var written: [String] = []
+        for path in [settings.outputDir + "/" + (report.fileName ?? "build.json"), reportFile].compactMap({ $0 }) {
+            do { try BuildReportWriter.write(report, to: path); written.append(path) } catch {
+                throw .failed(.package, "cannot write the build report: \(error)")
+            }
+        }
+        outcomes(.reportWritten(written, failed: false))
+    }
+
+    private func build(_ projectName: String, report: BuildReport) async throws(RunError) {
         let graph: BuildGraph
         do { graph = try workspace.resolve(projectName) } catch { throw .badInput(error.description) }
         let project = graph.project
+        report.resolved(graph, logsDir: WorkPaths(workDir: settings.workDir, project: project.name).logsDir)
         // Before any build work: a key that cannot sign must not cost a whole build.
         let signer = try await packageSigner()
         let lock = try await lockInstallDir(of: project)
         defer { withExtendedLifetime(lock) {} }
         try settings.prepareDirectories()
         let version = try await version(of: project)
+        report.versioned(version)
         try checkpoint(.build)
         let started = Date()
         let builder: ProjectBuilder
         do {
             builder = try ProjectBuilder(graph: graph, repositoryRoot: workspace.repository.root, settings: settings,
-                                         reporter: reporter, caller: environment, host: await HostIdentity.current())
+                                         reporter: report.recorder, caller: environment, host: await HostIdentity.current())
         } catch {
             throw Self.runError(error)
         }
         let result: BuildResult
-        do { result = try await builder.build(version: version) } catch { throw Self.runError(error) }
+        do { result = try await builder.build(version: version) } catch {
+            report.took(Date().timeIntervalSince(started), in: .build)
+            throw Self.runError(error)
+        }
+        report.built(result)
+        report.took(Date().timeIntervalSince(started), in: .build)
         outcomes(.built(result, seconds: Date().timeIntervalSince(started)))
         try checkpoint(.healthCheck)
-        try await healthCheck(project, owners: result.owners)
+        let checkStarted = Date()
+        do { try await healthCheck(project, owners: result.owners, report: report) } catch {
+            report.took(Date().timeIntervalSince(checkStarted), in: .healthCheck)
+            throw error
+        }
+        report.took(Date().timeIntervalSince(checkStarted), in: .healthCheck)
         try checkpoint(.package)
-        try await package(project, version: version, signer: signer)
+        let packageStarted = Date()
+        do { report.packaged(try await package(project, version: version, signer: signer)) } catch {
+            report.took(Date().timeIntervalSince(packageStarted), in: .package)
+            throw error
+        }
+        report.took(Date().timeIntervalSince(packageStarted), in: .package)
     }
 
     /// `omnibus package`: the package phase over an install dir built before.
@@ -109,32 +156,36 @@ package struct ProjectRun: Sendable {
         }
     }
 
-    private func healthCheck(_ project: Project, owners: [String: String]) async throws(RunError) {
+    private func healthCheck(_ project: Project, owners: [String: String], report: BuildReport) async throws(RunError) {
         let permissions = PermissionAudit.findings(in: project.installDir)
         let fatal = permissions.filter { project.healthCheck.failOn.contains($0.kind.rawValue) }
         guard fatal.isEmpty else {
+            report.healthCheckFailed(permissions: fatal.map(\.description))
             throw .failed(.healthCheck, fatal.map { "  " + $0.description }.joined(separator: "\n")
                 + "\nbuild stopped before packaging: health_check.fail_on lists \(Set(fatal.map(\.kind.rawValue)).sorted().joined(separator: ", ")) in \(project.file)")
         }
         if !permissions.isEmpty { outcomes(.permissionWarnings(permissions)) }
         guard project.healthCheck.enabled else {
+            report.healthCheckDisabled()
             outcomes(.healthCheckDisabled(project: project.name, projectFile: project.file))
             return
         }
-        let report: HealthReport
+        let checked: HealthReport
         do {
-            report = try await Self.check(project.installDir, policy: ProjectHealthCheck.policy(for: project), owners: owners)
+            checked = try await Self.check(project.installDir, policy: ProjectHealthCheck.policy(for: project), owners: owners)
         } catch {
             if case .badInput(let message) = error { throw .failed(.healthCheck, "health check: \(message)") }
             throw error
         }
-        guard report.passed else {
-            throw .failed(.healthCheck, report.render() + "build stopped before packaging: the health check failed")
+        report.healthChecked(checked)
+        guard checked.passed else {
+            throw .failed(.healthCheck, checked.render() + "build stopped before packaging: the health check failed")
         }
-        outcomes(.healthChecked(report))
+        outcomes(.healthChecked(checked))
     }
 
-    private func package(_ project: Project, version: String, signer: GPGPackageSigner?) async throws(RunError) {
+    @discardableResult
+    private func package(_ project: Project, version: String, signer: GPGPackageSigner?) async throws(RunError) -> [BuiltPackage] {
         let started = Date()
         let root = workspace.repository.root
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
@@ -148,6 +199,9 @@ package struct ProjectRun: Sendable {
             throw .failed(.package, error.description)
         }
         outcomes(.packaged(built, seconds: Date().timeIntervalSince(started)))
+        let replaced = built.compactMap { package in package.replacedSHA256.map { BuildReport.replacedWarning(package, previous: $0) } }
+        if !replaced.isEmpty { outcomes(.warnings(replaced)) }
+        return built
     }
 
     private func version(of project: Project) async throws(RunError) -> String {
@@ -188,14 +242,26 @@ final class CancellationFlag: Sendable {
 
 extension ProjectRun {
     /// `omnibus clean`: build trees and logs, with `all` also the caches and the install dir,
-    /// under the install dir's lock so a running build is never cleaned away.
-    package func clean(_ projectName: String, all: Bool) async throws(RunError) -> [String] {
+    /// with `packages` the files of the project's earlier versions in the output dir (those of
+    /// the version the project resolves to now stay), under the install dir's lock so a running
+    /// build is never cleaned away.
+    package func clean(_ projectName: String, all: Bool, packages: Bool = false) async throws(RunError) -> [String] {
         let project: Project
         do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
         let lock = try await lockInstallDir(of: project)
         defer { withExtendedLifetime(lock) {} }
-        do { return try ProjectCleaner(project: project, settings: settings).clean(all: all) } catch {
+        var removed: [String]
+        do { removed = try ProjectCleaner(project: project, settings: settings).clean(all: all) } catch {
             throw .failed(.build, "cannot clean \(project.name): \(error)")
         }
+        guard packages else { return removed }
+        let version = try await version(of: project)
+        do {
+            removed += try OutputCleaner(outputDir: settings.outputDir, project: project.name,
+                                         current: (version, String(project.iteration))).clean()
+        } catch {
+            throw .failed(.build, "cannot clean the earlier packages of \(project.name) from \(settings.outputDir): \(error)")
+        }
+        return removed
     }
 }

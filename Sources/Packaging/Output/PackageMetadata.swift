@@ -27,6 +27,9 @@ package struct PackageMetadata: Sendable, Equatable {
     /// The detached signature next to the package (`<basename>.asc`), for formats that carry
     /// none inside; nil (no key in the JSON) otherwise.
     package var signatureFile: String? = nil
+    /// Files describing the package written next to it (its SBOMs), by file name; no key in the
+    /// JSON when there are none.
+    package var describedBy: [String] = []
 
     /// A metadata file as `encoded()` writes it; nil when it is not one (another tool's JSON, a
     /// truncated file). The embedded version manifest is not read back.
@@ -55,6 +58,9 @@ package struct PackageMetadata: Sendable, Equatable {
         fields.append(("version_manifest", manifestText()))
         if let signingKey { fields.append(("signing_key", Self.quoted(signingKey))) }
         if let signatureFile { fields.append(("signature_file", Self.quoted(signatureFile))) }
+        if !describedBy.isEmpty {
+            fields.append(("described_by", "[" + describedBy.map(Self.quoted).joined(separator: ", ") + "]"))
+        }
         fields.sort { $0.0 < $1.0 }
         let body = fields.map { "  \(Self.quoted($0.0)): \($0.1)" }.joined(separator: ",\n")
         return Data(("{\n" + body + "\n}\n").utf8)

@@ -12,6 +12,10 @@ package struct BuiltPackage: Sendable, Equatable {
     /// The detached signature file next to the package (`<package>.asc`), for formats that
     /// cannot carry their signature inside; nil when unsigned or signed inside.
     package var signaturePath: String? = nil
+    /// The SHA-256 of the file this package replaced in the output directory when that file had
+    /// other bytes: the content changed under the same name (version and iteration), which
+    /// anyone who fetched the earlier file would never notice by its name.
+    package var replacedSHA256: String? = nil
 }
 
 /// Writes packages into an output directory (`pkg/`) so that nothing there ever looks complete
@@ -23,11 +27,13 @@ package struct BuiltPackage: Sendable, Equatable {
 package enum PackageWriter {
     /// One package written under a temporary name, not yet in place.
     package final class Staged {
-        package let built: BuiltPackage
+        package private(set) var built: BuiltPackage
         fileprivate let partial: String
         fileprivate let metadataPartial: String
         fileprivate let signaturePartial: String?
         fileprivate let scratch: String
+        /// Files attached with `attach`, by file name, staged in `scratch`.
+        private var attachments: [String] = []
 
         fileprivate init(built: BuiltPackage, partial: String, metadataPartial: String, signaturePartial: String?,
                          scratch: String) {
@@ -40,13 +46,38 @@ package enum PackageWriter {
 
         deinit { try? FileManager.default.removeItem(atPath: scratch) }
 
-        /// Renames the package, its detached signature, then its metadata into place.
+        /// Stages a file that describes the package (an SBOM) to be put next to it, and lists it
+        /// in the metadata (`described_by`), which is rewritten for that.
+        package func attach(fileName: String, contents: Data) throws(PackagingError) {
+            let staged = scratch + "/" + fileName
+            guard !fileName.contains("/"), FileManager.default.createFile(atPath: staged, contents: contents) else {
+                throw .output(path: staged, reason: "cannot write the file")
+            }
+            attachments.append(fileName)
+            var metadata = built.metadata
+            metadata.describedBy.append(fileName)
+            built = BuiltPackage(format: built.format, path: built.path, metadataPath: built.metadataPath, metadata: metadata,
+                                 signaturePath: built.signaturePath)
+            guard FileManager.default.createFile(atPath: metadataPartial, contents: built.metadata.encoded()) else {
+                throw .output(path: metadataPartial, reason: "cannot write the metadata file")
+            }
+        }
+
+        /// Renames the package, its detached signature and attached files, then its metadata
+        /// into place; notes when the package replaced a file of the same name with other bytes.
         package func commit() throws(PackagingError) -> BuiltPackage {
             // A signature left by an earlier signed run would not match these bytes.
             if signaturePartial == nil { unlink(built.path + ".asc") }
+            if let previous = try? Digests.hex(.sha256, ofFile: built.path), previous != built.metadata.sha256 {
+                built.replacedSHA256 = previous
+            }
             try PackageWriter.move(partial, to: built.path)
             if let signaturePartial, let signaturePath = built.signaturePath {
                 try PackageWriter.move(signaturePartial, to: signaturePath)
+            }
+            let directory = (built.path as NSString).deletingLastPathComponent
+            for fileName in attachments {
+                try PackageWriter.move(scratch + "/" + fileName, to: directory + "/" + fileName)
             }
             try PackageWriter.move(metadataPartial, to: built.metadataPath)
             return built
