@@ -20,7 +20,7 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var lock: LockOptions
     @OptionGroup var signing: SigningOptions
 
-    @Argument(help: "The project to build.")
+    @Argument(help: "The project to build.", completion: .custom(NameCompletion.projects))
     var project: String
 
     func run() async throws {

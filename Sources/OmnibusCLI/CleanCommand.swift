@@ -12,7 +12,7 @@ struct CleanCommand: AsyncParsableCommand {
     @OptionGroup var directories: DirectoryOptions
     @OptionGroup var lock: LockOptions
 
-    @Argument(help: "The project.")
+    @Argument(help: "The project.", completion: .custom(NameCompletion.projects))
     var project: String
 
     @Flag(help: "Also remove the source and layer caches and the install dir.")
