@@ -59,6 +59,16 @@ import Testing
                 when: x
 
             """)
-        #expect(found.contains("Software/x.yml:8:5: unknown build step 'maek' (did you mean 'make'?)"))
+        #expect(found == ["Software/x.yml:8:5: unknown build step 'maek' (did you mean 'make'?)",
+                          "Software/x.yml:9:5: 'when' is not a step option (steps cannot be conditional yet; see docs/definitions.md, \"Build steps\")"])
+    }
+
+    @Test func whenAsAStepOfItsOwn() throws {
+        let found = try Self.problems("""
+            build:
+              - when: always
+
+            """)
+        #expect(found == ["Software/x.yml:8:5: 'when' is not a step option (steps cannot be conditional yet; see docs/definitions.md, \"Build steps\")"])
     }
 }

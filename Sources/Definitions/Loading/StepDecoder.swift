@@ -27,6 +27,10 @@ enum StepDecoder {
             return nil
         }
         guard let kind = kinds.step(named: key.text) else {
+            if key.text == "when" {
+                problems.error(conditionalStep, at: key.location)
+                return nil
+            }
             let hint = Suggestion.closest(to: key.text, in: names).map { " (did you mean '\($0)'?)" }
                 ?? " (expected one of: \(names.joined(separator: ", ")))"
             problems.error("unknown build step '\(key.text)'\(hint)", at: key.location)
@@ -50,6 +54,10 @@ enum StepDecoder {
         let steps = pairs.filter { names.contains($0.key.text) }
         guard let step = steps.first else {
             for (key, _) in pairs {
+                if key.text == "when" {
+                    problems.error(conditionalStep, at: key.location)
+                    continue
+                }
                 let hint = Suggestion.closest(to: key.text, in: names).map { " (did you mean '\($0)'?)" }
                     ?? " (expected one of: \(names.joined(separator: ", ")))"
                 problems.error("unknown build step '\(key.text)'\(hint)", at: key.location)
