@@ -22,7 +22,7 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var lock: LockOptions
     @OptionGroup var signing: SigningOptions
 
-    @Argument(help: "The project to build.")
+    @Argument(help: "The project to build.", completion: .custom(NameCompletion.projects))
     var project: String
 
     @Option(help: ArgumentHelp("Also write the build report (JSON) here, whether the build succeeds or fails.", valueName: "file"))

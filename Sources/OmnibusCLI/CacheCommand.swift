@@ -15,7 +15,7 @@ struct CacheCommand: ParsableCommand {
         var cacheDir: String?
 
         func maintenance() throws -> CacheMaintenance {
-            let workspace = try global.workspace()
+            let workspace = try global.workspace(requiringRepository: false)
             return CacheMaintenance(settings: try workspace.commandSettings(BuildSettings.Flags(cacheDir: cacheDir)))
         }
     }
@@ -91,7 +91,7 @@ struct CacheCommand: ParsableCommand {
     struct Clear: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove the cached layers of one project.")
         @OptionGroup var options: Options
-        @Argument(help: "The project whose layers to remove.")
+        @Argument(help: "The project whose layers to remove.", completion: .custom(NameCompletion.projects))
         var project: String
 
         func run() throws {

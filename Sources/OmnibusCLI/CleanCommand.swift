@@ -18,7 +18,7 @@ struct CleanCommand: AsyncParsableCommand {
     @OptionGroup var lock: LockOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The project.")
+    @Argument(help: "The project.", completion: .custom(NameCompletion.projects))
     var project: String
 
     @Flag(help: "Also remove the source and layer caches and the install dir.")

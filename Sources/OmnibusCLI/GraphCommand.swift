@@ -11,7 +11,7 @@ struct GraphCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The project.")
+    @Argument(help: "The project.", completion: .custom(NameCompletion.projects))
     var project: String
 
     @Option(help: "text (a tree), dot (Graphviz) or json.")

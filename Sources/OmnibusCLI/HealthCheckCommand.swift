@@ -16,7 +16,7 @@ struct HealthCheckCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The project whose install dir to check.")
+    @Argument(help: "The project whose install dir to check.", completion: .custom(NameCompletion.projects))
     var project: String?
 
     @Option(help: ArgumentHelp("Check this directory instead of a project's install dir.", valueName: "dir"))

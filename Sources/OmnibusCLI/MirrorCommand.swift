@@ -15,7 +15,7 @@ struct MirrorCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The project whose sources to mirror.")
+    @Argument(help: "The project whose sources to mirror.", completion: .custom(NameCompletion.projects))
     var project: String
 
     @Option(help: ArgumentHelp("The mirror directory to fill (created if missing).", valueName: "dir"))
@@ -24,15 +24,26 @@ struct MirrorCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try global.workspace()
         let (project, dir) = (self.project, self.dir)
-        let filled = try await RunInTask.run { () async throws(RunError) in
+        let outcome = try await RunInTask.run { () async throws(RunError) in
             try await workspace.fillMirror(project, directory: dir) { print($0) }
         }
-        guard let filled else {
+        if let report = outcome.report {
+            print(report)
+        } else {
             print("nothing to fetch from Debian for \(project)")
-            return
         }
-        print(filled.report)
-        guard filled.complete else { throw CommandFailure(.failure, "the mirror is incomplete: see the lines above") }
+        guard outcome.complete else {
+            var lines: [String] = []
+            if !outcome.filledAll { lines.append("the mirror is incomplete: see the lines above") }
+            if !outcome.skipped.isEmpty {
+                lines.append("skipped \(outcome.skipped.count) definition\(outcome.skipped.count == 1 ? "" : "s") that name no Debian source package:")
+                for skipped in outcome.skipped {
+                    lines.append("  \(skipped.software) (\(skipped.definitionFile)): add 'debian: <source package>[=<version>]' to its source, "
+                                 + "or put \(skipped.fileName) (\(skipped.checksum)) in \(dir) yourself")
+                }
+            }
+            throw CommandFailure(.failure, lines.joined(separator: "\n"))
+        }
         print("mirror ready: omnibus build \(project) --source-mirror \(dir)")
     }
 }

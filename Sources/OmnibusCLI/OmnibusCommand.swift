@@ -11,9 +11,11 @@ package struct OmnibusCommand: AsyncParsableCommand {
             Exit status: 0 success; 1 a build, health check or packaging step failed; \
             2 bad input (invalid definitions, unknown names) or usage.
             """,
+        // The same first line as `omnibus version`, so scripts can read either.
+        version: "omnibus \(OmnibusVersion.current)",
         subcommands: [BuildCommand.self, NewCommand.self, CleanCommand.self, ListCommand.self, ValidateCommand.self, GraphCommand.self,
                       HealthCheckCommand.self, MirrorCommand.self, PackageCommand.self, PublishCommand.self, CacheCommand.self,
-                      VersionCommand.self])
+                      VersionCommand.self, ManualCommand.self])
 
     package init() {}
 

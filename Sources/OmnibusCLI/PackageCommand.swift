@@ -13,7 +13,7 @@ struct PackageCommand: AsyncParsableCommand {
     @OptionGroup var lock: LockOptions
     @OptionGroup var signing: SigningOptions
 
-    @Argument(help: "The project.")
+    @Argument(help: "The project.", completion: .custom(NameCompletion.projects))
     var project: String
 
     func run() async throws {

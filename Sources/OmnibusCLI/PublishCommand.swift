@@ -18,7 +18,7 @@ struct PublishCommand: AsyncParsableCommand {
     @OptionGroup var repositories: RepositoryOptions
     @OptionGroup var signing: SigningOptions
 
-    @Argument(help: "The project.")
+    @Argument(help: "The project.", completion: .custom(NameCompletion.projects))
     var project: String
 
     func run() async throws {

@@ -70,11 +70,22 @@ import Testing
         #expect((warned.stdout + warned.stderr).contains("warning: no 'license_files' for bare: LICENSE names their license but the package carries no license text"))
         let summary = try String(contentsOfFile: repo.installDir + "/LICENSE", encoding: .utf8)
         #expect(summary.contains("\nbare 2\n  license: MIT\n  license files: none given\n"))
+        // validate warns the same way, at the definition's license, and passes.
+        let validated = try repo.omnibus(["validate"])
+        #expect(validated.status == 0, "\(validated.stderr)")
+        #expect(validated.stderr == "Software/bare.yml:3:10: warning: no 'license_files' for bare: LICENSE names their license but the package carries no license text (set 'require_license_files: true' in Projects/app.yml to make this an error)\n")
 
         try repo.project(dependencies: ["bare"], extra: "require_license_files: true")
         let refused = try repo.omnibus(["build", "app"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("Projects/app.yml: 'require_license_files' is set, and these software name no 'license_files': bare"))
+        let invalid = try repo.omnibus(["validate", "app"])
+        #expect(invalid.status == 2)
+        #expect(invalid.stderr == """
+            Software/bare.yml:3:10: no 'license_files' for bare, and Projects/app.yml sets 'require_license_files: true' (name the license texts in its source)
+            1 problem found
+
+            """)
     }
 
     @Test func buildSeesOnlyThePinnedEnvironment() throws {

@@ -8,7 +8,7 @@ import Testing
                             "--download-min-rate"]
 
     /// The long options listed under OPTIONS (the USAGE line is cut short to `[<options>]` once
-    /// a command has many), without `--help`, which every command has.
+    /// a command has many), without `--help` and `--version`, which every command has.
     static func options(of command: String) throws -> Set<String> {
         let help = try OmnibusBinary.run([command, "--help"])
         #expect(help.status == 0)
@@ -19,7 +19,7 @@ import Testing
             // The option's own words end where the description begins, after a run of spaces.
             let names = entry.components(separatedBy: "  ").first ?? ""
             return names.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { $0.hasPrefix("--") }
-        }).subtracting(["--help"])
+        }).subtracting(["--help", "--version"])
     }
 
     @Test func cleanTakesOnlyTheDirectories() throws {

@@ -33,7 +33,12 @@ package struct StepDecoding {
 
     /// The step's body as a mapping with only `allowed` keys.
     package mutating func fields(_ value: YAMLValue, allowed: [String]) -> MappingReader? {
-        MappingReader(value, describing: "step '\(kind)'", path: "\(kind).", allowed: allowed, problems: &problems)
+        // `when` is reported once, with what it would take, instead of as an unknown key.
+        if case .mapping(let pairs, _) = value, let when = pairs.first(where: { $0.key.text == "when" })?.key, !allowed.contains("when") {
+            problems.error(StepDecoder.conditionalStep, at: when.location)
+            return MappingReader(value, describing: "step '\(kind)'", path: "\(kind).", allowed: allowed + ["when"], problems: &problems)
+        }
+        return MappingReader(value, describing: "step '\(kind)'", path: "\(kind).", allowed: allowed, problems: &problems)
     }
 
     /// A string field of a mapping body, required unless said otherwise.

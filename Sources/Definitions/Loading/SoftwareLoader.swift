@@ -69,7 +69,8 @@ package enum SoftwareLoader {
             license: license.value, licenseFiles: map.stringList("license_files", problems: &problems).map(\.value),
             dependencies: dependencies, versions: versions,
             relativePath: map.string("relative_path", problems: &problems)?.value, env: env, build: build,
-            liveInstall: map.bool("live_install", problems: &problems)?.value ?? false, tools: tools.map(\.value))
+            liveInstall: map.bool("live_install", problems: &problems)?.value ?? false, tools: tools.map(\.value),
+            licenseLocation: license.location)
     }
 
     static func decodeVersion(_ key: YAMLKey, _ value: YAMLValue, directory: String, kinds: DefinitionKinds,

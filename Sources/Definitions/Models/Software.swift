@@ -7,6 +7,8 @@ package struct Software: Sendable {
     package let directory: String
     package let defaultVersion: Located<String>
     package let license: String
+    /// Where `license:` is written, so a warning about the license names a line.
+    package let licenseLocation: SourceLocation?
     package let licenseFiles: [String]
     package let dependencies: [Located<String>]
     /// Version string -> how to get and build that version. Keys stay strings: "1.10" is not "1.1".
@@ -23,12 +25,13 @@ package struct Software: Sendable {
     package init(name: String, file: String, directory: String, defaultVersion: Located<String>, license: String,
                 licenseFiles: [String], dependencies: [Located<String>], versions: [String: SoftwareVersion],
                 relativePath: String?, env: [EnvSetting], build: [Located<BuildStep>], liveInstall: Bool,
-                tools: [String] = []) {
+                tools: [String] = [], licenseLocation: SourceLocation? = nil) {
         self.name = name
         self.file = file
         self.directory = directory
         self.defaultVersion = defaultVersion
         self.license = license
+        self.licenseLocation = licenseLocation
         self.licenseFiles = licenseFiles
         self.dependencies = dependencies
         self.versions = versions

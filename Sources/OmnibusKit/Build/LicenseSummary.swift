@@ -24,7 +24,22 @@ enum LicenseSummary {
     }
 
     /// Software whose definition names no license file, in build order.
-    static func withoutLicenseFiles(_ graph: BuildGraph) -> [String] {
-        graph.order.filter { $0.software.licenseFiles.isEmpty }.map(\.name)
+    static func withoutLicenseFiles(_ graph: BuildGraph) -> [Software] {
+        graph.order.filter { $0.software.licenseFiles.isEmpty }.map(\.software)
+    }
+
+    /// Worded once for `build` (all names on one line) and `validate` (one line per definition).
+    static func missingLicenseFilesWarning(_ names: [String], project: Project) -> String {
+        "warning: no 'license_files' for \(names.joined(separator: ", ")): LICENSE names their license but the package carries "
+            + "no license text (set 'require_license_files: true' in \(project.file) to make this an error)"
+    }
+
+    static func missingLicenseFilesError(_ names: [String], project: Project) -> String {
+        "\(project.file): 'require_license_files' is set, and these software name no 'license_files': \(names.joined(separator: ", "))"
+    }
+
+    /// The same refusal, located at one definition's `license:` (for `validate`).
+    static func missingLicenseFilesError(_ name: String, project: Project) -> String {
+        "no 'license_files' for \(name), and \(project.file) sets 'require_license_files: true' (name the license texts in its source)"
     }
 }

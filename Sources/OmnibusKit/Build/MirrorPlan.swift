@@ -1,4 +1,6 @@
 import Definitions
+import Digest
+import Foundation
 import Fetch
 import Graph
 
@@ -6,16 +8,27 @@ import Graph
 /// whose definition names a Debian source package, and the rest listed so the user knows.
 package struct MirrorPlan: Sendable {
     package let requests: [DebianMirrorRequest]
+    /// A file source whose definition names no Debian source package: the mirror cannot be
+    /// filled for it, only by hand.
+    package struct Skipped: Sendable {
+        package let software: String
+        /// The definition file to add `debian:` to, as the user sees it.
+        package let definitionFile: String
+        package let fileName: String
+        package let checksum: Checksum
+    }
+
     /// Software with a file source but no `debian:`, and the file the mirror would need.
-    package let withoutDebianSource: [(software: String, fileName: String, checksum: String)]
+    package let withoutDebianSource: [Skipped]
 
     package init(graph: BuildGraph) {
         var requests: [DebianMirrorRequest] = []
-        var missing: [(String, String, String)] = []
+        var missing: [Skipped] = []
         for node in graph.order {
             guard let file = node.version.source.kind.mirrorFile else { continue }
             guard let debian = file.debian else {
-                missing.append((node.name, file.fileName, file.checksum.description))
+                missing.append(Skipped(software: node.name, definitionFile: node.software.file, fileName: file.fileName,
+                                       checksum: file.checksum))
                 continue
             }
             let origin = DebianOrigin(parsing: debian)
@@ -27,25 +40,43 @@ package struct MirrorPlan: Sendable {
     }
 }
 
+/// What `omnibus mirror` did: Debian's report (nil when nothing could be asked of Debian) and
+/// the definitions it could not fill the mirror for.
+package struct MirrorOutcome: Sendable {
+    package let report: String?
+    /// Every file asked of Debian is now in the mirror.
+    package let filledAll: Bool
+    /// Skipped definitions whose file is not already in the mirror (put there by hand).
+    package let skipped: [MirrorPlan.Skipped]
+
+    /// The mirror holds every file the project's file sources need.
+    package var complete: Bool { filledAll && skipped.isEmpty }
+}
+
 extension Workspace {
     /// `omnibus mirror`: fills `directory` from Debian's source packages for every file source
-    /// of the project that names one; `log` gets a line per step. Returns the report's text and
-    /// whether every requested file is now in the mirror.
+    /// of the project that names one; `log` gets a line per step. A definition without
+    /// `debian:` is skipped, and reported unless its file is already in the mirror with the
+    /// right checksum.
     package func fillMirror(_ projectName: String, directory: String,
-                            log: @escaping @Sendable (String) -> Void) async throws(RunError) -> (report: String, complete: Bool)? {
+                            log: @escaping @Sendable (String) -> Void) async throws(RunError) -> MirrorOutcome {
         let graph: BuildGraph
         do { graph = try resolve(projectName) } catch { throw .badInput(error.description) }
         let plan = MirrorPlan(graph: graph)
-        for (software, fileName, checksum) in plan.withoutDebianSource {
-            log("skipped \(software): its definition names no Debian source package; put \(fileName) (\(checksum)) in \(directory) yourself, or add 'debian: <source package>' to its source")
-        }
-        guard !plan.requests.isEmpty else { return nil }
+        let skipped = plan.withoutDebianSource.filter { !Self.mirrorHolds(directory, $0.fileName, $0.checksum) }
+        guard !plan.requests.isEmpty else { return MirrorOutcome(report: nil, filledAll: true, skipped: skipped) }
         do {
             let report = try await DebianMirrorFiller(mirrorDirectory: directory).fill(plan.requests, log: log)
-            return (report.description, report.isComplete)
+            return MirrorOutcome(report: report.description, filledAll: report.isComplete, skipped: skipped)
         } catch {
             if case .cancelled = error { throw .cancelled(.build) }
             throw .failed(.build, error.description)
         }
+    }
+
+    private static func mirrorHolds(_ directory: String, _ fileName: String, _ checksum: Checksum) -> Bool {
+        let path = directory + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        return (try? checksum.verify(file: path).matches) ?? false
     }
 }

@@ -63,13 +63,12 @@ struct ProjectBuilder: Sendable {
     func build(version: String) async throws(BuildError) -> BuildResult {
         let project = graph.project
         let buildEpoch = settings.sourceDateEpoch ?? Self.defaultBuildEpoch
-        let unlicensed = LicenseSummary.withoutLicenseFiles(graph)
+        let unlicensed = LicenseSummary.withoutLicenseFiles(graph).map(\.name)
         if !unlicensed.isEmpty {
-            let names = unlicensed.joined(separator: ", ")
             if project.requireLicenseFiles {
-                throw .refused("\(project.file): 'require_license_files' is set, and these software name no 'license_files': \(names)")
+                throw .refused(LicenseSummary.missingLicenseFilesError(unlicensed, project: project))
             }
-            reporter.report(.note("warning: no 'license_files' for \(names): LICENSE names their license but the package carries no license text (set 'require_license_files: true' in \(project.file) to make this an error)"))
+            reporter.report(.note(LicenseSummary.missingLicenseFilesWarning(unlicensed, project: project)))
         }
         let inputs = try await softwareInputs(buildEpoch: buildEpoch)
         do {

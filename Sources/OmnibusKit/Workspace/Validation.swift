@@ -9,6 +9,8 @@ package struct ValidationReport: Sendable {
     package let problems: [Diagnostic]
     /// Every problem found, kept or only counted.
     package let problemCount: Int
+    /// What `build` would warn about; they do not fail validation.
+    package let warnings: [Diagnostic]
 
     package var passed: Bool { problemCount == 0 }
 
@@ -22,6 +24,7 @@ extension Workspace {
     package func validate(project name: String? = nil) -> ValidationReport {
         let cache = SoftwareCache(repository: repository)
         var problems = Diagnostics()
+        var warnings: [Diagnostic] = []
         var softwareChecked: [String] = []
         let projectNames = name.map { [$0] } ?? repository.projectNames()
         if name == nil {
@@ -49,12 +52,21 @@ extension Workspace {
                 }
                 let graph = try resolver(cache: cache).resolve(project)
                 if name != nil { softwareChecked += graph.order.map(\.name) }
+                for software in LicenseSummary.withoutLicenseFiles(graph) {
+                    let location = software.licenseLocation ?? SourceLocation(file: software.file, line: 1, column: 1)
+                    if project.requireLicenseFiles {
+                        problems.error(LicenseSummary.missingLicenseFilesError(software.name, project: project), at: location)
+                    } else {
+                        warnings.append(Diagnostic(LicenseSummary.missingLicenseFilesWarning([software.name], project: project), at: location))
+                    }
+                }
             } catch {
                 problems.append(contentsOf: error)
             }
         }
         let kept = Array(Set(problems.all)).sorted()
         return ValidationReport(projects: projectNames, software: softwareChecked, problems: kept,
-                                problemCount: kept.count + problems.omitted.reduce(0) { $0 + $1.count })
+                                problemCount: kept.count + problems.omitted.reduce(0) { $0 + $1.count },
+                                warnings: Array(Set(warnings)).sorted())
     }
 }

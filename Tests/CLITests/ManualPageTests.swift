@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// The man page generated from the commands: roff that groff reads without a warning, naming
+/// every command `--help` lists, and the same bytes every time (it is shipped in a package).
+@Suite struct ManualPageTests {
+    static func page() throws -> String {
+        let manual = try OmnibusBinary.run(["manual"])
+        #expect(manual.status == 0, "\(manual.stderr)")
+        return manual.stdout
+    }
+
+    /// Runs a tool on the page; nil when the tool is not installed.
+    static func judge(_ tool: String, _ arguments: [String], page: String) throws -> (status: Int32, stdout: String, stderr: String)? {
+        guard FileManager.default.isExecutableFile(atPath: tool) else { return nil }
+        let scratch = try ScratchDirectory("man")
+        try scratch.write("omnibus.1", page)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments + [scratch.path + "/omnibus.1"]
+        process.environment = ["PATH": "/usr/bin:/bin", "MANWIDTH": "80", "LANG": "C.UTF-8"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The SUBCOMMANDS `--help` lists, with their own subcommands (`cache list`...): a name
+    /// starts a line after two spaces; wrapped descriptions are indented further.
+    static func helpCommands(_ path: [String] = []) throws -> [String] {
+        let help = try OmnibusBinary.run(path + ["--help"])
+        #expect(help.status == 0, "\(path)")
+        guard help.status == 0, path.count < 2 else { return [] }
+        let section = help.stdout.components(separatedBy: "\nSUBCOMMANDS:\n").dropFirst().first ?? ""
+        let names = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), line.dropFirst(2).first?.isLetter == true,
+                  let name = line.dropFirst(2).split(separator: " ").first else { return nil }
+            // A name is followed by a column gap; the closing "See 'omnibus help ...'" is prose.
+            let rest = line.dropFirst(2 + name.count)
+            return rest.isEmpty || rest.hasPrefix("  ") ? String(name) : nil
+        }
+        return try names.flatMap { [(["omnibus"] + path + [$0]).joined(separator: " ")] + (try helpCommands(path + [$0])) }
+    }
+
+    @Test func groffReadsItWithoutWarnings() throws {
+        guard let groff = try Self.judge("/usr/bin/groff", ["-ww", "-z", "-man"], page: try Self.page()) else {
+            print("skipped: groff is not installed; apt-get install groff-base")
+            return
+        }
+        #expect(groff.status == 0)
+        #expect(groff.stderr.isEmpty, "\(groff.stderr)")
+    }
+
+    @Test func manRendersEveryCommand() throws {
+        guard let man = try Self.judge("/usr/bin/man", ["-l"], page: try Self.page()) else {
+            print("skipped: man is not installed; apt-get install man-db")
+            return
+        }
+        #expect(man.status == 0, "\(man.stderr)")
+        let commands = try Self.helpCommands()
+        #expect(commands.contains("omnibus build") && commands.contains("omnibus cache prune"))
+        for command in commands {
+            #expect(man.stdout.contains("\n   \(command)"), "\(command) has no section")
+        }
+        #expect(man.stdout.contains("--version"))
+        #expect(man.stdout.contains("--source-mirror dir|url"))
+        #expect(!man.stdout.contains("manual"), "the generator itself is hidden")
+    }
+
+    @Test func sameBytesEveryTime() throws {
+        #expect(try Self.page() == (try Self.page()))
+    }
+}
