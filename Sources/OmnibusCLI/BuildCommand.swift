@@ -19,22 +19,21 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var lock: LockOptions
     @OptionGroup var signing: SigningOptions
+    @OptionGroup var display: DisplayOptions
 
     @Argument(help: "The project to build.")
     var project: String
 
+    func validate() throws {
+        if display.quiet && build.verbose { throw ValidationError("--quiet and --verbose contradict each other; give one") }
+    }
+
     func run() async throws {
         let workspace = try global.workspace()
         let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock, signing: signing))
-        let interactive = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
-        let terminal = interactive ? TerminalReporter() : nil
-        let reporter: BuildReporter = terminal ?? PlainReporter()
-        let run = ProjectRun(workspace: workspace, settings: settings, reporter: reporter) { outcome in
-            if case .built = outcome { terminal?.finish() }
-            OutcomeRenderer.render(outcome)
-        }
+        let display = RunDisplay(self.display.mode())
+        let run = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
         let project = self.project
-        defer { terminal?.finish() }
-        try await RunInTask.run { () async throws(RunError) in try await run.build(project) }
+        try await display.run(finalLine: true) { () async throws(RunError) in try await run.build(project) }
     }
 }
