@@ -31,7 +31,8 @@ struct OutputMode: Sendable, Equatable {
             switch color {
             case .never: false
             case .always: true
-            case .auto: tty && capableTerminal && !noColor
+            // A CI log is a file read later, often by tools that show escapes as text.
+            case .auto: tty && capableTerminal && !noColor && !inCI
             }
         }
         return OutputMode(live: live, colorProgress: colored(stderrTTY), colorResults: colored(stdoutTTY), quiet: quiet)
