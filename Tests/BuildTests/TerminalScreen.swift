@@ -2,7 +2,7 @@ import Foundation
 
 /// A small terminal emulator for checking what a person sees: a grid of `columns` × `rows`
 /// with a scrollback above it. It understands what the live display may send (printable
-/// characters, CR, LF, CSI A/B/G/K/J, SGR, which it ignores) and wraps at the right margin like
+/// characters, CR, LF, CSI A/B/F/G/K/J, SGR, which it ignores) and wraps at the right margin like
 /// xterm (a character written in the last column leaves the cursor there until the next one).
 /// Anything else is recorded in `unknown`, so a test sees a sequence it did not expect.
 struct TerminalScreen {
@@ -111,6 +111,9 @@ struct TerminalScreen {
         switch final {
         case "A": row = max(0, row - max(1, parameter))
         case "B": row = min(rows - 1, row + max(1, parameter))
+        case "F":  // up, to the first column (the display before this one moved with it)
+            row = max(0, row - max(1, parameter))
+            column = 0
         case "G": column = min(columns - 1, max(1, parameter) - 1)
         case "K":
             let range: Range<Int> = switch parameter {
