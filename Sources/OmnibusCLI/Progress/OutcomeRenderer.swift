@@ -58,7 +58,7 @@ final class OutcomeRenderer: Sendable {
         Self.result("NOT PACKAGED: \(what) was built into \(result.project.installDir) in \(time)s (\(Self.counts(result))), but \(stop)")
     }
 
-    private static func counts(_ result: BuildResult) -> String {
+    static func counts(_ result: BuildResult) -> String {
         var counts = "\(result.built.count) built, \(result.restored.count) restored from cache"
         if !result.restoredRemotely.isEmpty {
             let bytes = result.restoredRemotely.reduce(0) { $0 + $1.bytes }

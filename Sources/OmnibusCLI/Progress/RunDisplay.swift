@@ -28,7 +28,15 @@ final class RunDisplay: Sendable {
 
     /// For `ProjectRun`: the live area ends when the build phase does, before result lines.
     func render(_ outcome: PhaseOutcome) {
-        if case .built = outcome { finishProgress() }
+        if case .built(let result, let seconds) = outcome {
+            finishProgress()
+            // Progress, not a result: the run may still stop in the health check or packaging.
+            if !mode.quiet {
+                let time = String(format: "%.1f", seconds)
+                Console.shared.line("build phase done in \(time)s (\(OutcomeRenderer.counts(result))); health check and packaging next",
+                                    to: .progress)
+            }
+        }
         outcomes.render(outcome)
     }
 
