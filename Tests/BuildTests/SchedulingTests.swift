@@ -61,7 +61,7 @@ import Testing
         let build = try repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 1)
         let log = repo.workDir + "/app/logs/broken.log"
-        #expect(build.stderr.contains("broken: step 2/2 (run: for i in $(seq 1 40); do echo line $i; done; echo 'compil...) failed: command exited with status 3: /bin/sh -c 'for i in"))
+        #expect(build.stderr.contains("broken: step 2/2 (run: for i in $(seq 1 40); do echo line $i; done; echo 'compiler says no' >&2; exit 3) failed: command exited with status 3: /bin/sh -c 'for i in"))
         #expect(build.stderr.contains("--- last 30 lines of output ---\n  line 12\n"))
         #expect(build.stderr.contains("  compiler says no\n---\nfull log: \(log)"))
         #expect(!build.stderr.contains("  line 11\n"))
