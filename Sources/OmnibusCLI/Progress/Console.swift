@@ -44,6 +44,8 @@ final class Console: Sendable {
     /// which erasing the whole area first would do to an area at the top of the window.
     func drawLive(permanent: [String], lines: [DisplayLine], columns: Int) {
         state.withLock { state in
+            // Nothing drawn and nothing to draw (a command with no build yet): no bytes at all.
+            if permanent.isEmpty && lines.isEmpty && state.liveWidths.isEmpty { return }
             let rows = permanent + lines.map(\.text)
             let text = Self.up(&state, columns: columns) + rows.map { $0 + "\u{1B}[K\n" }.joined() + "\u{1B}[J"
             Self.write(text, to: STDERR_FILENO)
