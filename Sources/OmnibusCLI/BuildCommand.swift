@@ -21,6 +21,7 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var lock: LockOptions
     @OptionGroup var signing: SigningOptions
+    @OptionGroup var display: DisplayOptions
 
     @Argument(help: "The project to build.", completion: .custom(NameCompletion.projects))
     var project: String
@@ -28,19 +29,17 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the build report (JSON) here, whether the build succeeds or fails.", valueName: "file"))
     var report: String?
 
+    func validate() throws {
+        if display.quiet && build.verbose { throw ValidationError("--quiet and --verbose contradict each other; give one") }
+    }
+
     func run() async throws {
         let workspace = try global.workspace()
         let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock, signing: signing))
-        let interactive = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
-        let terminal = interactive ? TerminalReporter() : nil
-        let reporter: BuildReporter = terminal ?? PlainReporter()
-        let run = ProjectRun(workspace: workspace, settings: settings, reporter: reporter) { outcome in
-            if case .built = outcome { terminal?.finish() }
-            OutcomeRenderer.render(outcome)
-        }
+        let display = RunDisplay(self.display.mode())
+        let run = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
         let (project, reportFile) = (self.project, report.map(absolutePath))
-        defer { terminal?.finish() }
-        try await RunInTask.run { () async throws(RunError) in try await run.build(project, reportFile: reportFile) }
+        try await display.run(finalLine: true) { () async throws(RunError) in try await run.build(project, reportFile: reportFile) }
     }
 }
 

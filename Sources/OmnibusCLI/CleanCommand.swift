@@ -30,7 +30,7 @@ struct CleanCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try global.workspace()
         let run = ProjectRun(workspace: workspace, settings: try workspace.commandSettings(BuildSettings.Flags(directories: directories, output: output, lock: lock)),
-                             reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+                             reporter: PlainReporter(color: false, heartbeat: 30), outcomes: { _ in })
         let (project, all, packages) = (self.project, self.all, self.packages)
         let removed = try await RunInTask.run { () async throws(RunError) in try await run.clean(project, all: all, packages: packages) }
         if removed.isEmpty {

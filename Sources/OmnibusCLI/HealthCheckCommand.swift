@@ -31,6 +31,8 @@ struct HealthCheckCommand: AsyncParsableCommand {
     @Option(help: "text or json.")
     var format: Format = .text
 
+    @OptionGroup var display: DisplayOptions
+
     func validate() throws {
         if (project == nil) == (path == nil) { throw ValidationError("give a project or --path DIR (one of them)") }
         if project != nil && !allow.isEmpty { throw ValidationError("--allow goes with --path; a project lists its allow-list in health_check.allow") }
@@ -38,19 +40,21 @@ struct HealthCheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report: HealthReportText
+        let display = RunDisplay(self.display.mode())
         if let path {
             let allow = self.allow
-            report = try await RunInTask.run { () async throws(RunError) in
+            report = try await display.run { () async throws(RunError) in
                 HealthReportText(try await ProjectRun.check(path, allowing: allow))
             }
         } else {
             let workspace = try global.workspace()
             let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories))
-            let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+            let run = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
             let project = self.project!
-            report = try await RunInTask.run { () async throws(RunError) in HealthReportText(try await run.healthCheck(project)) }
+            report = try await display.run { () async throws(RunError) in HealthReportText(try await run.healthCheck(project)) }
         }
-        print(format == .json ? report.json : report.text, terminator: "")
+        // The report is the result: printed whole even with --quiet, which drops only progress.
+        Console.shared.text(format == .json ? report.json : report.text, to: .results)
         if !report.passed { throw CommandFailure(.failure, "") }
     }
 }

@@ -12,6 +12,7 @@ struct PackageCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var lock: LockOptions
     @OptionGroup var signing: SigningOptions
+    @OptionGroup var display: DisplayOptions
 
     @Argument(help: "The project.", completion: .custom(NameCompletion.projects))
     var project: String
@@ -19,8 +20,9 @@ struct PackageCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try global.workspace()
         let settings = try workspace.commandSettings(BuildSettings.Flags(output: output, lock: lock, signing: signing))
-        let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: OutcomeRenderer.render)
+        let display = RunDisplay(self.display.mode())
+        let run = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
         let project = self.project
-        try await RunInTask.run { () async throws(RunError) in try await run.package(project) }
+        try await display.run { () async throws(RunError) in try await run.package(project) }
     }
 }

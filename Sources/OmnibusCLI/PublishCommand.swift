@@ -25,7 +25,7 @@ struct PublishCommand: AsyncParsableCommand {
         let workspace = try global.workspace()
         let flags = BuildSettings.Flags(output: output, signing: signing)
         let settings = try workspace.commandSettings(flags)
-        let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(), outcomes: { _ in })
+        let run = ProjectRun(workspace: workspace, settings: settings, reporter: PlainReporter(color: false, heartbeat: 30), outcomes: { _ in })
         let project = self.project
         var flagsGiven = repositories.flags
         // Without a key, writing unsigned indexes needs this explicit acknowledgement.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OmnibusKit
 
 /// Where builds and caches live; for `build` and `clean`.
@@ -65,6 +66,23 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .customLong("output-dir"), help: ArgumentHelp("Where packages and their metadata are written (default: <root>/pkg).", valueName: "dir"))
     var outputDir: String?
 }
+
+/// How progress and results are shown; for the commands that render a run: `build`, `package`
+/// and `health-check` (docs/output.md).
+struct DisplayOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Colour: never, auto (only on a terminal, and not with NO_COLOR set or TERM=dumb) or always (even when piped).",
+                               valueName: "when"))
+    var color: OutputMode.Color = .auto
+
+    @Flag(name: [.short, .long], help: "Print only errors and the result lines (the packages written, the final built line, the health report).")
+    var quiet = false
+
+    func mode(environment: [String: String] = ProcessInfo.processInfo.environment) -> OutputMode {
+        OutputMode.choose(color: color, quiet: quiet, environment: environment)
+    }
+}
+
+extension OutputMode.Color: ExpressibleByArgument {}
 
 /// Which key signs; for `build` and `package` (packages) and `publish` (repository indexes).
 struct SigningOptions: ParsableArguments {

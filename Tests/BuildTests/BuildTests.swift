@@ -138,7 +138,7 @@ import Testing
 
         let cached = try repo.omnibus(["build", "app"])
         #expect(cached.status == 0)
-        #expect(cached.stdout.contains("libgreet: restored from cache"))
+        #expect(cached.stderr.contains("libgreet: restored from cache"))
         #expect(cached.stdout.contains("(0 built, 2 restored from cache)"))
         let rebuilt = try repo.omnibus(["build", "app", "--no-cache"])
         #expect(rebuilt.status == 0)

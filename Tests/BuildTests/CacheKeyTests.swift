@@ -33,7 +33,7 @@ import Testing
 
     /// Which software the build compiled (as opposed to restored), from the plain output.
     static func built(_ result: CommandResult) -> Set<String> {
-        Set(result.stdout.split(separator: "\n").compactMap { line -> String? in
+        Set(result.stderr.split(separator: "\n").compactMap { line -> String? in
             guard let range = line.range(of: ": done in ") else { return nil }
             let prefix = line[..<range.lowerBound]
             return prefix.split(separator: " ").last.map(String.init)
@@ -172,7 +172,7 @@ import Testing
         try bytes.write(to: URL(fileURLWithPath: file))
         let again = try repo.omnibus(["build", "app"])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("mid: the cached layer") && again.stdout.contains("was damaged (embedded/share/mid has SHA-256 "), "\(again.stdout)")
+        #expect(again.stderr.contains("mid: the cached layer") && again.stderr.contains("was damaged (embedded/share/mid has SHA-256 "), "\(again.stderr)")
         #expect(Self.built(again) == ["mid"])
         #expect(try String(contentsOfFile: repo.installDir + "/embedded/share/mid", encoding: .utf8) == "mid\n")
         let verify = try CommandResult.run([OmnibusBinaryPath.path, "cache", "verify", "--root", repo.root, "--cache-dir", repo.cacheDir])
@@ -187,7 +187,7 @@ import Testing
         try repo.localSoftware("edit", dependencies: ["slow"], steps: [#"mkdir: "{{embedded}}/share""#, #"run: "cp file.txt $DESTDIR{{embedded}}/share/file.txt""#])
         try repo.project(dependencies: ["edit"])
         let build = try InterruptTests.RunningBuild(repo, ["build", "app"])
-        build.wait { build.stdout.contains("slow: step 1/1") }
+        build.wait { build.stderr.contains("slow: step 1/1") }
         try repo.write("src/edit/file.txt", "after\n")
         #expect(build.finish() == 1)
         #expect(build.stderr.contains("the source of edit changed after the build started"), "\(build.stderr)")

@@ -23,10 +23,10 @@ import Testing
         try project(repo)
         // The same command twice, as in the report: same work dir, same cache.
         let first = try InterruptTests.RunningBuild(repo, ["build", "app", "--output-dir", repo.root + "/pkg-a"], label: "a")
-        first.wait { first.stdout.contains("big: step 2/2") }
+        first.wait { first.stderr.contains("big: step 2/2") }
         let second = try InterruptTests.RunningBuild(repo, ["build", "app", "--output-dir", repo.root + "/pkg-b"], label: "b")
-        second.wait { second.stdout.contains("waiting for the build of \(repo.installDir)") }
-        #expect(second.stdout.contains("waiting for the build of \(repo.installDir) by pid "), "\(second.stdout)\(second.stderr)")
+        second.wait { second.stderr.contains("waiting for the build of \(repo.installDir)") }
+        #expect(second.stderr.contains("waiting for the build of \(repo.installDir) by pid "), "\(second.stdout)\(second.stderr)")
         #expect(first.finish() == 0, "\(first.stdout)\(first.stderr)")
         #expect(second.finish() == 0, "\(second.stdout)\(second.stderr)")
         for name in ["app_1.0.0-1_amd64.deb", "app-1.0.0-1.x86_64.rpm"] {
@@ -41,7 +41,7 @@ import Testing
         let repo = try TestRepository("no-wait")
         try project(repo)
         let first = try InterruptTests.RunningBuild(repo, ["build", "app"], label: "a")
-        first.wait { first.stdout.contains("big: step 2/2") }
+        first.wait { first.stderr.contains("big: step 2/2") }
         let second = try repo.omnibus(["build", "app", "--no-wait"])
         #expect(second.status == 2)
         #expect(second.stderr.contains("\(repo.installDir) is being built by another omnibus run (pid \(first.process.processIdentifier), project app)"),

@@ -131,7 +131,7 @@ import Testing
         try largeTree(repo)
         let build = try RunningBuild(repo, ["build", "app"])
         // The build phase is over: the signal lands in the health check or when packaging starts.
-        build.wait { build.stdout.contains("built app") }
+        build.wait { build.stderr.contains("build phase done") }
         let status = build.interrupt()
         #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
         #expect(Self.leftovers(repo).isEmpty, "pkg/ holds \(Self.leftovers(repo))")

@@ -36,8 +36,8 @@ import Testing
         #expect(base.1 <= left.0 && base.1 <= right.0, "dependents start after base is merged")
         #expect(top.0 >= max(left.1, right.1), "top starts after both of its dependencies")
         // Plain (CI) output carries timestamps showing the same.
-        #expect(build.stdout.contains("left: step 2/2"))
-        #expect(build.stdout.contains("right: step 2/2"))
+        #expect(build.stderr.contains("left: step 2/2"))
+        #expect(build.stderr.contains("right: step 2/2"))
     }
 
     @Test func oneJobBuildsOneAtATime() throws {
@@ -61,7 +61,7 @@ import Testing
         let build = try repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 1)
         let log = repo.workDir + "/app/logs/broken.log"
-        #expect(build.stderr.contains("broken: step 2/2 (run: for i in $(seq 1 40); do echo line $i; done; echo 'compil...) failed: command exited with status 3: /bin/sh -c 'for i in"))
+        #expect(build.stderr.contains("broken: step 2/2 (run: for i in $(seq 1 40); do echo line $i; done; echo 'compiler says no' >&2; exit 3) failed: command exited with status 3: /bin/sh -c 'for i in"))
         #expect(build.stderr.contains("--- last 30 lines of output ---\n  line 12\n"))
         #expect(build.stderr.contains("  compiler says no\n---\nfull log: \(log)"))
         #expect(!build.stderr.contains("  line 11\n"))
@@ -101,10 +101,10 @@ import Testing
         try timedSoftware(repo, "right", deps: ["base"], seconds: 0.2)
         let again = try repo.omnibus(["build", "app"])
         #expect(again.status == 0)
-        #expect(again.stdout.contains("base: restored from cache"))
-        #expect(again.stdout.contains("left: restored from cache"))
-        #expect(again.stdout.contains("right: done in"))
-        #expect(again.stdout.contains("top: done in"))
+        #expect(again.stderr.contains("base: restored from cache"))
+        #expect(again.stderr.contains("left: restored from cache"))
+        #expect(again.stderr.contains("right: done in"))
+        #expect(again.stderr.contains("top: done in"))
         #expect(again.stdout.contains("(2 built, 2 restored from cache)"))
     }
 

@@ -29,15 +29,26 @@ import Testing
 
     @Test func healthCheckTakesNoBuildOption() throws {
         #expect(try Self.options(of: "health-check")
-                == ["--root", "--software-dir", "--path", "--allow", "--work-dir", "--cache-dir", "--format"])
+                == ["--root", "--software-dir", "--path", "--allow", "--work-dir", "--cache-dir", "--format", "--color", "--quiet"])
     }
 
     @Test func packageTakesTheOutputAndSigningOptions() throws {
-        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--output-dir", "--no-wait", "--signing-key", "--no-sign"])
+        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--output-dir", "--no-wait", "--signing-key", "--no-sign",
+                                                    "--color", "--quiet"])
     }
 
     @Test func buildTakesEveryBuildOption() throws {
         let options = try Self.options(of: "build")
-        for option in Self.buildOnly + ["--work-dir", "--cache-dir", "--output-dir", "--signing-key", "--no-sign", "--report"] { #expect(options.contains(option), "\(option)") }
+        for option in Self.buildOnly + ["--work-dir", "--cache-dir", "--output-dir", "--signing-key", "--no-sign", "--report", "--color", "--quiet"] {
+            #expect(options.contains(option), "\(option)")
+        }
+    }
+
+    /// Only the commands that render a run's progress take the display options.
+    @Test func displayOptionsOnlyWhereARunIsShown() throws {
+        for command in ["clean", "validate", "list", "graph", "publish", "mirror"] {
+            let options = try Self.options(of: command)
+            #expect(!options.contains("--color") && !options.contains("--quiet"), "\(command): \(options)")
+        }
     }
 }

@@ -1,41 +1,81 @@
 import Foundation
 import OmnibusKit
+import Synchronization
 
-/// Prints each finished phase as result lines on standard output.
-enum OutcomeRenderer {
-    static func render(_ outcome: PhaseOutcome) {
+/// The result lines of a run on standard output, each phase's as it finishes, and the line
+/// that says how the run ended. `build`'s "built … into …" is printed only once every phase
+/// succeeded: a build stopped by the health check or packaging says it was built but not
+/// packaged instead, after the error, so the last line read is the truthful one.
+final class OutcomeRenderer: Sendable {
+    private struct Built {
+        let result: BuildResult
+        let seconds: Double
+    }
+
+    private let quiet: Bool
+    private let built = Mutex<Built?>(nil)
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+    }
+
+    func render(_ outcome: PhaseOutcome) {
         switch outcome {
         case .built(let result, let seconds):
-            var counts = "\(result.built.count) built, \(result.restored.count) restored from cache"
-            if !result.restoredRemotely.isEmpty {
-                let bytes = result.restoredRemotely.reduce(0) { $0 + $1.bytes }
-                counts += ", \(result.restoredRemotely.count) restored from the remote cache (\(bytes) bytes)"
-            }
-            if !result.uploaded.isEmpty { counts += ", \(result.uploaded.count) uploaded" }
-            print("built \(result.project.name) \(result.version) into \(result.project.installDir) in \(String(format: "%.1f", seconds))s (\(counts))")
+            built.withLock { $0 = Built(result: result, seconds: seconds) }
         case .healthChecked(let report):
-            print("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(report.installDir) link only inside it or against allowed base libraries")
+            guard !quiet else { return }
+            Self.result("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(report.installDir) link only inside it or against allowed base libraries")
         case .permissionWarnings(let findings):
-            for finding in findings { print("warning: \(finding)") }
-            print("(list world-writable, setuid or unreadable in health_check.fail_on to stop the build on these)")
+            for finding in findings { Self.result("warning: \(finding)") }
+            Self.result("(list world-writable, setuid or unreadable in health_check.fail_on to stop the build on these)")
         case .healthCheckDisabled(let project, let file):
-            print("WARNING: the linkage health check is DISABLED for \(project) (health_check.enabled: false in \(file)); nothing proves the install dir is self-contained")
+            Self.result("WARNING: the linkage health check is DISABLED for \(project) (health_check.enabled: false in \(file)); nothing proves the install dir is self-contained")
         case .packaged(let packages, let seconds):
             for package in packages {
-                print("wrote \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")
+                Self.result("wrote \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")
             }
-            print(String(format: "packaged in %.1fs", seconds))
+            if !quiet { Self.result(String(format: "packaged in %.1fs", seconds)) }
         case .warnings(let warnings):
-            fflush(nil)
-            for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            for warning in warnings { Self.result("warning: \(warning)") }
         case .reportWritten(let paths, let failed):
-            if failed {
-                fflush(nil)
-                for path in paths { FileHandle.standardError.write(Data("build report: \(path)\n".utf8)) }
-            } else {
-                for path in paths { print("wrote build report \(path)") }
+            // After a failure the report is what CI uploads: said beside the error, on the progress stream.
+            for path in paths {
+                if failed { Console.shared.line("build report: \(path)", to: .progress) } else if !quiet { Self.result("wrote build report \(path)") }
             }
         }
-        fflush(nil)
+    }
+
+    /// The last line of `build`: success, or what was built and where the run stopped.
+    func finishBuild(_ error: RunError?) {
+        guard let built = built.withLock({ $0 }) else { return }
+        let result = built.result
+        let what = "\(result.project.name) \(result.version)"
+        let time = String(format: "%.1f", built.seconds)
+        guard let error else {
+            Self.result("built \(what) into \(result.project.installDir) in \(time)s (\(Self.counts(result)))")
+            return
+        }
+        let stop = switch error {
+        case .failed(.healthCheck, _): "the health check failed"
+        case .failed(.package, _): "packaging failed"
+        case .cancelled: "the run was interrupted"
+        case .failed, .badInput: "the run failed"
+        }
+        Self.result("NOT PACKAGED: \(what) was built into \(result.project.installDir) in \(time)s (\(Self.counts(result))), but \(stop)")
+    }
+
+    static func counts(_ result: BuildResult) -> String {
+        var counts = "\(result.built.count) built, \(result.restored.count) restored from cache"
+        if !result.restoredRemotely.isEmpty {
+            let bytes = result.restoredRemotely.reduce(0) { $0 + $1.bytes }
+            counts += ", \(result.restoredRemotely.count) restored from the remote cache (\(bytes) bytes)"
+        }
+        if !result.uploaded.isEmpty { counts += ", \(result.uploaded.count) uploaded" }
+        return counts
+    }
+
+    private static func result(_ line: String) {
+        Console.shared.line(line, to: .results)
     }
 }

@@ -2,27 +2,101 @@ import Foundation
 import OmnibusKit
 import Synchronization
 
-/// Timestamped lines for logs and CI, one per state change.
+/// Timestamped lines on standard error for logs and CI, one per state change, and a heartbeat
+/// for a step that runs long: a CI log silent for minutes looks hung.
 final class PlainReporter: BuildReporter, Sendable {
-    /// Keeps lines from concurrent builds whole on standard output.
-    private let output = Mutex(())
+    private struct Running {
+        var state: SoftwareState
+        /// When the step (or fetch, or merge) began, and when it was last said to go on.
+        var since: Date
+        var lastHeard: Date
+    }
+
+    private struct State {
+        var running: [String: Running] = [:]
+        var order: [String] = []
+        var timer: DispatchSourceTimer?
+    }
+
+    private let state = Mutex(State())
     private let start = Date()
+    private let color: Bool
+    /// A step quiet this long gets a line, and another each period after.
+    let heartbeat: Double
+
+    /// `OMNIBUS_HEARTBEAT_SECONDS` shortens the period for tests; people have no reason to set it.
+    static func heartbeatPeriod(environment: [String: String]) -> Double {
+        guard let text = environment["OMNIBUS_HEARTBEAT_SECONDS"], let value = Double(text), value > 0 else { return 30 }
+        return value
+    }
+
+    init(color: Bool, heartbeat: Double) {
+        self.color = color
+        self.heartbeat = heartbeat
+        state.withLock { state in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            let tick = min(1, heartbeat / 4)
+            timer.schedule(deadline: .now() + tick, repeating: tick)
+            timer.setEventHandler { [weak self] in self?.beat() }
+            timer.resume()
+            state.timer = timer
+        }
+    }
+
+    deinit { finish() }
+
+    /// Stops the heartbeat; later events still print.
+    func finish() {
+        state.withLock { state in
+            state.timer?.cancel()
+            state.timer = nil
+        }
+    }
 
     func report(_ event: BuildEvent) {
         let text: String
         switch event {
         case .planned(let project, let software, let jobs):
             text = "building \(project): \(software.joined(separator: ", ")) (jobs: \(jobs))"
-        case .state(let software, let state):
-            text = "\(software): \(Self.describe(state))"
+        case .state(let software, let newState):
+            let now = Date()
+            state.withLock { state in
+                if LiveBoard.isRunning(newState) {
+                    let previous = state.running[software]
+                    let since = previous.map { LiveBoard.sameStep($0.state, newState) } == true ? previous!.since : now
+                    state.running[software] = Running(state: newState, since: since, lastHeard: now)
+                    if !state.order.contains(software) { state.order.append(software) }
+                } else {
+                    state.running[software] = nil
+                }
+            }
+            text = "\(software): \(Self.describe(newState, color: color))"
         case .output(let software, let line):
             text = "\(software) | \(line)"
         case .note(let message):
             text = message
         }
+        write(text)
+    }
+
+    private func beat() {
         let now = Date()
-        let line = "[\(Self.utcTime(now)) +\(String(format: "%6.1f", now.timeIntervalSince(start)))s] \(text)\n"
-        output.withLock { _ in FileHandle.standardOutput.write(Data(line.utf8)) }
+        let due: [String] = state.withLock { state in
+            state.order.compactMap { name in
+                guard var entry = state.running[name], now.timeIntervalSince(entry.lastHeard) >= heartbeat else { return nil }
+                entry.lastHeard = now
+                state.running[name] = entry
+                var details = Durations.text(now.timeIntervalSince(entry.since))
+                if case .building(_, _, _, let log) = entry.state { details += ", log: \(log)" }
+                return "\(name): \(LiveBoard.label(entry.state)) (\(details))"
+            }
+        }
+        due.forEach(write)
+    }
+
+    private func write(_ text: String) {
+        let now = Date()
+        Console.shared.line("[\(Self.utcTime(now)) +\(String(format: "%6.1f", now.timeIntervalSince(start)))s] \(text)", to: .progress)
     }
 
     /// `HH:mm:ss.SSS` in UTC, by hand because `DateFormatter` is not `Sendable`. Milliseconds
@@ -41,17 +115,13 @@ final class PlainReporter: BuildReporter, Sendable {
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
-    static func describe(_ state: SoftwareState) -> String {
-        switch state {
-        case .waiting: "waiting"
-        case .fetching: "fetching"
-        case .building(let step, let count, let summary): "step \(step)/\(count) \(summary)"
-        case .merging: "merging layer"
-        case .cached: "restored from cache"
-        case .restoredRemotely(let bytes, let seconds): "restored from the remote cache (\(bytes) bytes in \(String(format: "%.1f", seconds))s)"
-        case .done(let seconds): "done in \(String(format: "%.1f", seconds))s"
-        case .failed: "FAILED"
-        case .stopped: "stopped"
+    static func describe(_ state: SoftwareState, color: Bool = false) -> String {
+        if LiveBoard.isFinished(state), let line = LiveBoard.finishedLine("", state) {
+            // The finished line without its marker and name: "built in 1.2s", "FAILED".
+            let text = String(line.drop { $0 != ":" }.dropFirst(2))
+            guard color else { return text }
+            return state == .failed ? "\u{1B}[31m\(text)\u{1B}[0m" : "\u{1B}[32m\(text)\u{1B}[0m"
         }
+        return LiveBoard.label(state)
     }
 }

@@ -2,116 +2,89 @@ import Foundation
 import OmnibusKit
 import Synchronization
 
-/// A live table on a terminal: one line per software with its state and elapsed time, redrawn
-/// in place; output lines (with --verbose) scroll above it.
+/// The live display on a terminal: finished software and notes as permanent lines, printed
+/// once each, above a live area of one line per running software and a summary, redrawn in
+/// place every second, at once on each event and when the window is resized (SIGWINCH). The
+/// area is drawn for the terminal's size at that moment, so it never wraps or outgrows it.
 final class TerminalReporter: BuildReporter, Sendable {
-    private struct Row {
-        var state: SoftwareState = .waiting
-        var since = Date()
-    }
-
-    /// Everything drawing touches, behind one lock so the timer's redraws and events never
-    /// interleave their escape sequences.
-    private struct Screen {
-        var order: [String] = []
-        var rows: [String: Row] = [:]
-        var drawnLines = 0
+    private struct State {
+        var board: LiveBoard
+        var finished = false
+        /// Dispatch sources are not `Sendable`; they live, and are cancelled, inside the lock.
         var timer: DispatchSourceTimer?
-
-        mutating func draw(start: Date) {
-            clear()
-            let width = order.map(\.count).max() ?? 0
-            var text = ""
-            for name in order {
-                let row = rows[name] ?? Row()
-                let elapsed: String
-                switch row.state {
-                case .done(let seconds): elapsed = String(format: "%.1fs", seconds)
-                case .waiting, .cached, .restoredRemotely, .failed, .stopped: elapsed = ""
-                default: elapsed = String(format: "%.0fs", Date().timeIntervalSince(row.since))
-                }
-                let status = PlainReporter.describe(row.state)
-                let marker: String = switch row.state {
-                case .done, .cached, .restoredRemotely: "\u{1B}[32m✓\u{1B}[0m"
-                case .failed: "\u{1B}[31m✗\u{1B}[0m"
-                case .waiting: "·"
-                default: "\u{1B}[33m▸\u{1B}[0m"
-                }
-                text += " \(marker) \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(status.prefix(60))  \(elapsed)\n"
-            }
-            text += String(format: "   elapsed %.0fs\n", Date().timeIntervalSince(start))
-            TerminalReporter.write(text)
-            drawnLines = order.count + 1
-        }
-
-        mutating func clear() {
-            guard drawnLines > 0 else { return }
-            TerminalReporter.write("\u{1B}[\(drawnLines)F\u{1B}[J")
-            drawnLines = 0
-        }
+        var resize: DispatchSourceSignal?
     }
 
-    private let screen = Mutex(Screen())
-    private let start = Date()
+    private let state: Mutex<State>
+    private let color: Bool
 
-    init() {
-        // Made inside the lock: a timer (not `Sendable`) made outside could not be moved in.
-        screen.withLock { screen in
+    init(color: Bool) {
+        self.color = color
+        state = Mutex(State(board: LiveBoard(start: Date())))
+        state.withLock { state in
             let timer = DispatchSource.makeTimerSource(queue: .global())
             timer.schedule(deadline: .now() + 1, repeating: 1)
             timer.setEventHandler { [weak self] in self?.redraw() }
             timer.resume()
-            screen.timer = timer
+            // The signal source runs its handler on a queue, not in the signal handler, so the
+            // redraw may lock and allocate; the default action for SIGWINCH is already "ignore".
+            let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())
+            resize.setEventHandler { [weak self] in self?.redraw() }
+            resize.resume()
+            state.timer = timer
+            state.resize = resize
         }
     }
 
-    deinit { screen.withLock { $0.timer?.cancel() } }
+    deinit { stopSources() }
 
     func report(_ event: BuildEvent) {
-        screen.withLock { screen in
-            switch event {
-            case .planned(let project, let software, let jobs):
-                screen.order = software
-                for name in software { screen.rows[name] = Row() }
-                Self.write("building \(project) with \(jobs) jobs\n")
-            case .state(let software, let state):
-                var row = screen.rows[software] ?? Row()
-                if !Self.sameKind(row.state, state) { row.since = Date() }
-                row.state = state
-                screen.rows[software] = row
-            case .output(let software, let line):
-                screen.clear()
-                Self.write("\(software) | \(line)\n")
-            case .note(let message):
-                screen.clear()
-                Self.write(message + "\n")
-            }
-            screen.draw(start: start)
+        state.withLock { state in
+            state.board.apply(event, at: Date())
+            draw(&state)
         }
     }
 
-    /// Leaves the final table on screen and stops redrawing.
+    /// Draws the last state and leaves it on screen as ordinary lines; nothing is drawn after.
     func finish() {
-        screen.withLock { screen in
-            screen.timer?.cancel()
-            screen.timer = nil
-            screen.draw(start: start)
-            screen.drawnLines = 0
+        state.withLock { state in
+            guard !state.finished else { return }
+            draw(&state)
+            state.finished = true
+            Console.shared.keepLive()
+        }
+        stopSources()
+    }
+
+    private func stopSources() {
+        state.withLock { state in
+            state.timer?.cancel()
+            state.resize?.cancel()
+            state.timer = nil
+            state.resize = nil
         }
     }
 
     private func redraw() {
-        screen.withLock { $0.draw(start: start) }
+        state.withLock { draw(&$0) }
     }
 
-    private static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    private func draw(_ state: inout State) {
+        guard !state.finished else { return }
+        let size = TerminalSize.current(of: STDERR_FILENO) ?? TerminalSize(columns: 80, rows: 24)
+        let permanent = state.board.takePermanent(columns: size.columns).map { Self.styled($0, color) }
+        let lines = state.board.liveLines(now: Date(), size: size, color: color)
+        Console.shared.drawLive(permanent: permanent, lines: lines, columns: size.columns)
     }
 
-    private static func sameKind(_ a: SoftwareState, _ b: SoftwareState) -> Bool {
-        switch (a, b) {
-        case (.building(let x, _, _), .building(let y, _, _)): x == y
-        default: "\(a)" == "\(b)"
+    /// The leading ✓ or ✗ of a finished line in green or red.
+    static func styled(_ line: String, _ color: Bool) -> String {
+        guard color, let first = line.first else { return line }
+        let code = switch first {
+        case "✓": "32"
+        case "✗": "31"
+        default: ""
         }
+        return code.isEmpty ? line : "\u{1B}[\(code)m\(first)\u{1B}[0m" + line.dropFirst()
     }
 }

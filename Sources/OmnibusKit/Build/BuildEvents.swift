@@ -10,7 +10,8 @@ package enum BuildEvent: Sendable {
 package enum SoftwareState: Sendable, Equatable {
     case waiting
     case fetching
-    case building(step: Int, of: Int, summary: String)
+    /// `summary` has the software's `{{variables}}` expanded; `log` is the software's build log.
+    case building(step: Int, of: Int, summary: String, log: String)
     case merging
     /// Restored from the layer cache instead of built.
     case cached

@@ -81,9 +81,9 @@ struct SoftwareBuild {
                                       buildLog: log)
             let steps = inputs.steps
             for (offset, step) in steps.enumerated() {
-                let summary = step.value.summary
+                let summary = Self.label(step.value.summary, variables: variables)
                 current = BuildFailure.Step(index: offset + 1, count: steps.count, kind: summary, location: step.location)
-                reporter.report(.state(software: name, .building(step: offset + 1, of: steps.count, summary: summary)))
+                reporter.report(.state(software: name, .building(step: offset + 1, of: steps.count, summary: summary, log: logPath)))
                 log.startStep()
                 log.note("## step \(offset + 1)/\(steps.count): \(summary)  (\(step.location))")
                 if Task.isCancelled { throw .cancelled }
@@ -116,6 +116,12 @@ struct SoftwareBuild {
         } catch {
             throw fail(Task.isCancelled ? .cancelled : error)
         }
+    }
+
+    /// A step's summary as the user reads it: with the paths this build uses, not `{{embedded}}`.
+    /// A summary that is not a valid template (a kind may show a literal `{{`) stays as written.
+    static func label(_ summary: String, variables: [String: String]) -> String {
+        (try? Interpolation.render(summary, values: variables)) ?? summary
     }
 
     /// License files named by the definition travel inside the layer (`LICENSES/<software>/`),

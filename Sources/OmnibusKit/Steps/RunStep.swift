@@ -9,7 +9,12 @@ struct RunStep: StepKind {
         decoding.string(body).map(RunStep.init)
     }
 
-    var summary: String { "run: " + (command.count > 60 ? String(command.prefix(57)) + "..." : command) }
+    /// The whole first line: the display cuts it to the terminal's width, and cutting here could
+    /// split a `{{variable}}` before it is expanded.
+    var summary: String {
+        let lines = command.split(separator: "\n", omittingEmptySubsequences: true)
+        return "run: " + (lines.first.map(String.init) ?? "") + (lines.count > 1 ? " …" : "")
+    }
     var keyText: String { "run(\(Self.quoted(command)))" }
 
     func perform(in step: any StepExecution) async throws(StepFailure) {
