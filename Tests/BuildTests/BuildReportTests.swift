@@ -145,7 +145,7 @@ import Testing
         try repo.write("src/greet/README", "changed content, same version\n")
         let build = try repo.omnibus(["build", "app"])
         #expect(build.status == 0, "\(build.stderr)")
-        #expect(build.stderr.contains("warning: \(deb) replaced a file of the same name with other bytes (sha256 \(before) -> "),
+        #expect(build.stdout.contains("warning: \(deb) replaced a file of the same name with other bytes (sha256 \(before) -> "),
                 "\(build.stderr)")
         let report = try Self.json(at: repo.root + "/pkg/app-1.0.0-1.build.json")
         let package = try #require((report["packages"] as? [[String: Any]])?.first { $0["format"] as? String == "deb" })
