@@ -1,4 +1,5 @@
 import Foundation
+import Packaging
 
 /// A JSON document written the same way every time: keys sorted, two-space indentation, a final
 /// newline, decimals with three digits. The build report and the SBOMs are compared byte for
@@ -70,19 +71,5 @@ package indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    private static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 }
