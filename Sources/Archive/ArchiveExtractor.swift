@@ -1,4 +1,5 @@
 import CArchive
+import Synchronization
 
 /// Where one archive member is written, chosen by the caller before anything touches the disk.
 package struct ExtractionPlacement: Sendable, Equatable {
@@ -23,6 +24,13 @@ package struct ExtractionPlacement: Sendable, Equatable {
 /// the umask, so no setuid bit survives; modification times are restored because builds compare
 /// them (an unpacked `configure` must stay newer than its `configure.ac`).
 package final class ArchiveExtractor {
+    /// `archive_write_disk_new` learns the umask by setting it to 0 and back. Two calls at once
+    /// can leave the whole process at umask 0 for good (the second one "restores" the 0 the
+    /// first one set), and every file created afterwards, by omnibus or by a build step it
+    /// starts, is then world-writable: that happened to a self-hosting package built with two
+    /// jobs. The calls take turns.
+    private static let diskWriterCreation = Mutex(())
+
     package let path: String
     private let reader: OpaquePointer
     private let writer: OpaquePointer
@@ -31,7 +39,7 @@ package final class ArchiveExtractor {
         guard let reader = archive_read_new() else {
             throw ArchiveError(path: path, message: "cannot allocate an archive reader")
         }
-        guard let writer = archive_write_disk_new() else {
+        guard let writer = Self.diskWriterCreation.withLock({ _ in archive_write_disk_new() }) else {
             archive_read_free(reader)
             throw ArchiveError(path: path, message: "cannot allocate a disk writer")
         }
