@@ -115,7 +115,7 @@ import Testing
         let name = "svc" + UUID().uuidString.prefix(6).lowercased()
         let repo = try Self.serviceRepository(name)
         defer {
-            _ = try? CommandResult.run(["dpkg", "--purge", name])
+            _ = try? SystemDpkg.run(["--purge", name])
             _ = try? CommandResult.run(["userdel", name])
             _ = try? CommandResult.run(["groupdel", name])
             try? FileManager.default.removeItem(atPath: "/opt/\(name)")
@@ -131,12 +131,12 @@ import Testing
         #expect(try CommandResult.run(["dpkg-deb", "--ctrl-tarfile", deb1]).status == 0)
         try FileManager.default.removeItem(atPath: "/opt/\(name)")
 
-        let install = try CommandResult.run(["dpkg", "-i", deb1])
+        let install = try SystemDpkg.run(["-i", deb1])
         #expect(install.status == 0, "\(install.stdout)\n\(install.stderr)")
         let account = try CommandResult.run(["getent", "passwd", name]).stdout
         #expect(account.contains(":/var/lib/\(name):/usr/sbin/nologin"), "\(account)")
-        let uid = UInt32(account.split(separator: ":")[2])!
-        let gid = UInt32(try CommandResult.run(["getent", "group", name]).stdout.split(separator: ":")[2])!
+        let uid = try #require(account.split(separator: ":").dropFirst(2).first.flatMap { UInt32($0) })
+        let gid = try #require(try CommandResult.run(["getent", "group", name]).stdout.split(separator: ":").dropFirst(2).first.flatMap { UInt32($0) })
         #expect(Self.owner("/var/log/\(name)").map { [$0.uid, $0.gid, $0.mode] } == [uid, gid, 0o750])
         #expect(Self.owner("/etc/\(name)/\(name).conf").map { [$0.uid, $0.gid, $0.mode] } == [0, gid, 0o640])
         #expect(Self.text("/lib/systemd/system/\(name).service")?.contains("ExecStart=/opt/\(name)/bin/svc") == true)
@@ -147,17 +147,17 @@ import Testing
 
         // The admin edits the conffile; the next iteration ships the same conffile: no prompt, the edit stays.
         try "greeting=hello\nedited=yes\n".write(toFile: "/etc/\(name)/\(name).conf", atomically: false, encoding: .utf8)
-        let upgrade = try CommandResult.run(["sh", "-c", "dpkg -i '\(repo.root)/pkg/\(name)_1.0.0-2_amd64.deb' </dev/null"])
+        let upgrade = try CommandResult.run(["sh", "-c", "flock \(SystemDpkg.lock) dpkg -i '\(repo.root)/pkg/\(name)_1.0.0-2_amd64.deb' </dev/null"])
         #expect(upgrade.status == 0, "\(upgrade.stdout)\n\(upgrade.stderr)")
         #expect(Self.text("/etc/\(name)/\(name).conf") == "greeting=hello\nedited=yes\n")
         #expect(!FileManager.default.fileExists(atPath: "/etc/\(name)/\(name).conf.dpkg-dist"))
 
-        let remove = try CommandResult.run(["dpkg", "-r", name])
+        let remove = try SystemDpkg.run(["-r", name])
         #expect(remove.status == 0, "\(remove.stderr)")
         #expect(Self.text("/etc/\(name)/\(name).conf") == "greeting=hello\nedited=yes\n", "remove keeps conffiles")
         #expect(!FileManager.default.fileExists(atPath: "/usr/bin/\(name)"))
         #expect(!FileManager.default.fileExists(atPath: "/lib/systemd/system/\(name).service"))
-        let purge = try CommandResult.run(["dpkg", "-P", name])
+        let purge = try SystemDpkg.run(["-P", name])
         #expect(purge.status == 0, "\(purge.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/etc/\(name)"), "purge removes the conffile and its directory")
     }
@@ -183,7 +183,7 @@ import Testing
         #expect(install.status == 0, "\(install.stdout)\n\(install.stderr)")
         let passwd = Self.text(root + "/etc/passwd") ?? ""
         let entry = try #require(passwd.split(separator: "\n").first { $0.hasPrefix(name + ":") }, "\(passwd)")
-        let uid = UInt32(entry.split(separator: ":")[2])!
+        let uid = try #require(entry.split(separator: ":").dropFirst(2).first.flatMap { UInt32($0) })
         #expect(Self.owner(root + "/var/log/\(name)").map { [$0.uid, $0.mode] } == [uid, 0o750])
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/\(name)") == "/opt/\(name)/bin/svc")
         let verify = try CommandResult.run(["rpm", "-V", "--root", root, "--nodeps", name])

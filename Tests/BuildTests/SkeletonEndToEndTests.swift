@@ -13,7 +13,7 @@ import Testing
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(name)").path
         let repo = base + "/omnibus-\(name)"
         defer {
-            _ = try? CommandResult.run(["dpkg", "--purge", name])
+            _ = try? SystemDpkg.run(["--purge", name])
             try? FileManager.default.removeItem(atPath: "/opt/\(name)")
         }
         let omnibus = OmnibusBinaryPath.path
@@ -37,12 +37,12 @@ import Testing
         // The build's own copy goes; dpkg must bring it back.
         try FileManager.default.removeItem(atPath: "/opt/\(name)")
 
-        let install = try CommandResult.run(["dpkg", "-i", deb])
+        let install = try SystemDpkg.run(["-i", deb])
         #expect(install.status == 0, "\(install.stderr)")
         let fromPath = try CommandResult.run(["sh", "-c", "hello"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(fromPath.stdout == "Hello from \(name)!\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello") == "/opt/\(name)/bin/hello")
-        let remove = try CommandResult.run(["dpkg", "-r", name])
+        let remove = try SystemDpkg.run(["-r", name])
         #expect(remove.status == 0, "\(remove.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/opt/\(name)"))
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello")) == nil)
@@ -127,8 +127,8 @@ import Testing
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("hijack-\(name)").path
         let repo = base + "/omnibus-\(name)"
         defer {
-            _ = try? CommandResult.run(["dpkg", "--purge", name])
-            _ = try? CommandResult.run(["dpkg", "--purge", owner])
+            _ = try? SystemDpkg.run(["--purge", name])
+            _ = try? SystemDpkg.run(["--purge", owner])
             try? FileManager.default.removeItem(atPath: "/opt/\(name)")
             try? FileManager.default.removeItem(atPath: base)
         }
@@ -141,7 +141,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: ownerTree + "/usr/bin/hello", withDestinationPath: "/bin/true")
         let ownerDeb = base + "/owner.deb"
         #expect(try CommandResult.run(["dpkg-deb", "--build", "--root-owner-group", ownerTree, ownerDeb]).status == 0)
-        #expect(try CommandResult.run(["dpkg", "-i", ownerDeb]).status == 0)
+        #expect(try SystemDpkg.run(["-i", ownerDeb]).status == 0)
 
         let omnibus = OmnibusBinaryPath.path
         #expect(try CommandResult.run([omnibus, "new", name], in: base).status == 0)
@@ -150,7 +150,7 @@ import Testing
         try FileManager.default.removeItem(atPath: "/opt/\(name)")
 
         // The link is the package's own file now, so dpkg itself refuses the clash, before unpacking anything.
-        let install = try CommandResult.run(["dpkg", "-i", repo + "/pkg/\(name)_0.1.0-1_amd64.deb"])
+        let install = try SystemDpkg.run(["-i", repo + "/pkg/\(name)_0.1.0-1_amd64.deb"])
         #expect(install.status != 0)
         #expect(install.stderr.contains("trying to overwrite '/usr/bin/hello', which is also in package \(owner)"), "\(install.stderr)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello") == "/bin/true")

@@ -30,12 +30,12 @@ import Testing
         let stray = fixture.installDir + "/stray"
         _ = FileManager.default.createFile(atPath: stray, contents: Data("x".utf8))
         defer {
-            _ = try? Command.run("dpkg", ["--purge", fixture.name])
+            _ = try? SystemDpkg.run(["--purge", fixture.name])
             try? FileManager.default.removeItem(atPath: fixture.installDir)
             try? FileManager.default.removeItem(atPath: marker)
         }
 
-        let install = try Command.run("dpkg", ["-i", built.path])
+        let install = try SystemDpkg.run(["-i", built.path])
         #expect(install.succeeded, "\(install.text)\(install.error)")
         #expect(try String(contentsOfFile: marker, encoding: .utf8) == "configure\n")
         for (relative, mode) in [("bin/\(fixture.name)", 0o4755), ("bin/setgid-tool", 0o2755), ("embedded/lib/libdemo.so.1.0.0", 0o755),
@@ -54,7 +54,7 @@ import Testing
         let verify = try Command.run("dpkg", ["--verify", fixture.name])
         #expect(verify.succeeded && verify.text.isEmpty, "\(verify.text)")
 
-        let remove = try Command.run("dpkg", ["-r", fixture.name])
+        let remove = try SystemDpkg.run(["-r", fixture.name])
         #expect(remove.succeeded, "\(remove.error)")
         #expect(!FileManager.default.fileExists(atPath: marker), "prerm did not run")
         let left = try FileManager.default.subpathsOfDirectory(atPath: fixture.installDir).sorted()

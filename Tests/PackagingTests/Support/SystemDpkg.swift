@@ -1,0 +1,12 @@
+import Foundation
+
+/// dpkg stops at once while another dpkg holds its lock, and suites (of this target and of
+/// BuildTests) run in parallel: tests that change the system's package database take turns on
+/// one file lock, which `flock` waits for.
+enum SystemDpkg {
+    static let lock = "/tmp/omnibus-tests-dpkg.lock"
+
+    static func run(_ arguments: [String]) throws -> CommandResult {
+        try Command.run("flock", [lock, "dpkg"] + arguments)
+    }
+}
