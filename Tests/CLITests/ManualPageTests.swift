@@ -11,25 +11,12 @@ import Testing
     }
 
     /// Runs a tool on the page; nil when the tool is not installed.
-    static func judge(_ tool: String, _ arguments: [String], page: String) throws -> (status: Int32, stdout: String, stderr: String)? {
+    static func judge(_ tool: String, _ arguments: [String], page: String) throws -> OmnibusBinary.Result? {
         guard FileManager.default.isExecutableFile(atPath: tool) else { return nil }
         let scratch = try ScratchDirectory("man")
         try scratch.write("omnibus.1", page)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments + [scratch.path + "/omnibus.1"]
-        process.environment = ["PATH": "/usr/bin:/bin", "MANWIDTH": "80", "LANG": "C.UTF-8"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return try OmnibusBinary.runProgram(tool, arguments + [scratch.path + "/omnibus.1"],
+                                            environment: ["PATH": "/usr/bin:/bin", "MANWIDTH": "80", "LANG": "C.UTF-8"])
     }
 
     /// The SUBCOMMANDS `--help` lists, with their own subcommands (`cache list`...): a name

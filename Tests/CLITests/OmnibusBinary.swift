@@ -26,11 +26,18 @@ struct OmnibusBinary {
         .deletingLastPathComponent().deletingLastPathComponent().path
 
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        try runProgram(path, arguments, in: directory ?? repositoryRoot,
+                       environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    }
+
+    /// Runs any program with exactly `environment`, both output streams captured.
+    static func runProgram(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                           environment: [String: String]) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
