@@ -13,14 +13,9 @@ import Signing
     func aRetryAfterSigningFailedSignsWhatIsPublished() async throws {
         let key = try TestKeyring.make()
         defer { key.remove() }
-        let first = try Fixture.make()
-        defer { first.remove() }
-        let second = try Fixture.make()
-        defer { second.remove() }
-        let debA = try first.build(DebPackager(), info: RepositoryTests.info(first))
-        let rpmA = try first.build(RPMPackager(), info: RepositoryTests.info(first))
-        let debB = try second.build(DebPackager(), info: RepositoryTests.info(second))
-        let rpmB = try second.build(RPMPackager(), info: RepositoryTests.info(second))
+        let pair = try RepositoryTests.PackagePair()
+        defer { pair.remove() }
+        let (first, second, debA, rpmA, debB, rpmB) = (pair.first, pair.second, pair.debA, pair.rpmA, pair.debB, pair.rpmB)
         let good = RepositorySigner(key.repositorySigner())
         // The key is usable (the check before any write passes); gpg's signing itself fails,
         // after the packages and indexes were written, as it does when the passphrase is gone.

@@ -21,6 +21,26 @@ import Testing
         return info
     }
 
+    /// Two packages, A and B (a deb and an rpm of each), for a repository to take one after the other.
+    struct PackagePair {
+        let first: Fixture, second: Fixture
+        let debA: BuiltPackage, rpmA: BuiltPackage, debB: BuiltPackage, rpmB: BuiltPackage
+
+        init() throws {
+            first = try Fixture.make()
+            second = try Fixture.make()
+            debA = try first.build(DebPackager(), info: RepositoryTests.info(first))
+            rpmA = try first.build(RPMPackager(), info: RepositoryTests.info(first))
+            debB = try second.build(DebPackager(), info: RepositoryTests.info(second))
+            rpmB = try second.build(RPMPackager(), info: RepositoryTests.info(second))
+        }
+
+        func remove() {
+            first.remove()
+            second.remove()
+        }
+    }
+
     static func aptOptions(_ path: String) -> AptRepository.Options {
         AptRepository.Options(path: path, origin: "Omnibus Tests", label: "omnibus-tests", description: "Packages of the test suite")
     }
@@ -167,12 +187,9 @@ import Testing
     func publishingIsIncrementalIdempotentAndReproducible() async throws {
         let key = try TestKeyring.make()
         defer { key.remove() }
-        let first = try Fixture.make()
-        defer { first.remove() }
-        let second = try Fixture.make()
-        defer { second.remove() }
-        let debA = try first.build(DebPackager(), info: Self.info(first)), rpmA = try first.build(RPMPackager(), info: Self.info(first))
-        let debB = try second.build(DebPackager(), info: Self.info(second)), rpmB = try second.build(RPMPackager(), info: Self.info(second))
+        let pair = try PackagePair()
+        defer { pair.remove() }
+        let (first, second, debA, rpmA, debB, rpmB) = (pair.first, pair.second, pair.debA, pair.rpmA, pair.debB, pair.rpmB)
         let signer = RepositorySigner(key.repositorySigner())
 
         var trees: [[String: Data]] = []
