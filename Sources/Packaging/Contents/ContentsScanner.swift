@@ -144,9 +144,9 @@ struct ContentsScanner {
     /// its source; a declared directory or link gets the epoch.
     private func describe(_ extra: PackageInfo.ExtraEntry) throws(PackagingError) -> Found {
         let installDir = info.normalizedInstallDir
-        guard extra.path.hasPrefix("/"), extra.path != installDir, !extra.path.hasPrefix(installDir + "/"),
-              !installDir.hasPrefix(extra.path + "/") else {
-            throw .unsupportedEntry(path: extra.path, reason: "an entry declared outside the install dir must be an absolute path that neither is in nor contains \(installDir)")
+        // The rule validate applies to `files:`, applied again to what reaches packaging.
+        if let problem = PackageFieldRules.packageFileProblem(extra.path, installDir: installDir) {
+            throw .unsupportedEntry(path: extra.path, reason: problem)
         }
         var status = stat()
         status.st_mtim.tv_sec = Int(info.effectiveEpoch)
