@@ -71,6 +71,14 @@ struct RPMHeader {
         set { values[tag] = newValue }
     }
 
+    /// This header as the signature header of an rpm file: region tag 62, padded with zeros to a
+    /// multiple of 8 bytes, because the main header that follows must start 8-byte aligned.
+    func encodedAsSignatureHeader() -> [UInt8] {
+        var bytes = encoded(regionTag: RPMTag.headerSignatures)
+        while bytes.count % 8 != 0 { bytes.append(0) }
+        return bytes
+    }
+
     /// The header's bytes, magic included, with `regionTag` (62 for the signature header, 63 for
     /// the main header) as the first entry.
     func encoded(regionTag: UInt32) -> [UInt8] {

@@ -71,7 +71,7 @@ package struct RPMPackager: Packager {
         try chunks.read(payloadPath, expectedSize: payload.compressedSize) { try sink.write($0) }
     }
 
-    /// The signature header, padded to a multiple of 8 bytes as rpm expects before the header.
+    /// The signature header (digests and sizes of what follows).
     private func signatureHeader(header: [UInt8], payload: RPMPayload, md5: [UInt8]) throws -> [UInt8] {
         var signature = RPMHeader()
         signature[RPMSignatureTag.sha256] = .string(try Digests.hex(.sha256, of: header))
@@ -87,8 +87,6 @@ package struct RPMPackager: Packager {
         } else {
             signature[RPMSignatureTag.payloadSize] = .int32([UInt32(payload.uncompressedSize)])
         }
-        var bytes = signature.encoded(regionTag: RPMTag.headerSignatures)
-        while bytes.count % 8 != 0 { bytes.append(0) }
-        return bytes
+        return signature.encodedAsSignatureHeader()
     }
 }

@@ -54,8 +54,7 @@ extension RPMPackager {
         signature[rsa ? RPMSignatureTag.rsaHeader : RPMSignatureTag.dsaHeader] = .binary(headerSignature)
         signature[rsa ? RPMSignatureTag.pgp : RPMSignatureTag.gpg] = .binary(rangeSignature)
         signature[RPMSignatureTag.openPGP] = .stringArray([Data(headerSignature).base64EncodedString()])
-        var signatureBytes = signature.encoded(regionTag: RPMTag.headerSignatures)
-        while signatureBytes.count % 8 != 0 { signatureBytes.append(0) }
+        let signatureBytes = signature.encodedAsSignatureHeader()
 
         let lead = try FileRange.read(file, at: 0, count: RPMFileLayout.leadSize, path: path)
         let signedPath = scratchDirectory + "/rpm-signed"
