@@ -68,7 +68,16 @@ package struct HealthChecker: Sendable {
                 failures.append(.init(file: file, software: software, findings: findings))
             }
         }
-        return HealthReport(installDir: root, filesChecked: checked, failures: failures, errors: errors, exempted: exempted)
+        // Symbol versions come from the sections, which the loader walk never reads; a file whose
+        // version table is broken fails like any unreadable ELF file.
+        let known = Set(errors.map(\.file) + exempted.map(\.file))
+        let base = BaseSystemScan.scan(root: root, files: listing.files)
+        for (file, error) in base.errors where !known.contains(file) {
+            errors.append(.init(file: file, software: owners[file], message: error.description))
+        }
+        var report = HealthReport(installDir: root, filesChecked: checked, failures: failures, errors: errors, exempted: exempted)
+        report.baseSystem = base.needs
+        return report
     }
 }
 

@@ -38,6 +38,8 @@ package struct HealthReport: Sendable, Equatable, Codable {
     package let failures: [FileReport]
     package let errors: [FileError]
     package let exempted: [ExemptedFile]
+    /// What the files need from the base system (floors per base library, package relations).
+    package var baseSystem: BaseSystemNeeds = .none
 
     package init(installDir: String, filesChecked: Int, failures: [FileReport], errors: [FileError], exempted: [ExemptedFile]) {
         self.installDir = installDir

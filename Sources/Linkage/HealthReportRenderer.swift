@@ -9,6 +9,10 @@ extension HealthReport {
         } else {
             lines.append("Linkage health check FAILED: \(failing) of \(filesChecked) ELF files in \(installDir) have problems.")
         }
+        if let summary = baseSystem.summary {
+            lines.append("Where it runs: \(summary).")
+            lines += baseSystem.floors.map { "  \($0.library) \($0.version): \($0.versionName) needed by \($0.neededBy)" }
+        }
         for failure in failures {
             lines.append("")
             lines.append(heading(failure.file, software: failure.software))

@@ -42,6 +42,8 @@ package struct PackageInfo: Sendable, Equatable {
     /// The bytes of `version-manifest.json`, embedded in each package's metadata file.
     package var versionManifest: Data?
     package var platform: PlatformInfo
+    /// Relations derived from the files (empty when the project turns them off), and the floors.
+    package var baseSystem: BaseSystemDependencies = .none
 
     package init(name: String, version: String, iteration: String = "1", maintainer: String,
                 homepage: String = "", summary: String = "", description: String = "",

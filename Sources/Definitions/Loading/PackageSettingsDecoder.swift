@@ -7,7 +7,7 @@ enum PackageSettingsDecoder {
         var settings = PackageSettings(defaultsFor: kinds)
         let names = kinds.map { $0.name }
         guard let value, let map = MappingReader(value, describing: "'package'", path: "package.",
-                                                 allowed: ["formats", "user", "group"] + names,
+                                                 allowed: ["formats", "user", "group", "base_dependencies"] + names,
                                                  problems: &problems) else { return settings }
         if map.has("formats") {
             let formats = map.stringList("formats", problems: &problems)
@@ -23,6 +23,7 @@ enum PackageSettingsDecoder {
             if let problem = PackageFieldRules.accountProblem("package.\(key)", value.value) { problems.error(problem, at: value.location) }
             if key == "user" { settings.user = value.value } else { settings.group = value.value }
         }
+        if let automatic = map.bool("base_dependencies", problems: &problems) { settings.baseDependencies = automatic.value }
         for kind in kinds {
             guard let section = map.value(kind.name),
                   let options = MappingReader(section, describing: "'package.\(kind.name)'", path: "package.\(kind.name).",

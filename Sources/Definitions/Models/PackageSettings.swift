@@ -6,6 +6,9 @@ package struct PackageSettings: Sendable, Equatable {
     package var group: String
     /// Format name -> its `package.<name>` settings, defaults filled in for every registered format.
     package var options: [String: FormatOptions]
+    /// Whether packages get the base-system dependencies their ELF files need (`libc6 (>= 2.34)`,
+    /// `libc.so.6(GLIBC_2.34)(64bit)`); `package: { base_dependencies: false }` turns it off.
+    package var baseDependencies = true
 
     package init(formats: [String], user: String = "root", group: String = "root", options: [String: FormatOptions]) {
         self.formats = formats

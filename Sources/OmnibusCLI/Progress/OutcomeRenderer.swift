@@ -26,6 +26,7 @@ final class OutcomeRenderer: Sendable {
         case .healthChecked(let report):
             guard !quiet else { return }
             Self.result("health check passed: \(report.filesChecked) ELF file\(report.filesChecked == 1 ? "" : "s") in \(report.installDir) link only inside it or against allowed base libraries")
+            if let summary = report.baseSystem.summary { Self.result("where it runs: \(summary)") }
         case .permissionWarnings(let findings):
             for finding in findings { Self.result("warning: \(finding)") }
             Self.result("(list world-writable, setuid or unreadable in health_check.fail_on to stop the build on these)")

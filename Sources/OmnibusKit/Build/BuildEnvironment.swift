@@ -7,16 +7,17 @@ package struct BuildEnvironment: Sendable {
     package let variables: [String: String]
 
     /// - Parameters:
-    ///   - buildDir: stripped from debug info and `__FILE__` through a prefix map.
+    ///   - compilerWrappers: the directory of `CompilerWrappers`, searched before the tool path;
+    ///     they strip the build dir from debug info and `__FILE__`, which CFLAGS must not
+    ///     mention (configure scripts record CFLAGS in installed files).
     ///   - destdir: the staging root, or nil for a live install.
-    init(inputs: SoftwareInputs, interpolation: [String: String], buildDir: String, destdir: String?,
+    init(inputs: SoftwareInputs, interpolation: [String: String], compilerWrappers: String, destdir: String?,
          paths: WorkPaths) throws(Interpolation.Failure) {
         let embedded = inputs.embeddedDir
-        let prefixMap = "-ffile-prefix-map=\(buildDir)=."
         var env: [String: String] = [
-            "PATH": "\(inputs.installDir)/bin:\(embedded)/bin:\(HostIdentity.toolPath)",
-            "CFLAGS": "-I\(embedded)/include -O2 \(prefixMap)",
-            "CXXFLAGS": "-I\(embedded)/include -O2 \(prefixMap)",
+            "PATH": "\(inputs.installDir)/bin:\(embedded)/bin:\(compilerWrappers):\(HostIdentity.toolPath)",
+            "CFLAGS": "-I\(embedded)/include -O2",
+            "CXXFLAGS": "-I\(embedded)/include -O2",
             "CPPFLAGS": "-I\(embedded)/include",
             "LDFLAGS": "-Wl,-rpath,\(embedded)/lib -L\(embedded)/lib",
             "LD_RUN_PATH": "\(embedded)/lib",

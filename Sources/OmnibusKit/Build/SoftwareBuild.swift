@@ -65,9 +65,11 @@ struct SoftwareBuild {
                 "install_dir": inputs.installDir, "embedded": inputs.embeddedDir, "version": inputs.version,
                 "jobs": String(jobs), "destdir": staging ?? "", "source_dir": buildDir, "project": inputs.project,
             ]
+            let wrappers = try CompilerWrappers.install(in: paths.compilers(name), buildDir: buildDir,
+                                                        toolPath: HostIdentity.toolPath)
             let environment: BuildEnvironment
             do {
-                environment = try BuildEnvironment(inputs: inputs, interpolation: variables, buildDir: buildDir,
+                environment = try BuildEnvironment(inputs: inputs, interpolation: variables, compilerWrappers: wrappers,
                                                    destdir: staging, paths: paths)
             } catch {
                 throw .invalidStep("cannot expand the software's env: \(error)")

@@ -1,6 +1,7 @@
 import Archive
 import Definitions
 import Foundation
+import Linkage
 import Packaging
 
 /// Turns a built install dir into the project's packages: the project's settings become a
@@ -102,6 +103,30 @@ package struct ProjectPackaging {
             scripts: try scripts(), versionManifest: versionManifest, extraEntries: extraEntries)
     }
 
+    /// What the packaged files need from the base system: the floors always (for the metadata),
+    /// the relations unless `package.base_dependencies` is false.
+    func baseSystem(of contents: PackageContents) throws(Failure) -> BaseSystemDependencies {
+        var files: [BaseSystemScan.PackagedFile] = []
+        var links: [String] = []
+        for entry in contents.entries {
+            switch entry.kind {
+            case .file: files.append(.init(path: entry.path, source: entry.sourcePath, executable: entry.permissions & 0o111 != 0))
+            case .symlink, .hardlink: links.append(entry.path)
+            case .directory: continue
+            }
+        }
+        let automatic = project.package.baseDependencies
+        let needs: BaseSystemNeeds
+        do { needs = try BaseSystemScan.needs(of: files, links: links) } catch {
+            // With the relations off, a file that cannot be read costs the floors only.
+            guard automatic else { return .none }
+            throw Failure(description: "cannot derive the package's base-system dependencies: \(error); "
+                          + "fix the file, or set 'package: { base_dependencies: false }' in \(project.file) and declare them yourself")
+        }
+        return BaseSystemDependencies(floors: needs.floorVersions, debian: automatic ? needs.debianDepends : [],
+                                      rpm: automatic ? needs.rpmRequires : [])
+    }
+
     /// The project's `files:` as entries, sources resolved against the repository.
     var extraEntries: [PackageInfo.ExtraEntry] {
         project.files.map { file in
@@ -130,12 +155,13 @@ package struct ProjectPackaging {
         guard let manifest = FileManager.default.contents(atPath: manifestPath) else {
             throw Failure(description: "\(manifestPath) is missing: the install dir is not a finished build; run 'omnibus build \(project.name)' first")
         }
-        let info = try info(versionManifest: manifest)
+        var info = try info(versionManifest: manifest)
         let contents: PackageContents
         // The ownership marker belongs to the build machine, never to the package.
         do { contents = try PackageContents.scan(info: info, exclude: project.exclude + [InstallDirGuard.markerName]) } catch {
             throw Failure(description: "\(error)")
         }
+        info.baseSystem = try baseSystem(of: contents)
         var packagers: [(String, any Packager)] = []
         for name in project.package.formats {
             guard let kind = registry.first(where: { $0.name == name }) else {

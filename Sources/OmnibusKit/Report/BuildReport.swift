@@ -150,6 +150,7 @@ final class BuildReport: Sendable {
             "unreadable_files": .int(Int64(report.errors.count)),
             "exempted_files": .int(Int64(report.exempted.count)),
             "findings_by_reason": .object(reasons.mapValues { .int($0) }),
+            "base_system": .object(report.baseSystem.floorVersions.mapValues { .string($0) }),
             "failures": .array(report.failures.map { failure in
                 .object(["file": .string(failure.file), "software": .string(failure.software),
                          "reasons": .array(Set(failure.findings.map(\.reason.rawValue)).sorted().map { .string($0) }),

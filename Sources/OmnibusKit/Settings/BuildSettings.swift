@@ -223,5 +223,7 @@ package struct WorkPaths: Sendable {
     package func log(_ software: String) -> String { logsDir + "/" + software + ".log" }
     package func build(_ software: String) -> String { buildsDir + "/" + software }
     package func staging(_ software: String) -> String { stagingDir + "/" + software }
+    /// `CompilerWrappers` of one software's build steps.
+    package func compilers(_ software: String) -> String { projectDir + "/compilers/" + software }
     package func layerRecord(_ software: String) -> String { layersDir + "/" + software + ".json" }
 }

@@ -18,7 +18,8 @@ enum DebControl {
             ("Maintainer", info.maintainer),
             ("Installed-Size", String(installedSizeKiB)),
         ]
-        let neutral = ["depends": info.runtimeDependencies, "conflicts": info.conflicts, "replaces": info.replaces,
+        // Derived relations after the project's own; an identical one is written once.
+        let neutral = ["depends": info.runtimeDependencies + info.baseSystem.debian, "conflicts": info.conflicts, "replaces": info.replaces,
                        "provides": info.provides]
         for (key, field) in relationFields {
             let list = mergedRelations(neutral[key, default: []], relations[key, default: []])

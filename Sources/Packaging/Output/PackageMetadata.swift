@@ -30,6 +30,9 @@ package struct PackageMetadata: Sendable, Equatable {
     /// Files describing the package written next to it (its SBOMs), by file name; no key in the
     /// JSON when there are none.
     package var describedBy: [String] = []
+    /// Base library -> the lowest version the package's files need (`"glibc": "2.34"`); no key
+    /// in the JSON when the package has no dynamically linked file.
+    package var baseSystem: [String: String] = [:]
 
     /// A metadata file as `encoded()` writes it; nil when it is not one (another tool's JSON, a
     /// truncated file). The embedded version manifest is not read back.
@@ -43,7 +46,8 @@ package struct PackageMetadata: Sendable, Equatable {
         return PackageMetadata(name: name, version: version, iteration: iteration, arch: arch,
                                platform: object["platform"] as? String ?? "", platformVersion: object["platform_version"] as? String ?? "",
                                format: format, basename: basename, size: size, sha256: sha256,
-                               sha512: object["sha512"] as? String ?? "", buildEpoch: buildEpoch, versionManifest: nil)
+                               sha512: object["sha512"] as? String ?? "", buildEpoch: buildEpoch, versionManifest: nil,
+                               baseSystem: object["base_system"] as? [String: String] ?? [:])
     }
 
     /// Pretty-printed JSON with sorted keys and a final newline.
@@ -60,6 +64,10 @@ package struct PackageMetadata: Sendable, Equatable {
         if let signatureFile { fields.append(("signature_file", Self.quoted(signatureFile))) }
         if !describedBy.isEmpty {
             fields.append(("described_by", "[" + describedBy.map(Self.quoted).joined(separator: ", ") + "]"))
+        }
+        if !baseSystem.isEmpty {
+            let entries = baseSystem.keys.sorted().map { "\(Self.quoted($0)): \(Self.quoted(baseSystem[$0]!))" }
+            fields.append(("base_system", "{" + entries.joined(separator: ", ") + "}"))
         }
         fields.sort { $0.0 < $1.0 }
         let body = fields.map { "  \(Self.quoted($0.0)): \($0.1)" }.joined(separator: ",\n")

@@ -169,7 +169,8 @@ package enum PackageWriter {
                 arch: packager.architectureName(for: info), platform: info.platform.id,
                 platformVersion: info.platform.version, format: format, basename: draft.fileName, size: draft.size,
                 sha256: draft.digests[0], sha512: draft.digests[1], buildEpoch: info.effectiveEpoch,
-                versionManifest: info.versionManifest, signingKey: signingKey, signatureFile: signatureFile)
+                versionManifest: info.versionManifest, signingKey: signingKey, signatureFile: signatureFile,
+                baseSystem: info.baseSystem.floors)
             let metadataPartial = draft.partial + ".metadata.json"
             guard FileManager.default.createFile(atPath: metadataPartial, contents: metadata.encoded()) else {
                 throw PackagingError.output(path: metadataPartial, reason: "cannot write the metadata file")

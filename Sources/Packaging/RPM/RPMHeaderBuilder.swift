@@ -80,6 +80,9 @@ struct RPMHeaderBuilder {
         }
         let runtime = try merged(info.runtimeDependencies, "requires")
         var requires = runtime.map(\.rpm)
+        // rpmbuild marks what its dependency generator found with RPMSENSE_FIND_REQUIRES.
+        let declared = Set(requires.map(\.name))
+        requires += info.baseSystem.rpm.filter { !declared.contains($0) }.map { ($0, RPMFlags.findRequires, "") }
         let scriptFlags: [(ScriptKind, UInt32)] = [
             (.preinst, RPMFlags.scriptPre), (.postinst, RPMFlags.scriptPost),
             (.prerm, RPMFlags.scriptPreUn), (.postrm, RPMFlags.scriptPostUn),

@@ -113,6 +113,8 @@ enum RPMFlags {
     static let scriptPost: UInt32 = 0x400
     static let scriptPreUn: UInt32 = 0x800
     static let scriptPostUn: UInt32 = 0x1000
+    /// Found by the dependency generator, not written by the packager.
+    static let findRequires: UInt32 = 0x4000
     static let rpmlib: UInt32 = 0x1000000
 
     static let fileConfig: UInt32 = 1 << 0
