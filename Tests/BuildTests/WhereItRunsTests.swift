@@ -112,7 +112,9 @@ import Testing
         let repo = try Self.repository("bad-base", installDir: nil, extra: "package: { base_dependencies: sometimes }")
         let validate = try repo.omnibus(["validate"])
         #expect(validate.status != 0)
-        #expect(validate.stdout.contains("base_dependencies") || validate.stderr.contains("base_dependencies"), "\(validate.stdout)\(validate.stderr)")
+        let output = validate.stdout + validate.stderr
+        #expect(output.contains("Projects/app.yml:7:"), "\(output)")
+        #expect(output.contains("'package.base_dependencies' must be true or false, found 'sometimes'"), "\(output)")
     }
 }
 
