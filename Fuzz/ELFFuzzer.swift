@@ -13,5 +13,6 @@ public func fuzzELF(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes: data, count: size)) else { return 0 }
     _ = try? ELFFile.read(path: path)
     _ = try? resolver.linkMap(forFileAt: path)
+    _ = try? VersionNeeds.read(path: path)
     return 0
 }

@@ -59,6 +59,13 @@ import Testing
                 #expect(error.path == path, "\(replay): \(error)")
                 #expect(error.description.hasPrefix(path + ": "), "\(replay)")
             }
+            // The section-header side (.gnu.version_r, SHT_DYNAMIC) of the same input.
+            do throws(ELFError) {
+                _ = try VersionNeeds.read(path: path)
+            } catch {
+                #expect(error.path == path, "\(replay): \(error)")
+                #expect(error.description.hasPrefix(path + ": "), "\(replay)")
+            }
             if iteration % Self.healthCheckEvery == 0 {
                 do throws(HealthCheckError) {
                     let report = try checker.check(installDir: scratch + "/install")
