@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Reads the version requirements of every ELF file of an install dir for `BaseSystemNeeds`.
 package enum BaseSystemScan {
@@ -6,15 +7,22 @@ package enum BaseSystemScan {
     /// - Returns: the needs, and the files whose version tables could not be read (relative
     ///   path, the error naming the file and the structure); those files add nothing to the needs.
     static func scan(root: String, files: [String]) -> (needs: BaseSystemNeeds, errors: [(String, ELFError)]) {
+        let results = Mutex<[Result<VersionNeeds?, ELFError>?]>(Array(repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let path = root == "/" ? "/" + files[index] : root + "/" + files[index]
+            let result: Result<VersionNeeds?, ELFError>
+            do throws(ELFError) { result = .success(try VersionNeeds.read(path: path)) } catch { result = .failure(error) }
+            results.withLock { $0[index] = result }
+        }
         var read: [(path: String, needs: VersionNeeds, executable: Bool)] = []
         var errors: [(String, ELFError)] = []
-        for file in files {
-            let path = root == "/" ? "/" + file : root + "/" + file
-            do throws(ELFError) {
-                guard let needs = try VersionNeeds.read(path: path) else { continue }
-                read.append((file, needs, isExecutable(path)))
-            } catch {
-                errors.append((file, error))
+        for (index, result) in results.withLock({ $0 }).enumerated() {
+            let file = files[index]
+            switch result {
+            case .success(let needs?):
+                read.append((file, needs, isExecutable(root == "/" ? "/" + file : root + "/" + file)))
+            case .failure(let error): errors.append((file, error))
+            case .success(nil), nil: continue
             }
         }
         return (BaseSystemNeeds(files: read), errors)

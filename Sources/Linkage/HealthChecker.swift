@@ -71,7 +71,8 @@ package struct HealthChecker: Sendable {
         // Symbol versions come from the sections, which the loader walk never reads; a file whose
         // version table is broken fails like any unreadable ELF file.
         let known = Set(errors.map(\.file) + exempted.map(\.file))
-        let base = BaseSystemScan.scan(root: root, files: listing.files)
+        let elfFiles = listing.files.indices.filter { if case .notELF = outcomes[$0] { false } else { true } }.map { listing.files[$0] }
+        let base = BaseSystemScan.scan(root: root, files: elfFiles)
         for (file, error) in base.errors where !known.contains(file) {
             errors.append(.init(file: file, software: owners[file], message: error.description))
         }
