@@ -42,4 +42,25 @@ import Testing
         let check = try Command.run("rpm", ["-K", "--nosignature", rpm.path])
         #expect(check.text.contains("digests OK"))
     }
+
+    @Test(.enabled(if: tools, "needs dpkg-deb and rpm to read the packages"))
+    func derivedBaseRelationsFollowTheProjectsOwnAndAreWrittenOnce() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        var info = fixture.info()
+        info.baseSystem = BaseSystemDependencies(
+            floors: ["glibc": "2.34"], debian: ["libc6 (>= 2.34)", "libgcc-s1 (>= 3.0)", "zlib1g"],
+            rpm: ["libc.so.6()(64bit)", "libc.so.6(GLIBC_2.34)(64bit)", "glibc"])
+        let deb = try fixture.build(DebPackager(relations: ["depends": ["zlib1g"]]), info: info)
+        let depends = try Command.run("dpkg-deb", ["-f", deb.path, "Depends"]).text
+        // The fixture's runtime_dependencies, the project's deb ones, then the derived ones; zlib1g once.
+        #expect(depends == "libc6 (>= 2.17), zlib1g, libc6 (>= 2.34), libgcc-s1 (>= 3.0)\n", "\(depends)")
+        let rpm = try fixture.build(RPMPackager(relations: ["requires": ["glibc >= 2.17"]]), info: info)
+        let requires = try Command.run("rpm", ["-qp", "--requires", rpm.path]).text.split(separator: "\n").map(String.init)
+        #expect(requires.contains("libc.so.6()(64bit)") && requires.contains("libc.so.6(GLIBC_2.34)(64bit)"), "\(requires)")
+        // A name the project requires itself is not repeated without its version.
+        #expect(requires.filter { $0.hasPrefix("glibc") } == ["glibc >= 2.17"], "\(requires)")
+        let check = try Command.run("rpm", ["-K", "--nosignature", rpm.path])
+        #expect(check.text.contains("digests OK"))
+    }
 }

@@ -18,11 +18,12 @@ enum DebControl {
             ("Maintainer", info.maintainer),
             ("Installed-Size", String(installedSizeKiB)),
         ]
-        // Derived relations after the project's own; an identical one is written once.
-        let neutral = ["depends": info.runtimeDependencies + info.baseSystem.debian, "conflicts": info.conflicts, "replaces": info.replaces,
+        let neutral = ["depends": info.runtimeDependencies, "conflicts": info.conflicts, "replaces": info.replaces,
                        "provides": info.provides]
         for (key, field) in relationFields {
-            let list = mergedRelations(neutral[key, default: []], relations[key, default: []])
+            var list = mergedRelations(neutral[key, default: []], relations[key, default: []])
+            // Relations derived from the files come after all of the project's own; an identical one is written once.
+            if key == "depends" { list = mergedRelations(list, info.baseSystem.debian) }
             guard !list.isEmpty else { continue }
             fields.append((field, try list.map { item throws(PackagingError) in try PackageDependency.parsed(item).debian }
                 .joined(separator: ", ")))
