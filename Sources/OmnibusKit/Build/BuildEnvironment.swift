@@ -9,12 +9,13 @@ package struct BuildEnvironment: Sendable {
     /// - Parameters:
     ///   - buildDir: stripped from debug info and `__FILE__` through a prefix map.
     ///   - destdir: the staging root, or nil for a live install.
+    ///   - compilerCache: ccache, when turned on; it changes how compilers are reached, not what they write.
     init(inputs: SoftwareInputs, interpolation: [String: String], buildDir: String, destdir: String?,
-         paths: WorkPaths) throws(Interpolation.Failure) {
+         paths: WorkPaths, compilerCache: CompilerCache? = nil) throws(Interpolation.Failure) {
         let embedded = inputs.embeddedDir
         let prefixMap = "-ffile-prefix-map=\(buildDir)=."
         var env: [String: String] = [
-            "PATH": "\(inputs.installDir)/bin:\(embedded)/bin:\(HostIdentity.toolPath)",
+            "PATH": "\(inputs.installDir)/bin:\(embedded)/bin:\(compilerCache?.toolPath(HostIdentity.toolPath) ?? HostIdentity.toolPath)",
             "CFLAGS": "-I\(embedded)/include -O2 \(prefixMap)",
             "CXXFLAGS": "-I\(embedded)/include -O2 \(prefixMap)",
             "CPPFLAGS": "-I\(embedded)/include",
@@ -31,6 +32,7 @@ package struct BuildEnvironment: Sendable {
             "OMNIBUS_INSTALL_DIR": inputs.installDir,
         ]
         if let destdir { env["DESTDIR"] = destdir }
+        for (name, value) in compilerCache?.environment ?? [:] { env[name] = value }
         // The values keyed when the build started, not whatever the caller's shell says now.
         for (name, value) in inputs.passedEnv { env[name] = value }
         for setting in inputs.env {
