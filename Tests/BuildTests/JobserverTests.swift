@@ -133,4 +133,65 @@ import Testing
         #expect(try repo.omnibus(["build", "app", "--jobs", "1", "--no-cache"]).status == 0)
         #expect(try startOrder() == ["b", "a", "d", "c"])
     }
+
+    /// ccache hits give the bytes a compilation gives: a second build served from ccache, a
+    /// build from another work dir and a build without ccache all package the same bytes.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/lib/ccache/cc"),
+                   "Debian's ccache is not installed (apt-get install ccache)"))
+    func ccacheHitsPackageTheSameBytes() throws {
+        let repo = try TestRepository("ccache")
+        try repo.write("src/calc/calc.c", """
+            #include <assert.h>
+            #include "calc.h"
+            int calc_twice(int x) { assert(x < 1000); return 2 * x; }
+            const char *calc_where(void) { return __FILE__; }
+
+            """)
+        try repo.write("src/calc/include/calc.h", "int calc_twice(int x);\nstatic inline int calc_inline(void) { return __LINE__; }\n")
+        try repo.write("src/calc/Makefile", """
+            libcalc.so: calc.o
+            \t$(CC) -shared -o $@ calc.o
+            calc.o: calc.c include/calc.h
+            \t$(CC) $(CFLAGS) -g -fPIC -I$(CURDIR)/include -c -o $@ calc.c
+            install:
+            \tmkdir -p $(DESTDIR)$(PREFIX)/lib && cp libcalc.so $(DESTDIR)$(PREFIX)/lib/
+
+            """)
+        try repo.localSoftware("calc", steps: ["make: []", #"make: [install, "PREFIX={{embedded}}"]"#])
+        try repo.project(dependencies: ["calc"], extra: "package:\n  formats: [tar, deb]\n")
+        let ccacheDir = repo.cacheDir + "/ccache"
+        func hits() throws -> Int {
+            let stats = try CommandResult.run(["ccache", "--print-stats"], environment: ["CCACHE_DIR": ccacheDir])
+            return stats.stdout.split(separator: "\n").reduce(0) { total, line in
+                let fields = line.split(separator: "\t")
+                return total + (fields.count == 2 && fields[0].hasSuffix("_cache_hit") ? Int(fields[1]) ?? 0 : 0)
+            }
+        }
+        func packages() throws -> [String: Data] {
+            let pkg = repo.root + "/pkg"
+            var bytes: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: pkg) where name.hasSuffix(".deb") || name.hasSuffix(".tar.gz") {
+                bytes[name] = try Data(contentsOf: URL(fileURLWithPath: pkg + "/" + name))
+            }
+            return bytes
+        }
+        let cold = try repo.omnibus(["build", "app", "--ccache", "--no-cache"])
+        #expect(cold.status == 0, "\(cold.stderr)")
+        let first = try packages()
+        #expect(first.count == 2)
+        #expect(try hits() == 0)
+
+        let warm = try repo.omnibus(["build", "app", "--ccache", "--no-cache"])
+        #expect(warm.status == 0, "\(warm.stderr)")
+        #expect(try hits() > 0, "the second build compiled nothing")
+        #expect(try packages() == first)
+
+        let elsewhere = try repo.omnibus(["build", "app", "--ccache", "--no-cache", "--work-dir", repo.workDir + "-other"])
+        #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+        #expect(try packages() == first)
+
+        let plain = try repo.omnibus(["build", "app", "--no-ccache", "--no-cache"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try packages() == first, "ccache changes no byte, so it is no part of the layer key")
+    }
 }
