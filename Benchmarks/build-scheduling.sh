@@ -129,4 +129,6 @@ printf '|%s|%s|%s|\n' "------------------------" "------------" "---------------
 printf '| %-22s | %10.2f | %16.1f |\n' "jobserver (default)" "$ow" "$ou"
 printf '| %-22s | %10.2f | %16.1f |\n' "--no-jobserver" "$fw" "$fu"
 printf '| %-22s | %10.2f | %16.2f |\n' "ratio on / off" "$(echo "$ow / $fw" | bc -l)" "$(echo "$ou / $fu" | bc -l)"
+load=$(cut -d' ' -f1 /proc/loadavg)
+awk -v l="$load" -v c="$(nproc)" 'BEGIN { if (l > c) printf "warning: load average %s on %d cores: other processes took CPU, utilisation is understated\n", l, c }'
 awk -v u="$ou" 'BEGIN { printf "target utilisation >= 90 %% with the jobserver: %s\n", (u >= 90 ? "met" : "missed") }'
