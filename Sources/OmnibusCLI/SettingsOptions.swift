@@ -46,6 +46,12 @@ struct BuildOptions: ParsableArguments {
                                valueName: "bytes"))
     var downloadMinimumRate: Int?
 
+    @Flag(name: .customLong("no-jobserver"), help: "Give each make its own -j share of --jobs, fixed when its software starts, instead of one GNU make jobserver for the whole build (env OMNIBUS_JOBSERVER=0; jobserver: false in omnibus.config.yml; see docs/build.md).")
+    var noJobserver = false
+
+    @Flag(inversion: .prefixedNo, help: "Compile C and C++ through ccache, kept in the cache dir; output bytes stay the same (env OMNIBUS_CCACHE=1; ccache: true in omnibus.config.yml; see docs/build.md).")
+    var ccache: Bool?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
         if let downloadTimeout, downloadTimeout < 1 { throw ValidationError("--download-timeout must be 1 second or more") }
@@ -113,6 +119,8 @@ extension BuildSettings.Flags {
                   downloadTimeout: build?.downloadTimeout, downloadMinimumRate: build?.downloadMinimumRate)
         remoteCache = build?.remoteCache
         remoteCacheUpload = build?.remoteCacheUpload ?? false
+        noJobserver = build?.noJobserver ?? false
+        ccache = build?.ccache
         signingKey = signing?.signingKey
         noSign = signing?.noSign ?? false
     }

@@ -7,7 +7,7 @@ import Glibc
 /// The one way omnibus runs another program: build steps, git, apt-get, compiler probes.
 ///
 /// The child starts through `ChildSpawn` (own process group, default signals, no inherited
-/// descriptors). Waiting for it and draining its output happen on a thread of their own, never
+/// descriptors but those named in `inheritedDescriptors`). Waiting for it and draining its output happen on a thread of their own, never
 /// on a thread of Swift's cooperative pool, and the caller is resumed through a continuation.
 /// Cancelling the calling task stops the child's whole process group: SIGTERM, then SIGKILL
 /// after `grace` seconds for whatever is still alive.
@@ -18,6 +18,10 @@ package struct ChildProcess: Sendable {
     package var directory: String?
     /// Seconds between SIGTERM and SIGKILL when the task is cancelled.
     package var grace: Double = 5
+    /// Descriptors the child keeps open, as 3, 4, ... in this order (see `ChildSpawn.inherit`):
+    /// the only way a descriptor of ours reaches a child, for a make jobserver's pipe. They stay
+    /// open here; the caller owns them.
+    package var inheritedDescriptors: [Int32] = []
 
     package init(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
                  directory: String? = nil) {
@@ -91,6 +95,7 @@ package struct ChildProcess: Sendable {
         let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
         let child = ChildSpawn(resetting: [SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGHUP])
         child.output(toDescriptor: writeFD)
+        child.inherit(inheritedDescriptors)
         if let directory, !child.changeDirectory(to: directory) {
             close(readFD)
             close(writeFD)

@@ -6,10 +6,13 @@ import Glibc
 /// of its own so the whole tree can be signalled; with default handlers and an empty signal mask,
 /// because the threads that start it block or ignore signals the child must obey; standard input
 /// from `/dev/null`; and no descriptor of ours beyond the three standard ones, so a child never
-/// holds another build's log or output pipe open.
+/// holds another build's log or output pipe open. The one exception is what `inherit` names
+/// explicitly (a make jobserver's pipe), renumbered from 3 up.
 package final class ChildSpawn {
     private var actions = posix_spawn_file_actions_t()
     private var attributes = posix_spawnattr_t()
+    /// How many descriptors `inherit` placed at 3, 4, ...: everything above them is closed.
+    private var inheritedCount: Int32 = 0
 
     /// - Parameter signals: the signals whose handling is reset to the default in the child.
     package init(resetting signals: [Int32]) {
@@ -45,6 +48,25 @@ package final class ChildSpawn {
         posix_spawn_file_actions_addclose(&actions, descriptor)
     }
 
+    /// The child keeps `descriptors`, renumbered 3, 4, ... in this order, whatever their numbers
+    /// here: a fixed numbering lets the caller name them to the child (e.g. `--jobserver-auth=3,4`)
+    /// before it knows which numbers are free in the child. Call once, after `output`.
+    package func inherit(_ descriptors: [Int32]) {
+        guard !descriptors.isEmpty else { return }
+        let count = Int32(descriptors.count)
+        // Through numbers above every source and every target first, so placing one never
+        // overwrites another that is still to be placed.
+        let parking = max(descriptors.max()! + 1, 3 + count)
+        for (offset, descriptor) in descriptors.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, parking + Int32(offset))
+        }
+        for offset in 0..<count {
+            posix_spawn_file_actions_adddup2(&actions, parking + offset, 3 + offset)
+            posix_spawn_file_actions_addclose(&actions, parking + offset)
+        }
+        inheritedCount = count
+    }
+
     /// Starts the child in `directory`; false when the C library cannot (glibc before 2.29).
     package func changeDirectory(to directory: String) -> Bool {
         guard let addChdir = Self.addChdir else { return false }
@@ -55,7 +77,7 @@ package final class ChildSpawn {
     /// with exactly `environment`. Returns the pid, or the error number as a negative value.
     package func spawn(_ executable: String, arguments: [String], environment: [String: String],
                       searchPath: Bool = false) -> pid_t {
-        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
+        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3 + inheritedCount) }
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

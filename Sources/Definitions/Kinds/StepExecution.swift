@@ -10,6 +10,11 @@ package protocol StepExecution: Sendable {
     func render(_ text: String) throws(StepFailure) -> String
     /// Runs a command in the build directory with the pinned build environment.
     func run(_ arguments: [String]) async throws(StepFailure)
+    /// True when the build has one jobserver: a make run through `runJoiningJobserver` gets its
+    /// parallelism from it and must not be given a `-j` count of its own.
+    var hasJobserver: Bool { get }
+    /// `run`, with the command joining the build's jobserver (make, and the makes it starts).
+    func runJoiningJobserver(_ arguments: [String]) async throws(StepFailure)
     /// Where a path a step writes really goes: inside the install dir it is redirected into the
     /// staging root; a relative path is relative to the source directory; anything that leaves
     /// the source directory, the staging root and the install dir is refused.

@@ -17,6 +17,10 @@ package struct RepositoryConfig: Sendable, Equatable {
     package var downloadMinimumRate: Int?
     /// `remote_cache:`: a shared layer cache (see docs/cache.md).
     package var remoteCache: RemoteCacheConfig?
+    /// `jobserver:`: false gives each make `-j<share>` instead of the build's one jobserver.
+    package var jobserver: Bool?
+    /// `ccache:`: compile C and C++ through ccache (see docs/build.md).
+    package var ccache: Bool?
 
     /// `signing:`: the OpenPGP key packages and repositories are signed with (see docs/release.md).
     package var signing: SigningConfig?
@@ -89,7 +93,8 @@ package struct RepositoryConfig: Sendable, Equatable {
         var problems = Diagnostics()
         if let map = MappingReader(value, describing: "the repository config",
                                    allowed: ["software_dirs", "source_mirrors", "cache_dir", "work_dir",
-                                             "download_timeout", "download_min_rate", "remote_cache", "signing", "publish"],
+                                             "download_timeout", "download_min_rate", "remote_cache", "signing", "publish",
+                                             "jobserver", "ccache"],
                                    problems: &problems) {
             func absolute(_ path: String) -> String {
                 path.hasPrefix("/") || path.contains("://") ? path : root + "/" + path
@@ -109,6 +114,8 @@ package struct RepositoryConfig: Sendable, Equatable {
             config.downloadTimeout = number("download_timeout", atLeast: 1, "a number of seconds, 1 or more")
             config.downloadMinimumRate = number("download_min_rate", atLeast: 0,
                                                 "a number of bytes per second, 0 or more (0 turns the check off)")
+            config.jobserver = map.bool("jobserver", problems: &problems)?.value
+            config.ccache = map.bool("ccache", problems: &problems)?.value
             if let remote = map.value("remote_cache"),
                let section = MappingReader(remote, describing: "'remote_cache'", path: "remote_cache.",
                                            allowed: ["url", "upload", "trusted_keys", "signing_key", "timeout"], problems: &problems),

@@ -11,8 +11,10 @@ package struct BuildEnvironment: Sendable {
     ///     they strip the build dir from debug info and `__FILE__`, which CFLAGS must not
     ///     mention (configure scripts record CFLAGS in installed files).
     ///   - destdir: the staging root, or nil for a live install.
+    ///   - compilerCache: ccache, when turned on: the wrappers run compilers through it, and its
+    ///     settings are set here; it changes how compilers are reached, not what they write.
     init(inputs: SoftwareInputs, interpolation: [String: String], compilerWrappers: String, destdir: String?,
-         paths: WorkPaths) throws(Interpolation.Failure) {
+         paths: WorkPaths, compilerCache: CompilerCache? = nil) throws(Interpolation.Failure) {
         let embedded = inputs.embeddedDir
         var env: [String: String] = [
             "PATH": "\(inputs.installDir)/bin:\(embedded)/bin:\(compilerWrappers):\(HostIdentity.toolPath)",
@@ -32,6 +34,7 @@ package struct BuildEnvironment: Sendable {
             "OMNIBUS_INSTALL_DIR": inputs.installDir,
         ]
         if let destdir { env["DESTDIR"] = destdir }
+        for (name, value) in compilerCache?.environment ?? [:] { env[name] = value }
         // The values keyed when the build started, not whatever the caller's shell says now.
         for (name, value) in inputs.passedEnv { env[name] = value }
         for setting in inputs.env {

@@ -26,7 +26,11 @@ enum CompilerWrappers {
 
     /// Writes a wrapper in `directory` (made fresh) for every compiler on `toolPath`, the first
     /// of each name as PATH lookup would find it. Returns the directory.
-    static func install(in directory: String, buildDir: String, toolPath: String) throws(BuildFailure.Reason) -> String {
+    /// - Parameter launcher: a program the wrappers run the compiler through (ccache). It is
+    ///   given the real compiler's path: ccache's masquerade links would look the compiler up on
+    ///   PATH again, find these wrappers first, and loop.
+    static func install(in directory: String, buildDir: String, toolPath: String,
+                        launcher: String? = nil) throws(BuildFailure.Reason) -> String {
         let fm = FileManager.default
         var written = Set<String>()
         do {
@@ -37,7 +41,8 @@ enum CompilerWrappers {
                 for name in names where isCompiler(name) && !written.contains(name) {
                     let real = toolDirectory + "/" + name
                     guard fm.isExecutableFile(atPath: real) else { continue }
-                    let script = "#!/bin/sh\nexec \(quoted(real)) \(quoted("-ffile-prefix-map=\(buildDir)=.")) \"$@\"\n"
+                    let command = (launcher.map { quoted($0) + " " } ?? "") + quoted(real)
+                    let script = "#!/bin/sh\nexec \(command) \(quoted("-ffile-prefix-map=\(buildDir)=.")) \"$@\"\n"
                     let path = directory + "/" + name
                     guard fm.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755]) else {
                         throw BuildFailure.Reason.io("cannot write the compiler wrapper \(path)")

@@ -4,7 +4,9 @@ import Graph
 
 /// Runs software builds as child tasks of one task group, each as soon as its dependencies are
 /// merged, at most `jobs` at once, sharing the job count between the builds started together.
-/// A live-install software runs with nothing else building.
+/// Among ready software, the one with the longest chain still to build (by the last recorded
+/// build times, `BuildDurations`) starts first. A live-install software runs with nothing else
+/// building. With a jobserver (the default) the job count is shared at every moment instead.
 ///
 /// Only this loop touches the install dir and the build state: children build (or find their
 /// layer in the cache) and return; the loop merges each finished layer, checks for stray writes
@@ -38,6 +40,16 @@ struct Scheduler {
         let cache = LayerCache(cacheDir: builder.settings.cacheDir)
         cache.sweepStale()
         let remote = builder.settings.remoteCache.map { RemoteLayerCache(settings: $0, localLayersDirectory: cache.directory) }
+        // One per run: tokens a killed make never returned go with the run that killed it.
+        let jobserver: Jobserver?
+        do { jobserver = builder.settings.jobserver ? try Jobserver(jobs: jobs) : nil } catch { throw .refused(error.description) }
+        let compilerCache: CompilerCache?
+        do { compilerCache = builder.settings.ccache ? try CompilerCache(cacheDir: builder.settings.cacheDir) : nil } catch {
+            throw .refused(error.description)
+        }
+        var durations = BuildDurations(cacheDir: builder.settings.cacheDir, project: builder.graph.project.name)
+        let chains = durations.remainingChains(order)
+        defer { durations.save() }
         var state = State()
         var pending = order.map(\.name)
         var done = Set<String>()
@@ -48,14 +60,15 @@ struct Scheduler {
         let outcome: Void? = await withTaskGroup(of: (String, Result<Finished, BuildFailure>).self) { group in
             func startReady() {
                 guard failure == nil, !Task.isCancelled else { return }
-                let ready = order.filter { pending.contains($0.name) && $0.dependencies.allSatisfy(done.contains) }
+                let ready = BuildDurations.longestChainFirst(
+                    order.filter { pending.contains($0.name) && $0.dependencies.allSatisfy(done.contains) }, chains: chains)
                 for node in ready where !liveRunning && running.count < jobs {
                     if node.software.liveInstall && !running.isEmpty { break }
                     let share = max(1, jobs / max(1, min(jobs, running.count + ready.count)))
                     pending.removeAll { $0 == node.name }
                     running.insert(node.name)
                     if node.software.liveInstall { liveRunning = true }
-                    group.addTask { (node.name, await work(node, jobs: share, cache: cache, remote: remote)) }
+                    group.addTask { (node.name, await work(node, jobs: share, jobserver: jobserver, compilerCache: compilerCache, cache: cache, remote: remote)) }
                     if node.software.liveInstall { break }
                 }
             }
@@ -71,6 +84,7 @@ struct Scheduler {
                 if node.software.liveInstall { liveRunning = false }
                 switch result {
                 case .success(let finished):
+                    if case .built(_, _, _, let seconds) = finished { durations.record(name, seconds: seconds) }
                     do throws(BuildFailure) {
                         try finish(node, finished, cache: cache, othersRunning: running.sorted(), state: &state)
                         done.insert(name)
@@ -184,7 +198,7 @@ struct Scheduler {
     }
 
     /// A child task: the layer from the local cache, else from the remote one, else a build of it.
-    private func work(_ node: ResolvedSoftware, jobs: Int, cache: LayerCache, remote: RemoteLayerCache?) async -> Result<Finished, BuildFailure> {
+    private func work(_ node: ResolvedSoftware, jobs: Int, jobserver: Jobserver?, compilerCache: CompilerCache?, cache: LayerCache, remote: RemoteLayerCache?) async -> Result<Finished, BuildFailure> {
         let started = Date()
         let inputs = self.inputs[node.name]!
         if builder.settings.useLayerCache {
@@ -208,7 +222,8 @@ struct Scheduler {
             }
         }
         do throws(BuildFailure) {
-            let outcome = try await SoftwareBuild(inputs: inputs, paths: builder.paths, jobs: jobs, sources: builder.sources,
+            let outcome = try await SoftwareBuild(inputs: inputs, paths: builder.paths, jobs: jobs, jobserver: jobserver,
+                                                  compilerCache: compilerCache, sources: builder.sources,
                                                   reporter: builder.reporter, verbose: builder.settings.verbose).run()
             return .success(.built(tree: outcome.tree, layer: outcome.layer, alreadyInPlace: outcome.alreadyInPlace,
                                    seconds: Date().timeIntervalSince(started)))

@@ -8,6 +8,9 @@ struct SoftwareBuild {
     let inputs: SoftwareInputs
     let paths: WorkPaths
     let jobs: Int
+    /// The build's one jobserver, shared by every software; nil with `--no-jobserver`.
+    let jobserver: Jobserver?
+    let compilerCache: CompilerCache?
     let sources: SourcePreparation
     let reporter: BuildReporter
     let verbose: Bool
@@ -66,11 +69,11 @@ struct SoftwareBuild {
                 "jobs": String(jobs), "destdir": staging ?? "", "source_dir": buildDir, "project": inputs.project,
             ]
             let wrappers = try CompilerWrappers.install(in: paths.compilers(name), buildDir: buildDir,
-                                                        toolPath: HostIdentity.toolPath)
+                                                        toolPath: HostIdentity.toolPath, launcher: compilerCache?.launcher)
             let environment: BuildEnvironment
             do {
                 environment = try BuildEnvironment(inputs: inputs, interpolation: variables, compilerWrappers: wrappers,
-                                                   destdir: staging, paths: paths)
+                                                   destdir: staging, paths: paths, compilerCache: compilerCache)
             } catch {
                 throw .invalidStep("cannot expand the software's env: \(error)")
             }
@@ -80,6 +83,7 @@ struct SoftwareBuild {
             let before = inputs.liveInstall ? try snapshot(inputs.installDir) : []
             let context = StepContext(installDir: inputs.installDir, definitionDir: inputs.definitionDir, buildDir: buildDir,
                                       destdir: staging, environment: environment, variables: variables, jobs: jobs,
+                                      jobserver: jobserver,
                                       buildLog: log)
             let steps = inputs.steps
             for (offset, step) in steps.enumerated() {

@@ -16,7 +16,11 @@ struct StepContext: StepExecution {
     let environment: BuildEnvironment
     let variables: [String: String]
     let jobs: Int
+    /// The build's one jobserver; nil with `--no-jobserver`.
+    let jobserver: Jobserver?
     let buildLog: BuildLog
+
+    var hasJobserver: Bool { jobserver != nil }
 
     var embeddedDir: String { installDir + "/embedded" }
 
@@ -31,12 +35,30 @@ struct StepContext: StepExecution {
     func log(_ line: String) { buildLog.note(line) }
 
     func run(_ arguments: [String]) async throws(StepFailure) {
+        try await run(arguments, joiningJobserver: false)
+    }
+
+    func runJoiningJobserver(_ arguments: [String]) async throws(StepFailure) {
+        try await run(arguments, joiningJobserver: jobserver != nil)
+    }
+
+    /// Every command holds one jobserver slot while it runs (a configure or a compiler run by
+    /// `run:` is a job too); a joining one also gets the FIFO, to take more.
+    private func run(_ arguments: [String], joiningJobserver: Bool) async throws(StepFailure) {
         let command = ChildProcess.shellQuoted(arguments)
+        var process = ChildProcess(arguments, environment: environment.variables, directory: buildDir)
+        if joiningJobserver, let jobserver {
+            let own = process.environment["MAKEFLAGS"].map { $0 + " " } ?? ""
+            process.environment["MAKEFLAGS"] = own + Jobserver.makeflags
+            process.inheritedDescriptors = jobserver.childDescriptors
+        }
+        let slot: Jobserver.Slot?
+        do { slot = try await jobserver?.acquire() } catch { throw .cancelled }
+        defer { if let slot { jobserver?.release(slot) } }
         buildLog.note("$ \(command)")
         let status: Int32
         do {
-            status = try await ChildProcess(arguments, environment: environment.variables, directory: buildDir)
-                .run { [buildLog] data in buildLog.output(data) }
+            status = try await process.run { [buildLog] data in buildLog.output(data) }
         } catch {
             switch error {
             case .cancelled: throw .cancelled

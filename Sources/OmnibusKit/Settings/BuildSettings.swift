@@ -35,6 +35,10 @@ package struct BuildSettings: Sendable {
 
     /// The key packages and repositories are signed with; nil: nothing is signed.
     package var signing: SigningSettings?
+    /// One GNU make jobserver for the whole build (docs/build.md); false: each make gets `-j<share>`.
+    package var jobserver = true
+    /// Compile C and C++ through ccache, its directory in the cache (docs/build.md).
+    package var ccache = false
 
     package static let defaultDownloadTimeout = Int(DownloadLimits.defaultDeadline)
 
@@ -74,6 +78,10 @@ package struct BuildSettings: Sendable {
         /// `--signing-key`; `--no-sign` turns a configured key off for this run.
         package var signingKey: String?
         package var noSign = false
+        /// `--no-jobserver`.
+        package var noJobserver = false
+        /// `--ccache` (true) or `--no-ccache` (false).
+        package var ccache: Bool?
 
         package init(jobs: Int? = nil, workDir: String? = nil, cacheDir: String? = nil, sourceMirrors: [String] = [],
                      offline: Bool = false, noCache: Bool = false, verbose: Bool = false, outputDir: String? = nil,
@@ -96,7 +104,8 @@ package struct BuildSettings: Sendable {
     package static let environmentVariables = ["OMNIBUS_CACHE_DIR", "OMNIBUS_WORK_DIR", "OMNIBUS_SOURCE_MIRRORS",
                                                "OMNIBUS_DOWNLOAD_TIMEOUT", "OMNIBUS_DOWNLOAD_MIN_RATE",
                                                "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "HOME",
-                                               "OMNIBUS_SIGNING_KEY", "OMNIBUS_SIGNING_PASSPHRASE_FILE", "GNUPGHOME"]
+                                               "OMNIBUS_SIGNING_KEY", "OMNIBUS_SIGNING_PASSPHRASE_FILE", "GNUPGHOME",
+                                               "OMNIBUS_JOBSERVER", "OMNIBUS_CCACHE"]
 
     /// Flags > environment > the repository's config > defaults. Relative paths on the command
     /// line or in the environment are relative to the current directory; the config's were made
@@ -108,6 +117,17 @@ package struct BuildSettings: Sendable {
         throws(SettingsError) -> BuildSettings {
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : currentDirectory + "/" + path }
         func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        func switched(_ flag: Bool?, _ variable: String, _ configured: Bool?, _ fallback: Bool) throws(SettingsError) -> Bool {
+            if let flag { return flag }
+            if let text = given(environment[variable]) {
+                switch text.lowercased() {
+                case "1", "true", "yes", "on": return true
+                case "0", "false", "no", "off": return false
+                default: throw .invalidEnvironment(variable: variable, value: text, expected: "1 or 0 (true/false, yes/no, on/off)")
+                }
+            }
+            return configured ?? fallback
+        }
         func number(_ flag: Int?, _ variable: String, atLeast minimum: Int, expected: String,
                     _ configured: Int?, _ fallback: Int) throws(SettingsError) -> Int {
             if let flag { return flag }
@@ -139,6 +159,8 @@ package struct BuildSettings: Sendable {
                              outputDir: given(flags.outputDir).map(absolute) ?? repositoryRoot + "/pkg",
                              waitForLock: !flags.noWait, downloadTimeout: timeout, downloadMinimumRate: rate)
         settings.remoteCache = remote
+        settings.jobserver = try switched(flags.noJobserver ? false : nil, "OMNIBUS_JOBSERVER", config.jobserver, true)
+        settings.ccache = try switched(flags.ccache, "OMNIBUS_CCACHE", config.ccache, false)
         settings.signing = flags.noSign ? nil : SigningSettings.resolve(
             flag: given(flags.signingKey), config: config.signing, environment: environment, absolute: absolute)
         return settings
