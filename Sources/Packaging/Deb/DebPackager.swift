@@ -35,7 +35,7 @@ package struct DebPackager: Packager {
     }
 
     package init(options: FormatOptions) {
-        self.init(compression: ArchiveCompression(options.compression), section: options["section"] ?? "misc",
+        self.init(compression: options.archiveCompression, section: options["section"] ?? "misc",
                   priority: options["priority"] ?? "optional", relations: options.relations)
     }
 

@@ -35,7 +35,7 @@ package struct RPMPackager: Packager {
     }
 
     package init(options: FormatOptions) {
-        self.init(compression: ArchiveCompression(options.compression), vendor: options["vendor"],
+        self.init(compression: options.archiveCompression, vendor: options["vendor"],
                   group: options["group"] ?? "default", relations: options.relations)
     }
 
