@@ -22,9 +22,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // libarchive, seen only through the Archive module.
+        // libarchive and liblzma (xz streams of parallel blocks), seen only through the Archive module.
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive",
-                       providers: [.apt(["libarchive-dev"])]),
+                       providers: [.apt(["libarchive-dev", "liblzma-dev"])]),
         // OpenSSL's libcrypto, seen only through the Digest module.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),

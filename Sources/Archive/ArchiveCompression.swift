@@ -67,7 +67,7 @@ package struct ArchiveCompression: Sendable, Equatable {
         }
     }
 
-    private static var processorCount: Int {
+    static var processorCount: Int {
         let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
         return count > 0 ? count : 1
     }

@@ -6,7 +6,8 @@ import Archive
 package protocol PackageFormatKind: Sendable {
     /// The name in `package.formats` and the key of its section (`package.deb`).
     static var name: String { get }
-    /// Keys of `package.<name>` besides `compression`, with their defaults ("" means unset).
+    /// Keys of `package.<name>` besides `compression` and `compression_level`, with their
+    /// defaults ("" means unset).
     static var optionDefaults: [String: String] { get }
     static var defaultCompression: ArchiveCompression.Algorithm { get }
     /// Keys of `package.<name>` that take a list of package relations (`depends`, `requires`):
@@ -29,6 +30,9 @@ extension PackageFormatKind {
 /// One format's settings from `package.<name>`, defaults filled in.
 package struct FormatOptions: Sendable, Equatable {
     package var compression: ArchiveCompression.Algorithm
+    /// `compression_level`; nil means the algorithm's default (`Algorithm.defaultLevel`), so a
+    /// project that changes only the algorithm gets that algorithm's usual level.
+    package var compressionLevel: Int?
     package var values: [String: String]
     /// Relation lists by key (`depends` -> ["libc6 (>= 2.34)"]); absent keys are empty.
     package var relations: [String: [String]]
@@ -37,6 +41,11 @@ package struct FormatOptions: Sendable, Equatable {
         self.compression = compression
         self.values = values
         self.relations = relations
+    }
+
+    /// The algorithm and level packages of this format are compressed with.
+    package var archiveCompression: ArchiveCompression {
+        ArchiveCompression(compression, level: compressionLevel)
     }
 
     /// The relations listed under `key`, in the order written.

@@ -27,7 +27,7 @@ enum PackageSettingsDecoder {
         for kind in kinds {
             guard let section = map.value(kind.name),
                   let options = MappingReader(section, describing: "'package.\(kind.name)'", path: "package.\(kind.name).",
-                                              allowed: ["compression"] + kind.optionDefaults.keys.sorted() + kind.relationOptions,
+                                              allowed: ["compression", "compression_level"] + kind.optionDefaults.keys.sorted() + kind.relationOptions,
                                               problems: &problems)
             else { continue }
             var decoded = FormatOptions(defaultsOf: kind)
@@ -35,6 +35,17 @@ enum PackageSettingsDecoder {
                let compression = choice(text, of: ArchiveCompression.Algorithm.self, name: options.path + "compression",
                                         problems: &problems) {
                 decoded.compression = compression
+            }
+            if let level = options.int("compression_level", problems: &problems) {
+                // Checked against the algorithm this format ends up with (its default when the
+                // project names none), so `compression_level: 19` alone on a gzip format is refused.
+                let range = decoded.compression.levels
+                if range.contains(level.value) {
+                    decoded.compressionLevel = level.value
+                } else {
+                    problems.error("'\(options.path)compression_level' is \(level.value), but \(decoded.compression.rawValue) levels are \(range.lowerBound) to \(range.upperBound) (default \(decoded.compression.defaultLevel))",
+                                   at: level.location)
+                }
             }
             for key in kind.optionDefaults.keys.sorted() {
                 if let text = options.string(key, problems: &problems) {

@@ -172,14 +172,27 @@ package struct ProjectPackaging {
             do { try packager.preflight(contents) } catch { throw Failure(description: "\(name): \(error)") }
             packagers.append((name, packager))
         }
+        // One read of the install dir for every format; the deb's data tar and a tarball of the
+        // same compression are one stream, and the streams are compressed at the same time.
+        let payloads: PackageWriter.StagedPayloads
+        do {
+            payloads = try PackageWriter.payloads(for: packagers.map(\.1), contents: contents, info: info,
+                                                  outputDirectory: outputDirectory)
+        } catch PackagingError.cancelled {
+            throw Failure(description: "interrupted", cancelled: true)
+        } catch {
+            throw Failure(description: "\(project.package.formats.joined(separator: ", ")): \(error)")
+        }
         var staged: [PackageWriter.Staged] = []
         for (name, packager) in packagers {
             do {
                 if let signer {
                     staged.append(try await PackageWriter.stage(packager, contents: contents, info: info,
-                                                                 outputDirectory: outputDirectory, signer: signer))
+                                                                 outputDirectory: outputDirectory, signer: signer,
+                                                                 payloads: payloads))
                 } else {
-                    staged.append(try PackageWriter.stage(packager, contents: contents, info: info, outputDirectory: outputDirectory))
+                    staged.append(try PackageWriter.stage(packager, contents: contents, info: info, outputDirectory: outputDirectory,
+                                                          payloads: payloads))
                 }
             } catch PackagingError.cancelled {
                 throw Failure(description: "interrupted", cancelled: true)

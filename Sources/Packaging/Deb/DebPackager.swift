@@ -7,9 +7,10 @@ import Foundation
 /// order, like `dpkg-deb --build`. Tar members are GNU format, named `./...`, sorted; every
 /// member and the ar headers carry `SOURCE_DATE_EPOCH`, uid/gid 0.
 ///
-/// `data.tar` goes to a temporary file first (ar needs its size up front) while the md5sums are
-/// computed from the same read of each file; then `control.tar.gz` is built in memory (it holds
-/// only text) and the three members are copied out.
+/// `data.tar` is the run's shared data tar (`PayloadPass`: ar needs its size up front, and a
+/// `.tar` package of the same compression is the very same file), the md5sums come from the same
+/// read of each file; then `control.tar.gz` is built in memory (it holds only text) and the three
+/// members are copied out.
 package struct DebPackager: Packager {
     /// Compression of `data.tar`; `control.tar` is always gzip -9, which every dpkg reads.
     /// zstd needs dpkg 1.21.18 or newer on the installing system (Debian 12, Ubuntu 21.10).
@@ -35,7 +36,7 @@ package struct DebPackager: Packager {
     }
 
     package init(options: FormatOptions) {
-        self.init(compression: ArchiveCompression(options.compression), section: options["section"] ?? "misc",
+        self.init(compression: options.archiveCompression, section: options["section"] ?? "misc",
                   priority: options["priority"] ?? "optional", relations: options.relations)
     }
 
@@ -46,22 +47,19 @@ package struct DebPackager: Packager {
         "\(info.name)_\(info.debianVersion)_\(info.architecture.debian).deb"
     }
 
+    package var payloadNeeds: PayloadNeeds { PayloadNeeds(dataTar: [compression], md5: true) }
+
     package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                       scratchDirectory: String) throws {
+        try writeWithOwnPayloads(contents, info: info, to: sink, scratchDirectory: scratchDirectory)
+    }
+
+    package func write(_ contents: PackageContents, info: PackageInfo, payloads: Payloads, to sink: any PackageSink,
+                       scratchDirectory: String) throws {
         try checkInputs(contents, info, options: [("section", section), ("priority", priority)])
         let epoch = info.effectiveEpoch
-        let dataName = "data.tar.\(compression.algorithm.fileExtension)"
-        let dataPath = scratchDirectory + "/" + dataName
-        defer { unlink(dataPath) }
-
-        let dataFile = try FileSink(creating: dataPath)
-        let dataWriter = try ArchiveWriter(format: .gnutar, compression: compression) { try dataFile.write($0) }
-        let digests = try TarMembers(prefix: "./", includeParents: true, epoch: epoch)
-            .write(contents, to: dataWriter, chunks: FileChunks(), digest: .md5)
-        try dataWriter.finish()
-        try dataFile.flush()
-
-        let control = try controlArchive(contents, info: info, digests: digests)
+        let data = try payloads.dataTar(compression)
+        let control = try controlArchive(contents, info: info, digests: payloads.md5)
 
         let ar = try ArchiveWriter(format: .arBSD) { try sink.write($0) }
         try addMember(to: ar, name: "debian-binary", size: 4, epoch: epoch) {
@@ -70,8 +68,8 @@ package struct DebPackager: Packager {
         try addMember(to: ar, name: "control.tar.gz", size: Int64(control.count), epoch: epoch) {
             try control.withUnsafeBytes { try ar.writeData($0) }
         }
-        try addMember(to: ar, name: dataName, size: dataFile.byteCount, epoch: epoch) {
-            try FileChunks().read(dataPath, expectedSize: dataFile.byteCount) { try ar.writeData($0) }
+        try addMember(to: ar, name: "data.tar.\(compression.algorithm.fileExtension)", size: data.size, epoch: epoch) {
+            try FileChunks().read(data.path, expectedSize: data.size) { try ar.writeData($0) }
         }
         try ar.finish()
     }

@@ -107,9 +107,32 @@ package enum PackageWriter {
         try await stage(packager, contents: contents, info: info, outputDirectory: outputDirectory, signer: signer).commit()
     }
 
+    /// The payloads of every format in `packagers`, from one read of the contents
+    /// (`PayloadPass`), in a scratch directory of the output directory; pass them to `stage`.
+    package static func payloads(for packagers: [any Packager], contents: PackageContents, info: PackageInfo,
+                                 outputDirectory: String) throws -> StagedPayloads {
+        try createOutputDirectory(outputDirectory)
+        let scratch = try makeScratchDirectory(in: outputDirectory)
+        let staged = StagedPayloads(scratch: scratch)
+        let needs = packagers.reduce(PayloadNeeds.none) { $0.merged(with: $1.payloadNeeds) }
+        staged.payloads = try PayloadPass(contents: contents, epoch: info.effectiveEpoch, needs: needs, directory: scratch).run()
+        return staged
+    }
+
+    /// Payloads shared by the formats of a run; the files go when this does.
+    package final class StagedPayloads {
+        fileprivate let scratch: String
+        fileprivate(set) var payloads = Payloads()
+
+        fileprivate init(scratch: String) { self.scratch = scratch }
+
+        deinit { try? FileManager.default.removeItem(atPath: scratch) }
+    }
+
     package static func stage(_ packager: any Packager, contents: PackageContents, info: PackageInfo,
-                              outputDirectory: String) throws -> Staged {
-        let draft = try writeUnsigned(packager, contents: contents, info: info, outputDirectory: outputDirectory)
+                              outputDirectory: String, payloads: StagedPayloads? = nil) throws -> Staged {
+        let draft = try writeUnsigned(packager, contents: contents, info: info, outputDirectory: outputDirectory,
+                                      payloads: payloads)
         return try finish(draft, packager: packager, info: info, outputDirectory: outputDirectory)
     }
 
@@ -117,8 +140,10 @@ package enum PackageWriter {
     /// sign it while it is still staged, and only then hashes it for the metadata, so the
     /// metadata describes the signed file.
     package static func stage(_ packager: any Packager, contents: PackageContents, info: PackageInfo,
-                              outputDirectory: String, signer: any PackageSigner) async throws -> Staged {
-        let unsigned = try writeUnsigned(packager, contents: contents, info: info, outputDirectory: outputDirectory)
+                              outputDirectory: String, signer: any PackageSigner,
+                              payloads: StagedPayloads? = nil) async throws -> Staged {
+        let unsigned = try writeUnsigned(packager, contents: contents, info: info, outputDirectory: outputDirectory,
+                                         payloads: payloads)
         do {
             let signature = try await packager.sign(packageAt: unsigned.partial, info: info, with: signer,
                                                     scratchDirectory: unsigned.scratch)
@@ -138,25 +163,33 @@ package enum PackageWriter {
     }
 
     private static func writeUnsigned(_ packager: any Packager, contents: PackageContents, info: PackageInfo,
-                                      outputDirectory: String) throws -> Draft {
+                                      outputDirectory: String, payloads: StagedPayloads?) throws -> Draft {
         try info.validate()
         let fileManager = FileManager.default
-        do {
-            try fileManager.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw PackagingError.output(path: outputDirectory, reason: "cannot create the directory: \(error.localizedDescription)")
-        }
+        try createOutputDirectory(outputDirectory)
         let scratch = try makeScratchDirectory(in: outputDirectory)
         do {
             let fileName = packager.fileName(for: info)
             let partial = scratch + "/" + fileName
             let sink = try FileSink(creating: partial, digests: [.sha256, .sha512])
-            try packager.write(contents, info: info, to: sink, scratchDirectory: scratch)
+            if let payloads {
+                try packager.write(contents, info: info, payloads: payloads.payloads, to: sink, scratchDirectory: scratch)
+            } else {
+                try packager.write(contents, info: info, to: sink, scratchDirectory: scratch)
+            }
             let digests = try sink.finish()
             return Draft(scratch: scratch, fileName: fileName, partial: partial, size: sink.byteCount, digests: digests)
         } catch {
             try? fileManager.removeItem(atPath: scratch)
             throw error
+        }
+    }
+
+    private static func createOutputDirectory(_ outputDirectory: String) throws(PackagingError) {
+        do {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .output(path: outputDirectory, reason: "cannot create the directory: \(error.localizedDescription)")
         }
     }
 

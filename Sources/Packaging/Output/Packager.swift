@@ -29,6 +29,15 @@ package protocol Packager: PackageFormatKind {
     func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                scratchDirectory: String) throws
 
+    /// The payloads this format builds from the install dir. Formats that name theirs here get
+    /// them from one `PayloadPass` shared with the other formats of the run (`write(...,
+    /// payloads:)`); the default, none, leaves the format to read the contents itself.
+    var payloadNeeds: PayloadNeeds { get }
+
+    /// Writes the package from `payloads`, which hold at least `payloadNeeds`.
+    func write(_ contents: PackageContents, info: PackageInfo, payloads: Payloads, to sink: any PackageSink,
+               scratchDirectory: String) throws
+
     /// Signs the package `write` made, at `path` (still staged), in place or beside it; the
     /// metadata is computed afterwards. The default, for formats with no place for a
     /// signature, writes an ASCII-armored detached signature to `<path>.asc`.
@@ -44,6 +53,22 @@ package enum PackageFormats {
 
 extension Packager {
     package func preflight(_ contents: PackageContents) throws(PackagingError) {}
+
+    package var payloadNeeds: PayloadNeeds { .none }
+
+    package func write(_ contents: PackageContents, info: PackageInfo, payloads: Payloads, to sink: any PackageSink,
+                       scratchDirectory: String) throws {
+        try write(contents, info: info, to: sink, scratchDirectory: scratchDirectory)
+    }
+
+    /// `write` for a format with payload needs: its own `PayloadPass`, then the package.
+    func writeWithOwnPayloads(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
+                              scratchDirectory: String) throws {
+        let payloads = try PayloadPass(contents: contents, epoch: info.effectiveEpoch, needs: payloadNeeds,
+                                       directory: scratchDirectory).run()
+        defer { payloads.remove() }
+        try write(contents, info: info, payloads: payloads, to: sink, scratchDirectory: scratchDirectory)
+    }
 
     /// Validates `info` and checks that `contents` installs where `info` says.
     func checkInputs(_ contents: PackageContents, _ info: PackageInfo, options: [(String, String)] = []) throws(PackagingError) {

@@ -5,8 +5,8 @@ import Foundation
 
 /// `.rpm` (format v4) writer: lead, signature header, header, payload, all produced here.
 ///
-/// Order of work: the compressed cpio payload goes to a temporary file (its SHA-256 is a header
-/// tag), then the header is built, then the signature header, which holds the header's SHA-256,
+/// Order of work: the compressed cpio payload is a temporary file (`PayloadPass`, shared with
+/// the other formats' read of the files; its SHA-256 is a header tag), then the header is built, then the signature header, which holds the header's SHA-256,
 /// the MD5 of header and payload, and both sizes, as `rpm -K` checks. Only the install dir and
 /// what is below it are listed, so the package never claims `/`, `/opt`, `/usr`, ...
 package struct RPMPackager: Packager {
@@ -35,7 +35,7 @@ package struct RPMPackager: Packager {
     }
 
     package init(options: FormatOptions) {
-        self.init(compression: ArchiveCompression(options.compression), vendor: options["vendor"],
+        self.init(compression: options.archiveCompression, vendor: options["vendor"],
                   group: options["group"] ?? "default", relations: options.relations)
     }
 
@@ -50,25 +50,30 @@ package struct RPMPackager: Packager {
         "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease).\(info.architecture.rpm).rpm"
     }
 
+    package var payloadNeeds: PayloadNeeds { PayloadNeeds(cpio: compression) }
+
     package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                       scratchDirectory: String) throws {
+        try writeWithOwnPayloads(contents, info: info, to: sink, scratchDirectory: scratchDirectory)
+    }
+
+    package func write(_ contents: PackageContents, info: PackageInfo, payloads: Payloads, to sink: any PackageSink,
+                       scratchDirectory: String) throws {
         try checkInputs(contents, info, options: [("vendor", vendor ?? ""), ("group", group)])
-        let payloadPath = scratchDirectory + "/payload.cpio"
-        defer { unlink(payloadPath) }
-        let payload = try RPMPayload.write(contents, compression: compression, to: payloadPath)
+        let payload = try RPMPayload(payloads)
         let header = try RPMHeaderBuilder(info: info, contents: contents, payload: payload, compression: compression,
                                          vendor: vendor, group: group, relations: relations).build().encoded(regionTag: RPMTag.headerImmutable)
 
         let md5 = try StreamingDigest(.md5)
         md5.update(header)
         let chunks = FileChunks()
-        try chunks.read(payloadPath, expectedSize: payload.compressedSize) { md5.update($0) }
+        try chunks.read(payload.path, expectedSize: payload.compressedSize) { md5.update($0) }
         let signature = try signatureHeader(header: header, payload: payload, md5: md5.finalize())
 
         let lead = RPMLead.bytes(name: "\(info.name)-\(info.rpmVersion)-\(info.rpmRelease)",
                                  architecture: info.architecture)
         for part in [lead, signature, header] { try part.withUnsafeBytes { try sink.write($0) } }
-        try chunks.read(payloadPath, expectedSize: payload.compressedSize) { try sink.write($0) }
+        try chunks.read(payload.path, expectedSize: payload.compressedSize) { try sink.write($0) }
     }
 
     /// The signature header (digests and sizes of what follows).

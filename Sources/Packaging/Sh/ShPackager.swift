@@ -26,7 +26,7 @@ package struct ShPackager: Packager {
     }
 
     package init(options: FormatOptions) {
-        self.init(compression: ArchiveCompression(options.compression))
+        self.init(compression: options.archiveCompression)
     }
 
     package func architectureName(for info: PackageInfo) -> String { info.architecture.rpm }

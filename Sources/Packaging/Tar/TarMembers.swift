@@ -21,9 +21,7 @@ struct TarMembers {
         var digestOfPath: [String: String] = [:]
         for member in members(of: contents) {
             guard let entry = member.entry else {
-                try writer.writeHeader(ArchiveWriteEntry(
-                    path: name(member.path, directory: true), kind: .directory, permissions: 0o755,
-                    modificationTime: epoch, userName: "root", groupName: "root"))
+                try writer.writeHeader(parentHeader(member.path))
                 continue
             }
             try writer.writeHeader(header(for: entry))
@@ -48,13 +46,20 @@ struct TarMembers {
         return digests
     }
 
-    private struct Member {
+    struct Member {
         var path: String
+        /// nil for a parent directory the contents do not hold.
         var entry: PackageEntry?
     }
 
+    /// A parent directory the contents do not hold: root's, mode 0755, at the epoch.
+    func parentHeader(_ path: String) -> ArchiveWriteEntry {
+        ArchiveWriteEntry(path: name(path, directory: true), kind: .directory, permissions: 0o755,
+                          modificationTime: epoch, userName: "root", groupName: "root")
+    }
+
     /// Entries plus, when asked, their missing ancestors, in path order.
-    private func members(of contents: PackageContents) -> [Member] {
+    func members(of contents: PackageContents) -> [Member] {
         var members = contents.entries.map { Member(path: $0.path, entry: $0) }
         guard includeParents else { return members }
         members += Self.missingParents(of: contents).map { Member(path: $0, entry: nil) }
@@ -85,7 +90,7 @@ struct TarMembers {
         return prefix + relative + (directory ? "/" : "")
     }
 
-    private func header(for entry: PackageEntry) -> ArchiveWriteEntry {
+    func header(for entry: PackageEntry) -> ArchiveWriteEntry {
         let kind: ArchiveWriteEntry.Kind
         var size: Int64 = 0
         var isDirectory = false

@@ -1,8 +1,9 @@
 import Archive
 import Definitions
 
-/// `.tar.gz` / `.tar.xz` / `.tar.zst` of the install dir: GNU tar members named from the root
-/// without a leading `/` (`opt/demo/bin/tool`), so `tar -xf PKG -C /` installs it. No scripts.
+/// `.tar.gz` / `.tar.xz` / `.tar.zst` of the install dir: exactly the deb's `data.tar.<ext>`
+/// (members `./`, `./opt/`, `./opt/demo/bin/tool`, ...), so one compression serves both and
+/// `tar -xf PKG -C /` installs it. No scripts.
 package struct TarPackager: Packager {
     package let compression: ArchiveCompression
 
@@ -15,7 +16,7 @@ package struct TarPackager: Packager {
     }
 
     package init(options: FormatOptions) {
-        self.init(compression: ArchiveCompression(options.compression))
+        self.init(compression: options.archiveCompression)
     }
 
     package func architectureName(for info: PackageInfo) -> String { info.architecture.rpm }
@@ -26,12 +27,18 @@ package struct TarPackager: Packager {
         info.platformQualifiedName + ".tar.\(compression.algorithm.fileExtension)"
     }
 
+    package var payloadNeeds: PayloadNeeds { PayloadNeeds(dataTar: [compression]) }
+
     package func write(_ contents: PackageContents, info: PackageInfo, to sink: any PackageSink,
                       scratchDirectory: String) throws {
+        try writeWithOwnPayloads(contents, info: info, to: sink, scratchDirectory: scratchDirectory)
+    }
+
+    /// The package is the data tar, byte for byte the deb's `data.tar.<ext>` of the same compression.
+    package func write(_ contents: PackageContents, info: PackageInfo, payloads: Payloads, to sink: any PackageSink,
+                       scratchDirectory: String) throws {
         try checkInputs(contents, info)
-        let writer = try ArchiveWriter(format: .gnutar, compression: compression) { try sink.write($0) }
-        _ = try TarMembers(prefix: "", includeParents: false, epoch: info.effectiveEpoch)
-            .write(contents, to: writer, chunks: FileChunks())
-        try writer.finish()
+        let data = try payloads.dataTar(compression)
+        try FileChunks().read(data.path, expectedSize: data.size) { try sink.write($0) }
     }
 }
