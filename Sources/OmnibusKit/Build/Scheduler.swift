@@ -208,8 +208,10 @@ struct Scheduler {
             }
         }
         do throws(BuildFailure) {
+            let sandbox = builder.platformRoot?.sandbox(workDir: builder.paths.projectDir, installDir: builder.graph.project.installDir,
+                                                        network: node.software.network)
             let outcome = try await SoftwareBuild(inputs: inputs, paths: builder.paths, jobs: jobs, sources: builder.sources,
-                                                  reporter: builder.reporter, verbose: builder.settings.verbose).run()
+                                                  reporter: builder.reporter, verbose: builder.settings.verbose, sandbox: sandbox).run()
             return .success(.built(tree: outcome.tree, layer: outcome.layer, alreadyInPlace: outcome.alreadyInPlace,
                                    seconds: Date().timeIntervalSince(started)))
         } catch {

@@ -11,6 +11,8 @@ struct SoftwareBuild {
     let sources: SourcePreparation
     let reporter: BuildReporter
     let verbose: Bool
+    /// The clean root the steps' commands run in; nil on the host.
+    var sandbox: RootSandbox? = nil
 
     struct Outcome {
         /// A directory laid out like the install dir holding exactly this layer's files.
@@ -78,7 +80,7 @@ struct SoftwareBuild {
             let before = inputs.liveInstall ? try snapshot(inputs.installDir) : []
             let context = StepContext(installDir: inputs.installDir, definitionDir: inputs.definitionDir, buildDir: buildDir,
                                       destdir: staging, environment: environment, variables: variables, jobs: jobs,
-                                      buildLog: log)
+                                      buildLog: log, sandbox: sandbox)
             let steps = inputs.steps
             for (offset, step) in steps.enumerated() {
                 let summary = Self.label(step.value.summary, variables: variables)

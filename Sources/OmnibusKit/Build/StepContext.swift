@@ -17,6 +17,8 @@ struct StepContext: StepExecution {
     let variables: [String: String]
     let jobs: Int
     let buildLog: BuildLog
+    /// The clean root commands run in (`--platform`); nil runs them on the host as it is.
+    var sandbox: RootSandbox? = nil
 
     var embeddedDir: String { installDir + "/embedded" }
 
@@ -33,9 +35,12 @@ struct StepContext: StepExecution {
     func run(_ arguments: [String]) async throws(StepFailure) {
         let command = ChildProcess.shellQuoted(arguments)
         buildLog.note("$ \(command)")
+        // The one place a step's command enters the clean root; everything else is unchanged.
+        let argv: [String]
+        do { argv = try sandbox?.wrap(arguments, directory: buildDir) ?? arguments } catch { throw .invalid(error.description) }
         let status: Int32
         do {
-            status = try await ChildProcess(arguments, environment: environment.variables, directory: buildDir)
+            status = try await ChildProcess(argv, environment: environment.variables, directory: buildDir)
                 .run { [buildLog] data in buildLog.output(data) }
         } catch {
             switch error {
