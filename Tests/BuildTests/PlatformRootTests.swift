@@ -1,4 +1,5 @@
 import Foundation
+import Definitions
 import OmnibusKit
 import Spawning
 import Testing

@@ -48,6 +48,7 @@ extension ProjectRun {
         let store = RootStore(cacheDir: settings.cacheDir, workDir: settings.workDir + "/roots") { reporter.report(.note($0)) }
         let root: String
         do { root = try await store.extracted(rootSpec(graph, platform: platform)) } catch {
+            if error == .cancelled { throw .cancelled(.build) }
             throw .failed(.build, error.description)
         }
         let platformDir = settings.workDir + "/platforms/" + platform.name

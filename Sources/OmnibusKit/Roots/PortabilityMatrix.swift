@@ -85,6 +85,7 @@ extension ProjectRun {
                                          archiveURI: DebianArchive.configuredURI(), base: [])
                 let root: String
                 do { root = try await store.extracted(spec, name: "\(built.name)-on-\(target.name)", fresh: true) } catch {
+                    if error == .cancelled { throw .cancelled(.package) }
                     throw .failed(.package, error.description)
                 }
                 defer { try? FileManager.default.removeItem(atPath: root) }

@@ -8,6 +8,7 @@ package enum RootError: Error, Sendable, CustomStringConvertible, Equatable {
     case io(String)
     /// `build_dependencies` the host lacks, all of them at once.
     case missingHostPackages([String])
+    case cancelled
 
     package var description: String {
         switch self {
@@ -19,6 +20,8 @@ package enum RootError: Error, Sendable, CustomStringConvertible, Equatable {
             "making the \(platform) root failed (exit \(status)): \(command)\n\(lastLines)\nCheck that the archive is reachable and that every build dependency exists in that release."
         case .io(let text):
             text
+        case .cancelled:
+            "interrupted"
         case .missingHostPackages(let names):
             "the host lacks build dependencies the software definitions declare: \(names.joined(separator: ", "))\n  install them with: apt-get install \(names.joined(separator: " "))\n  or build in a clean root with --platform"
         }

@@ -34,7 +34,9 @@ package struct RootSandbox: Sendable {
     /// directory. The environment passes through unchanged.
     package func wrap(_ arguments: [String], directory: String?) throws(RootError) -> [String] {
         if let bwrap = ChildProcess.which("bwrap", in: RootStore.path) {
-            var command = [bwrap, writableRoot ? "--bind" : "--ro-bind", root, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+            // Bound writable first so bwrap can make the mount points of the binds in it (empty
+            // directories in the extracted copy, never in the cached tarball), then made read-only.
+            var command = [bwrap, "--bind", root, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
                            "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
             if !network {
                 command.append("--unshare-net")
@@ -43,6 +45,7 @@ package struct RootSandbox: Sendable {
                 command += ["--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf"]
             }
             for bind in binds { command += ["--bind", bind.source, bind.target] }
+            if !writableRoot { command += ["--remount-ro", "/"] }
             if let directory { command += ["--chdir", directory] }
             return command + ["--"] + arguments
         }
@@ -50,11 +53,12 @@ package struct RootSandbox: Sendable {
         // Without bwrap the mounts are made by a shell in a private mount namespace, on the
         // extracted root itself (which is why the mount points are created there first).
         var script = ["set -e", "r=\(Self.quote(root))"]
-        script.append("mount --bind \"$r\" \"$r\"" + (writableRoot ? "" : " && mount -o remount,bind,ro \"$r\""))
+        script.append("mount --bind \"$r\" \"$r\"")
         for bind in binds {
-            script.append("mkdir -p \"$r\"\(Self.quote(bind.target)) 2>/dev/null || true")
+            script.append("mkdir -p \"$r\"\(Self.quote(bind.target))")
             script.append("mount --bind \(Self.quote(bind.source)) \"$r\"\(Self.quote(bind.target))")
         }
+        if !writableRoot { script.append("mount -o remount,bind,ro \"$r\"") }
         script += ["mount -t proc proc \"$r/proc\"", "mount --rbind /dev \"$r/dev\"", "mount -t tmpfs tmpfs \"$r/tmp\""]
         if network { script.append("mount --bind /etc/resolv.conf \"$r/etc/resolv.conf\" 2>/dev/null || true") }
         let inner = (directory.map { ["/usr/bin/env", "-C", $0] } ?? []) + arguments

@@ -30,9 +30,12 @@ package struct RootStore: Sendable {
         // Written beside its final name and renamed, so a killed run never leaves a partial root.
         let partial = path + ".partial-\(getpid())"
         try? FileManager.default.removeItem(atPath: partial)
+        var finished = false
+        defer { if !finished { try? FileManager.default.removeItem(atPath: partial) } }
         note("making the \(spec.platform.name) root (\(spec.platform.suite), \(spec.architecture)) from \(spec.archiveURI): \(spec.packages.joined(separator: " "))")
         if let mmdebstrap = ChildProcess.which("mmdebstrap", in: Self.path) {
-            try await run([mmdebstrap, "--variant=minbase", "--mode=root", "--architectures=\(spec.architecture)"]
+            // The format is named: mmdebstrap guesses it from the extension, which `.partial-<pid>` hides.
+            try await run([mmdebstrap, "--variant=minbase", "--mode=root", "--format=tar", "--architectures=\(spec.architecture)"]
                           + (spec.packages.isEmpty ? [] : ["--include=\(spec.packages.joined(separator: ","))"])
                           + [spec.platform.suite, partial, spec.archiveURI], spec: spec)
         } else if let debootstrap = ChildProcess.which("debootstrap", in: Self.path) {
@@ -48,6 +51,7 @@ package struct RootStore: Sendable {
         guard rename(partial, path) == 0 else {
             throw .io("cannot move the finished root to \(path): \(String(cString: strerror(errno)))")
         }
+        finished = true
         return path
     }
 
@@ -72,7 +76,7 @@ package struct RootStore: Sendable {
         return dir
     }
 
-    static let path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    package static let path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     private func run(_ arguments: [String], spec: CleanRootSpec) async throws(RootError) {
         let output = OutputTail()
@@ -81,6 +85,7 @@ package struct RootStore: Sendable {
             status = try await ChildProcess(arguments, environment: ["PATH": Self.path, "LC_ALL": "C", "HOME": "/root"])
                 .run { data in output.append(data) }
         } catch {
+            if case .cancelled = error { throw .cancelled }
             throw .io("cannot run \(arguments[0]): \(error)")
         }
         guard status == 0 else {
