@@ -58,3 +58,22 @@ import Testing
         #expect(matrix.status == (cells.allSatisfy { $0["passed"] as? Bool == true } ? 0 : 1))
     }
 }
+
+/// A definition whose build would find a header only the host has: built on the host it finds
+/// it, built for debian-12 in its clean root it does not.
+@Suite struct HostLeakTests {
+    @Test func aHostOnlyHeaderDoesNotReachAPlatformBuild() throws {
+        if let reason = TestRoots.unavailable { print("skipped: \(reason)"); return }
+        let header = "omnibus-leak-\(getpid()).h"
+        try "#define LEAK 1\n".write(toFile: "/usr/local/include/" + header, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: "/usr/local/include/" + header) }
+        let repo = try TestRepository("leak")
+        // Like a configure check: the step fails when the compiler finds the header.
+        try repo.localSoftware("probe", steps: ["run: \"! printf '#include <\(header)>\\\\n' | cc -E -x c - >/dev/null 2>&1\""])
+        try repo.project(dependencies: ["probe"])
+        let onHost = try repo.omnibus(["build", "app", "--no-cache", "--platform", "host"])
+        #expect(onHost.status == 1, "the host build should see \(header): \(onHost.stderr)")
+        let inRoot = try repo.omnibus(["build", "app", "--no-cache", "--platform", "debian-12", "--cache-dir", TestRoots.cacheDir])
+        #expect(inRoot.status == 0, "\(inRoot.stdout)\n\(inRoot.stderr)")
+    }
+}
