@@ -32,7 +32,7 @@ package struct RootStore: Sendable {
         try? FileManager.default.removeItem(atPath: partial)
         var finished = false
         defer { if !finished { try? FileManager.default.removeItem(atPath: partial) } }
-        note("making the \(spec.platform.name) root (\(spec.platform.suite), \(spec.architecture)) from \(spec.archiveURI): \(spec.packages.joined(separator: " "))")
+        note("making the \(spec.platform.name) root (\(spec.platform.suite), \(spec.architecture)) from \(spec.archiveURI): minbase\(spec.packages.isEmpty ? "" : " + " + spec.packages.joined(separator: " "))")
         if let mmdebstrap = ChildProcess.which("mmdebstrap", in: Self.path) {
             // The format is named: mmdebstrap guesses it from the extension, which `.partial-<pid>` hides.
             try await run([mmdebstrap, "--variant=minbase", "--mode=root", "--format=tar", "--architectures=\(spec.architecture)"]
