@@ -9,7 +9,7 @@ package final class LibraryResolver: Sendable {
     /// Directories of `ld.so.conf` searched in place of the cache when there is no cache.
     package let configDirectories: [String]
     private let makeEnvironment: @Sendable (ELFTarget) -> LoaderEnvironment
-    private let state = ResolverState()
+    private let state: ResolverState
     /// What this resolver has done so far.
     var counters: WorkCounters { state.counters }
 
@@ -17,7 +17,9 @@ package final class LibraryResolver: Sendable {
     ///   - cache: the loader cache; nil to search `configDirectories` instead.
     ///   - environment: the loader behaviour per target; the host's by default.
     package init(cache: LoaderCache?, cacheError: LoaderCacheError? = nil, configDirectories: [String] = [],
-                environment: @escaping @Sendable (ELFTarget) -> LoaderEnvironment = LoaderEnvironment.host(for:)) {
+                environment: @escaping @Sendable (ELFTarget) -> LoaderEnvironment = LoaderEnvironment.host(for:),
+                systemRoot: SystemRoot = .host) {
+        self.state = ResolverState(root: systemRoot)
         self.cache = cache
         self.cacheError = cacheError
         self.configDirectories = configDirectories
@@ -31,6 +33,21 @@ package final class LibraryResolver: Sendable {
             self.init(cache: try LoaderCache(contentsOf: cachePath))
         } catch {
             self.init(cache: nil, cacheError: error, configDirectories: LoaderConfig.directories(configPath: configPath))
+        }
+    }
+
+    /// A resolver for the system in `root` (a clean root the build ran in): its loader cache and
+    /// library directories, never the host's; paths under `keptOnHost` (the install dir, bound
+    /// into the root during the build) are read where they are.
+    package convenience init(systemRoot root: String, keptOnHost: [String]) {
+        let systemRoot = SystemRoot(directory: root, keptOnHost: keptOnHost)
+        do {
+            self.init(cache: try LoaderCache(contentsOf: root + "/etc/ld.so.cache"), systemRoot: systemRoot)
+        } catch {
+            // ld.so.conf's own paths and includes name the root's directories, read through the root.
+            let directories = LoaderConfig.directories(configPath: root + "/etc/ld.so.conf")
+                .map { $0.hasPrefix(root + "/") ? String($0.dropFirst(root.count)) : $0 }
+            self.init(cache: nil, cacheError: error, configDirectories: directories, systemRoot: systemRoot)
         }
     }
 

@@ -44,12 +44,15 @@ final class ResolverState: Sendable {
 
     private let tables = Mutex(Tables())
     let counters = WorkCounters()
+    let root: SystemRoot
+
+    init(root: SystemRoot = .host) { self.root = root }
 
     func probe(_ path: String) -> Probe {
         if let known = tables.withLock({ $0.probes[path] }) { return known }
         let answer: Probe
         do {
-            let reader = try BoundedFileReader(path: path)
+            let reader = try BoundedFileReader(path: root.onDisk(path))
             let head = try reader.read(offset: 0, count: Int(min(reader.size, ELFParser.headRead)))
             let parsed: Result<ParsedELF, ELFError>
             if head.starts(with: ELFParser.magic) {
@@ -74,8 +77,8 @@ final class ResolverState: Sendable {
     /// missing.
     func listing(_ path: String) -> DirectoryListing {
         if let known = tables.withLock({ $0.listings[path] }) { return known }
-        let id = DirectoryListing.identity(of: path)
-        let listed = id.map { id in tables.withLock { $0.listingsByID[id] } ?? DirectoryListing.read(path, id: id) } ?? .missing
+        let id = DirectoryListing.identity(of: root.onDisk(path))
+        let listed = id.map { id in tables.withLock { $0.listingsByID[id] } ?? DirectoryListing.read(root.onDisk(path), id: id) } ?? .missing
         return tables.withLock { tables in
             if let stored = tables.listings[path] { return stored }
             counters.readDirectory()
@@ -109,7 +112,7 @@ final class ResolverState: Sendable {
     /// Canonical path (symlinks resolved); lexically normalised when it does not exist.
     func canonical(_ path: String) -> String {
         if let known = tables.withLock({ $0.realPaths[path] }) { return known }
-        let answer = PathNames.realPath(path) ?? PathNames.lexicallyNormalized(path)
+        let answer = root.realPath(path) ?? PathNames.lexicallyNormalized(path)
         tables.withLock { $0.realPaths[path] = answer }
         return answer
     }

@@ -29,17 +29,34 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the build report (JSON) here, whether the build succeeds or fails.", valueName: "file"))
     var report: String?
 
+    @Option(name: .customLong("platform"),
+            help: ArgumentHelp("Build in a clean root of this platform (debian-12, debian-13), or on the machine as it is (host, the default); repeat for several. Default: the project's platforms:.",
+                               valueName: "name"))
+    var platforms: [String] = []
+
+    /// Given by a platform build to the run it starts in the platform's root; not for users.
+    @Option(name: .customLong("inside-root"), help: .hidden)
+    var insideRoot: String?
+
     func validate() throws {
         if display.quiet && build.verbose { throw ValidationError("--quiet and --verbose contradict each other; give one") }
+        for name in platforms {
+            if let problem = PlatformRoot.nameProblem(name) { throw ValidationError("--platform: \(problem)") }
+        }
+        if let insideRoot, PlatformRoot(argument: insideRoot) == nil { throw ValidationError("--inside-root: not PLATFORM=DIR") }
     }
 
     func run() async throws {
         let workspace = try global.workspace()
         let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, build: build, output: output, lock: lock, signing: signing))
         let display = RunDisplay(self.display.mode())
-        let run = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
-        let (project, reportFile) = (self.project, report.map(absolutePath))
-        try await display.run(finalLine: true) { () async throws(RunError) in try await run.build(project, reportFile: reportFile) }
+        var inRoot = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
+        inRoot.platformRoot = insideRoot.flatMap(PlatformRoot.init(argument:))
+        let run = inRoot
+        let (project, reportFile, platforms) = (self.project, report.map(absolutePath), self.platforms)
+        try await display.run(finalLine: true) { () async throws(RunError) in
+            try await run.build(project, platforms: platforms, reportFile: reportFile)
+        }
     }
 }
 

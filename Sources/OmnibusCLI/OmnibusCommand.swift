@@ -14,7 +14,7 @@ package struct OmnibusCommand: AsyncParsableCommand {
         // The same first line as `omnibus version`, so scripts can read either.
         version: "omnibus \(OmnibusVersion.current)",
         subcommands: [BuildCommand.self, NewCommand.self, CleanCommand.self, ListCommand.self, ValidateCommand.self, GraphCommand.self,
-                      HealthCheckCommand.self, MirrorCommand.self, PackageCommand.self, PublishCommand.self, CacheCommand.self,
+                      HealthCheckCommand.self, MatrixCommand.self, MirrorCommand.self, PackageCommand.self, PublishCommand.self, CacheCommand.self,
                       VersionCommand.self, ManualCommand.self])
 
     package init() {}

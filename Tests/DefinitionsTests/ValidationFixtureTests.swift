@@ -85,7 +85,7 @@ import Testing
         "Projects/app.yml:7:10: override pins zlib to '1.10', which Software/zlib.yml does not define (defined: 1.0)",
     ]),
     ("root-not-mapping", [
-        "Projects/app.yml:1:1: a project definition must be a mapping of keys (name, maintainer, homepage, description, license, install_dir, version, iteration, dependencies, overrides, runtime_dependencies, conflicts, replaces, provides, config_files, files, users, groups, exclude, pass_env, require_license_files, package, health_check), found a list",
+        "Projects/app.yml:1:1: a project definition must be a mapping of keys (name, maintainer, homepage, description, license, install_dir, version, iteration, dependencies, overrides, runtime_dependencies, conflicts, replaces, provides, config_files, files, users, groups, exclude, pass_env, require_license_files, package, health_check, platforms, smoke_test), found a list",
     ]),
     ("source-two-kinds", [
         "Software/zlib.yml:8:7: a source has exactly one of url, git, path; found url and git",

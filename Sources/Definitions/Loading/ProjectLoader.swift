@@ -5,7 +5,7 @@ package enum ProjectLoader {
     static let keys = ["name", "maintainer", "homepage", "description", "license", "install_dir", "version",
                        "iteration", "dependencies", "overrides", "runtime_dependencies", "conflicts", "replaces",
                        "provides", "config_files", "files", "users", "groups", "exclude", "pass_env", "require_license_files",
-                       "package", "health_check"]
+                       "package", "health_check", "platforms", "smoke_test"]
 
     /// - Parameter repositoryRoot: where `files:` sources are looked up; nil: the directory above
     ///   the one holding the definition (`Projects/`).
@@ -83,6 +83,13 @@ package enum ProjectLoader {
         let files = PackageFilesDecoder.decodeFiles(map.value("files"), installDir: installDir, repositoryRoot: repositoryRoot,
                                                     accounts: owners, problems: &problems)
 
+        let platforms = decodePlatforms(map, problems: &problems)
+        let smokeTest = map.string("smoke_test", problems: &problems)
+        if let smokeTest, smokeTest.value.trimmingCharacters(in: .whitespaces).isEmpty || smokeTest.value.contains("\n") {
+            problems.error("'smoke_test' must be one command line, such as \"\(installDir)/bin/\(fallbackName) --version\"",
+                           at: smokeTest.location)
+        }
+
         guard let name, let maintainer, let homepage, let version else { return nil }
         var project = Project(
             name: name.value, file: displayPath, maintainer: maintainer.value, homepage: homepage.value,
@@ -102,7 +109,24 @@ package enum ProjectLoader {
         project.files = files
         project.users = accounts.users
         project.groups = accounts.groups
+        project.platforms = platforms
+        project.smokeTest = smokeTest?.value
         return project
+    }
+
+    /// `platforms:` names known platforms (or `host`), each once.
+    static func decodePlatforms(_ map: MappingReader, problems: inout Diagnostics) -> [String] {
+        let platforms = map.stringList("platforms", problems: &problems)
+        reportDuplicates(platforms, what: "platform", problems: &problems)
+        for platform in platforms {
+            if let problem = TargetPlatform.unknownNameProblem(platform.value) {
+                problems.error("'platforms': \(problem)", at: platform.location)
+            }
+        }
+        if map.has("platforms"), platforms.isEmpty {
+            problems.error("'platforms' must name at least one platform; leave it out to build on the host", at: map.key("platforms")!.location)
+        }
+        return platforms.map(\.value)
     }
 
     static func looksLikeMaintainer(_ text: String) -> Bool {

@@ -3,7 +3,7 @@ import Foundation
 /// Loads and checks one software definition (`Software/<name>.yml`).
 package enum SoftwareLoader {
     static let keys = ["name", "default_version", "license", "license_files", "dependencies", "versions",
-                       "relative_path", "env", "build", "live_install", "tools"]
+                       "relative_path", "env", "build", "live_install", "tools", "build_dependencies", "network"]
     static let versionKeys = ["source", "relative_path", "env", "build"]
 
     package static func load(path: String, displayPath: String, kinds: DefinitionKinds) throws(DefinitionError) -> Software {
@@ -63,14 +63,49 @@ package enum SoftwareLoader {
         for tool in tools where tool.value.isEmpty || tool.value.contains("/") || tool.value.contains(where: \.isWhitespace) {
             problems.error("'tools' names commands found on the build PATH, such as swift or cmake; found '\(tool.value)'", at: tool.location)
         }
+        let buildDependencies = decodeBuildDependencies(map, problems: &problems)
+        let network = map.bool("network", problems: &problems)?.value ?? false
         guard let name, let defaultVersion, let license else { return nil }
-        return Software(
+        var software = Software(
             name: name.value, file: displayPath, directory: directory, defaultVersion: defaultVersion,
             license: license.value, licenseFiles: map.stringList("license_files", problems: &problems).map(\.value),
             dependencies: dependencies, versions: versions,
             relativePath: map.string("relative_path", problems: &problems)?.value, env: env, build: build,
             liveInstall: map.bool("live_install", problems: &problems)?.value ?? false, tools: tools.map(\.value),
             licenseLocation: license.location)
+        software.buildDependencies = buildDependencies
+        software.network = network
+        return software
+    }
+
+    /// `build_dependencies: { debian: [autoconf, libtool] }`: per platform family, package names
+    /// the family's package manager knows.
+    static func decodeBuildDependencies(_ map: MappingReader, problems: inout Diagnostics) -> [String: [String]] {
+        guard let value = map.value("build_dependencies") else { return [:] }
+        guard case .mapping(let pairs, _) = value else {
+            problems.error("'build_dependencies' must map a platform family (\(TargetPlatform.families.joined(separator: ", "))) to a list of package names, found \(value.kindDescription)",
+                           at: value.location)
+            return [:]
+        }
+        var result: [String: [String]] = [:]
+        for (key, list) in pairs {
+            guard TargetPlatform.families.contains(key.text) else {
+                let hint = Suggestion.closest(to: key.text, in: TargetPlatform.families).map { " (did you mean '\($0)'?)" } ?? ""
+                problems.error("'build_dependencies': unknown platform family '\(key.text)'\(hint); known: \(TargetPlatform.families.joined(separator: ", "))",
+                               at: key.location)
+                continue
+            }
+            let names = TypedValue.stringList(list, name: "build_dependencies.\(key.text)", problems: &problems)
+            ProjectLoader.reportDuplicates(names, what: "build dependency", problems: &problems)
+            // rpm names may hold capitals (perl-ExtUtils-MakeMaker); Debian's may not.
+            for name in names where key.text == "debian" ? !PackageName.isValid(name.value)
+                : name.value.isEmpty || name.value.contains(where: { $0.isWhitespace || $0 == "/" }) {
+                problems.error("'build_dependencies.\(key.text)': '\(name.value)' is not a package name\(key.text == "debian" ? ": " + PackageName.rule : "")",
+                               at: name.location)
+            }
+            result[key.text] = names.map(\.value)
+        }
+        return result
     }
 
     static func decodeVersion(_ key: YAMLKey, _ value: YAMLValue, directory: String, kinds: DefinitionKinds,

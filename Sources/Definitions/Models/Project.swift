@@ -29,6 +29,10 @@ package struct Project: Sendable {
     package let requireLicenseFiles: Bool
     package let package: PackageSettings
     package let healthCheck: HealthCheckSettings
+    /// `platforms:`: where `omnibus build` builds when no `--platform` is given; empty: the host.
+    package var platforms: [String] = []
+    /// `smoke_test:`: a command that proves an installed package works (the portability matrix).
+    package var smokeTest: String?
 
     package init(name: String, file: String, maintainer: String, homepage: String, description: String,
                 license: String, installDir: String, version: ProjectVersion, iteration: Int,

@@ -21,6 +21,11 @@ package struct Software: Sendable {
     /// Host tools its steps run besides cc, c++, ld and make (`swift`, `cmake`): their path and
     /// version are part of its layer key.
     package let tools: [String]
+    /// `build_dependencies:`: platform family -> system packages a clean root needs for this
+    /// build (and the host must have); they are installed into the root when it is made.
+    package var buildDependencies: [String: [String]] = [:]
+    /// `network: true`: its steps may reach the network inside a clean root (off otherwise).
+    package var network = false
 
     package init(name: String, file: String, directory: String, defaultVersion: Located<String>, license: String,
                 licenseFiles: [String], dependencies: [Located<String>], versions: [String: SoftwareVersion],

@@ -29,18 +29,27 @@ enum CompilerWrappers {
     /// - Parameter launcher: a program the wrappers run the compiler through (ccache). It is
     ///   given the real compiler's path: ccache's masquerade links would look the compiler up on
     ///   PATH again, find these wrappers first, and loop.
+    /// - Parameter systemRoot: the clean root the steps run in (`--platform`): its compilers
+    ///   are wrapped, by the paths they have inside it, rather than the host's.
     static func install(in directory: String, buildDir: String, toolPath: String,
-                        launcher: String? = nil) throws(BuildFailure.Reason) -> String {
+                        launcher: String? = nil, systemRoot: String? = nil) throws(BuildFailure.Reason) -> String {
         let fm = FileManager.default
         var written = Set<String>()
         do {
             if fm.fileExists(atPath: directory) { try fm.removeItem(atPath: directory) }
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for toolDirectory in toolPath.split(separator: ":").map(String.init) {
-                let names = ((try? fm.contentsOfDirectory(atPath: toolDirectory)) ?? []).sorted()
+                let seen = (systemRoot ?? "") + toolDirectory
+                let names = ((try? fm.contentsOfDirectory(atPath: seen)) ?? []).sorted()
                 for name in names where isCompiler(name) && !written.contains(name) {
                     let real = toolDirectory + "/" + name
-                    guard fm.isExecutableFile(atPath: real) else { continue }
+                    // A root's links are absolute within the root (cc -> /etc/alternatives/cc), so
+                    // they are judged there, when the wrapper runs, not followed on the host.
+                    if systemRoot == nil {
+                        guard fm.isExecutableFile(atPath: real) else { continue }
+                    } else {
+                        guard (try? fm.attributesOfItem(atPath: seen + "/" + name)) != nil else { continue }
+                    }
                     let command = (launcher.map { quoted($0) + " " } ?? "") + quoted(real)
                     let script = "#!/bin/sh\nexec \(command) \(quoted("-ffile-prefix-map=\(buildDir)=.")) \"$@\"\n"
                     let path = directory + "/" + name

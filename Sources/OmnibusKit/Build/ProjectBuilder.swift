@@ -43,6 +43,8 @@ struct ProjectBuilder: Sendable {
     let caller: [String: String]
     let host: HostIdentity
     let paths: WorkPaths
+    /// The clean root this build runs in (`--platform`); nil on the host.
+    var platformRoot: PlatformRoot? = nil
 
     init(graph: BuildGraph, repositoryRoot: String, settings: BuildSettings, reporter: BuildReporter,
          caller: [String: String], host: HostIdentity) throws(BuildError) {
@@ -109,7 +111,11 @@ struct ProjectBuilder: Sendable {
             let known = SoftwareInputs.keyTimeVariables(node: node, project: graph.project)
             let path = node.env.last { $0.name == "PATH" }.flatMap { try? Interpolation.render($0.value, values: known) }
                 ?? HostIdentity.toolPath
-            for tool in node.software.tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }
+            if let platformRoot {
+                toolchain.merge(await platformRoot.toolchain(node.software.tools)) { _, root in root }
+            } else {
+                for tool in node.software.tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }
+            }
             inputs[node.name] = SoftwareInputs(node: node, project: graph.project, sourceIdentity: identity,
                                                buildEpoch: buildEpoch, host: host, toolchain: toolchain, caller: caller,
                                                dependencyKeys: dependencyKeys)

@@ -44,7 +44,9 @@ struct Scheduler {
         let jobserver: Jobserver?
         do { jobserver = builder.settings.jobserver ? try Jobserver(jobs: jobs) : nil } catch { throw .refused(error.description) }
         let compilerCache: CompilerCache?
-        do { compilerCache = builder.settings.ccache ? try CompilerCache(cacheDir: builder.settings.cacheDir) : nil } catch {
+        // ccache and its directory live on the host; a clean root has neither, so platform
+        // builds compile without it.
+        do { compilerCache = builder.settings.ccache && builder.platformRoot == nil ? try CompilerCache(cacheDir: builder.settings.cacheDir) : nil } catch {
             throw .refused(error.description)
         }
         var durations = BuildDurations(cacheDir: builder.settings.cacheDir, project: builder.graph.project.name)
@@ -222,9 +224,12 @@ struct Scheduler {
             }
         }
         do throws(BuildFailure) {
+            let sandbox = builder.platformRoot?.sandbox(workDir: builder.paths.projectDir, installDir: builder.graph.project.installDir,
+                                                        network: node.software.network)
             let outcome = try await SoftwareBuild(inputs: inputs, paths: builder.paths, jobs: jobs, jobserver: jobserver,
                                                   compilerCache: compilerCache, sources: builder.sources,
-                                                  reporter: builder.reporter, verbose: builder.settings.verbose).run()
+                                                  reporter: builder.reporter, verbose: builder.settings.verbose,
+                                                  sandbox: sandbox).run()
             return .success(.built(tree: outcome.tree, layer: outcome.layer, alreadyInPlace: outcome.alreadyInPlace,
                                    seconds: Date().timeIntervalSince(started)))
         } catch {

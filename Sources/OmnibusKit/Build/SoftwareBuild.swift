@@ -14,6 +14,8 @@ struct SoftwareBuild {
     let sources: SourcePreparation
     let reporter: BuildReporter
     let verbose: Bool
+    /// The clean root the steps' commands run in; nil on the host.
+    var sandbox: RootSandbox? = nil
 
     struct Outcome {
         /// A directory laid out like the install dir holding exactly this layer's files.
@@ -69,7 +71,8 @@ struct SoftwareBuild {
                 "jobs": String(jobs), "destdir": staging ?? "", "source_dir": buildDir, "project": inputs.project,
             ]
             let wrappers = try CompilerWrappers.install(in: paths.compilers(name), buildDir: buildDir,
-                                                        toolPath: HostIdentity.toolPath, launcher: compilerCache?.launcher)
+                                                        toolPath: HostIdentity.toolPath, launcher: compilerCache?.launcher,
+                                                        systemRoot: sandbox?.root)
             let environment: BuildEnvironment
             do {
                 environment = try BuildEnvironment(inputs: inputs, interpolation: variables, compilerWrappers: wrappers,
@@ -84,7 +87,7 @@ struct SoftwareBuild {
             let context = StepContext(installDir: inputs.installDir, definitionDir: inputs.definitionDir, buildDir: buildDir,
                                       destdir: staging, environment: environment, variables: variables, jobs: jobs,
                                       jobserver: jobserver,
-                                      buildLog: log)
+                                      buildLog: log, sandbox: sandbox)
             let steps = inputs.steps
             for (offset, step) in steps.enumerated() {
                 let summary = Self.label(step.value.summary, variables: variables)

@@ -19,6 +19,8 @@ struct StepContext: StepExecution {
     /// The build's one jobserver; nil with `--no-jobserver`.
     let jobserver: Jobserver?
     let buildLog: BuildLog
+    /// The clean root commands run in (`--platform`); nil runs them on the host as it is.
+    var sandbox: RootSandbox? = nil
 
     var hasJobserver: Bool { jobserver != nil }
 
@@ -46,7 +48,10 @@ struct StepContext: StepExecution {
     /// `run:` is a job too); a joining one also gets the FIFO, to take more.
     private func run(_ arguments: [String], joiningJobserver: Bool) async throws(StepFailure) {
         let command = ChildProcess.shellQuoted(arguments)
-        var process = ChildProcess(arguments, environment: environment.variables, directory: buildDir)
+        // The one place a step's command enters the clean root; everything else is unchanged.
+        let argv: [String]
+        do { argv = try sandbox?.wrap(arguments, directory: buildDir) ?? arguments } catch { throw .invalid(error.description) }
+        var process = ChildProcess(argv, environment: environment.variables, directory: buildDir)
         if joiningJobserver, let jobserver {
             let own = process.environment["MAKEFLAGS"].map { $0 + " " } ?? ""
             process.environment["MAKEFLAGS"] = own + Jobserver.makeflags

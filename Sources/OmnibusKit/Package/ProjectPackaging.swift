@@ -14,6 +14,8 @@ package struct ProjectPackaging {
     package let sourceDateEpoch: Int
     /// The registered formats, whose own scripts (`scriptOptions`) the project may name.
     package let formatKinds: [any PackageFormatKind.Type]
+    /// The platform the packages are for, when built in a clean root; the host's otherwise.
+    package var platform: PlatformInfo? = nil
 
     package struct Failure: Error, CustomStringConvertible {
         package let description: String
@@ -100,7 +102,7 @@ package struct ProjectPackaging {
             license: project.license, runtimeDependencies: project.runtimeDependencies, conflicts: project.conflicts, replaces: project.replaces,
             provides: project.provides, configFiles: project.configFiles, user: project.package.user,
             group: project.package.group, installDir: project.installDir, sourceDateEpoch: Int64(sourceDateEpoch),
-            scripts: try scripts(), versionManifest: versionManifest, extraEntries: extraEntries)
+            scripts: try scripts(), versionManifest: versionManifest, platform: platform ?? .current(), extraEntries: extraEntries)
     }
 
     /// What the packaged files need from the base system: the floors always (for the metadata),

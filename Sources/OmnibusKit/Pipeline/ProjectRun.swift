@@ -20,6 +20,8 @@ package struct ProjectRun: Sendable {
     /// Receives each phase's outcome as it finishes.
     package let outcomes: @Sendable (PhaseOutcome) -> Void
     let environment: [String: String]
+    /// Set in the run a `--platform` build starts inside the platform's clean root.
+    package var platformRoot: PlatformRoot? = nil
 
     package init(workspace: Workspace, settings: BuildSettings, reporter: BuildReporter,
                  environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -75,14 +77,18 @@ package struct ProjectRun: Sendable {
         let version = try await version(of: project)
         report.versioned(version)
         try checkpoint(.build)
+        if platformRoot == nil { try await checkHostBuildDependencies(graph) }
         let started = Date()
-        let builder: ProjectBuilder
+        let host: HostIdentity
+        if let platformRoot { host = await platformRoot.identity() } else { host = await HostIdentity.current() }
+        var builder: ProjectBuilder
         do {
             builder = try ProjectBuilder(graph: graph, repositoryRoot: workspace.repository.root, settings: settings,
-                                         reporter: report.recorder, caller: environment, host: await HostIdentity.current())
+                                         reporter: report.recorder, caller: environment, host: host)
         } catch {
             throw Self.runError(error)
         }
+        builder.platformRoot = platformRoot
         let result: BuildResult
         do { result = try await builder.build(version: version) } catch {
             report.took(Date().timeIntervalSince(started), in: .build)
@@ -136,12 +142,13 @@ package struct ProjectRun: Sendable {
     }
 
     /// The linkage check of any directory, cancellable between files.
-    package static func check(_ directory: String, policy: HealthCheckPolicy,
-                              owners: [String: String] = [:]) async throws(RunError) -> HealthReport {
+    package static func check(_ directory: String, policy: HealthCheckPolicy, owners: [String: String] = [:],
+                              resolver: @autoclosure () -> LibraryResolver = LibraryResolver()) async throws(RunError) -> HealthReport {
         let flag = CancellationFlag()
+        let resolver = resolver()
         let result: Result<HealthReport, HealthCheckError> = await withTaskCancellationHandler {
             do throws(HealthCheckError) {
-                return .success(try HealthChecker().check(installDir: directory, policy: policy, owners: owners,
+                return .success(try HealthChecker(resolver: resolver).check(installDir: directory, policy: policy, owners: owners,
                                                           isCancelled: { flag.isSet }))
             } catch {
                 return .failure(error)
@@ -172,7 +179,10 @@ package struct ProjectRun: Sendable {
         }
         let checked: HealthReport
         do {
-            checked = try await Self.check(project.installDir, policy: ProjectHealthCheck.policy(for: project), owners: owners)
+            // In a clean root, libraries resolve against the root's loader cache, not the host's.
+            let resolver = platformRoot.map { LibraryResolver(systemRoot: $0.directory, keptOnHost: [project.installDir]) } ?? LibraryResolver()
+            checked = try await Self.check(project.installDir, policy: ProjectHealthCheck.policy(for: project), owners: owners,
+                                           resolver: resolver)
         } catch {
             if case .badInput(let message) = error { throw .failed(.healthCheck, "health check: \(message)") }
             throw error
@@ -189,8 +199,9 @@ package struct ProjectRun: Sendable {
         let started = Date()
         let root = workspace.repository.root
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
-        let packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch,
+        var packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch,
                                          formatKinds: workspace.repository.kinds.formats)
+        packaging.platform = platformRoot?.packagePlatform
         let built: [BuiltPackage]
         // The workspace's format table, so a registered format is written like the shipped ones.
         let packagers = workspace.repository.kinds.formats.compactMap { $0 as? any Packager.Type }

@@ -1,0 +1,27 @@
+import Foundation
+import Spawning
+
+/// On the host (no clean root), the build dependencies the definitions declare for the host's
+/// family must already be installed; all missing ones are named in one message before any
+/// software builds, instead of one confusing configure failure at a time.
+package enum HostBuildDependencies {
+    /// Names dpkg does not report as installed, in the order given. Only Debian hosts are
+    /// checked: elsewhere there is no dpkg to ask and the names would be another family's.
+    package static func missing(_ names: [String]) async -> [String] {
+        guard !names.isEmpty, let dpkgQuery = ChildProcess.which("dpkg-query", in: RootStore.path) else { return [] }
+        var missing: [String] = []
+        for name in names {
+            let result = try? await ChildProcess([dpkgQuery, "-W", "-f=${db:Status-Abbrev}", name],
+                                                 environment: ["PATH": RootStore.path, "LC_ALL": "C"]).capture()
+            // `ii ` is installed; anything else (absent, removed, half-configured) needs installing.
+            if result?.status != 0 || result?.output.hasPrefix("ii") != true { missing.append(name) }
+        }
+        return missing
+    }
+
+    /// Throws the one message naming every missing package and the command that installs them.
+    package static func check(_ names: [String]) async throws(RootError) {
+        let absent = await missing(names)
+        if !absent.isEmpty { throw .missingHostPackages(absent) }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// The demo built for debian-12 and debian-13 in one command, each in its clean root, then the
+/// portability matrix installing each package into a fresh bare root of both releases.
+@Suite(.serialized) struct PlatformBuildTests {
+    static let installDir = "/opt/omnibus-roots-demo"
+
+    @Test func demoBuildsForTwoPlatformsAndTheMatrixSaysWhereItRuns() throws {
+        if let reason = TestRoots.unavailable { print("skipped: \(reason)"); return }
+        let repo = try TestRepository("platforms")
+        for path in ["Software/greet.yml", "Software/libgreet.yml", "src/greet", "src/libgreet"] {
+            try repo.copyFromOmnibus(path, to: path)
+        }
+        let demo = try String(contentsOfFile: TestRepository.repositoryRoot + "/Projects/demo.yml", encoding: .utf8)
+            .replacingOccurrences(of: "/opt/demo", with: Self.installDir)
+        // demo.yml names its smoke_test (greet --version); the platforms are added here.
+        try repo.write("Projects/demo.yml", demo + "platforms: [debian-12, debian-13]\n")
+        let hostHadIt = FileManager.default.fileExists(atPath: Self.installDir)
+
+        let output = repo.root + "/pkg"
+        let build = try repo.omnibus(["build", "demo", "--cache-dir", TestRoots.cacheDir, "--output-dir", output])
+        #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
+        // The host's install dir is never made or filled by a platform build.
+        #expect(FileManager.default.fileExists(atPath: Self.installDir) == hostHadIt)
+
+        for (platform, version) in [("debian-12", "12"), ("debian-13", "13")] {
+            let dir = output + "/" + platform
+            let metadata = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".deb.metadata.json") }
+            #expect(metadata.count == 1, "\(dir): \(metadata)")
+            if let file = metadata.first, let data = FileManager.default.contents(atPath: dir + "/" + file),
+               let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                #expect(object["platform_version"] as? String == version)
+                #expect(object["platform"] as? String == "debian")
+            }
+        }
+
+        let matrix = try repo.omnibus(["matrix", "demo", "--cache-dir", TestRoots.cacheDir, "--work-dir", repo.workDir,
+                                       "--output-dir", output, "--format", "json"])
+        let data = Data(matrix.stdout.utf8)
+        let cells = ((try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["matrix"] as? [[String: Any]]) ?? []
+        #expect(cells.count == 4, "\(matrix.stdout)\n\(matrix.stderr)")
+        func cell(_ built: String, _ on: String) -> [String: Any]? {
+            cells.first { $0["built_on"] as? String == built && $0["installed_on"] as? String == on }
+        }
+        // Built on a release, it installs and runs on that release.
+        #expect(cell("debian-12", "debian-12")?["passed"] as? Bool == true, "\(matrix.stdout)")
+        #expect(cell("debian-13", "debian-13")?["passed"] as? Bool == true, "\(matrix.stdout)")
+        // An older release's build runs on the newer one (glibc is backward compatible).
+        #expect(cell("debian-12", "debian-13")?["passed"] as? Bool == true, "\(matrix.stdout)")
+        // The newer build on the older release: it runs, or dpkg refuses it by a Depends, never a
+        // half-installed package whose smoke test fails.
+        if let newerOnOlder = cell("debian-13", "debian-12") {
+            let passed = newerOnOlder["passed"] as? Bool == true
+            let refused = newerOnOlder["installed"] as? Bool == false && (newerOnOlder["reason"] as? String ?? "").contains("depends on")
+            #expect(passed || refused, "\(newerOnOlder)")
+            print("debian-13 build on debian-12: \(passed ? "runs" : "refused: \(newerOnOlder["reason"] ?? "")")")
+        }
+        #expect(matrix.status == (cells.allSatisfy { $0["passed"] as? Bool == true } ? 0 : 1))
+    }
+}
+
+/// A definition whose build would find a header only the host has: built on the host it finds
+/// it, built for debian-12 in its clean root it does not.
+@Suite struct HostLeakTests {
+    @Test func aHostOnlyHeaderDoesNotReachAPlatformBuild() throws {
+        if let reason = TestRoots.unavailable { print("skipped: \(reason)"); return }
+        let header = "omnibus-leak-\(getpid()).h"
+        try "#define LEAK 1\n".write(toFile: "/usr/local/include/" + header, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: "/usr/local/include/" + header) }
+        let repo = try TestRepository("leak")
+        // Like a configure check: the step fails when the compiler finds the header.
+        try repo.localSoftware("probe", steps: ["run: \"! printf '#include <\(header)>\\\\n' | cc -E -x c - >/dev/null 2>&1\""])
+        try repo.project(dependencies: ["probe"])
+        let onHost = try repo.omnibus(["build", "app", "--no-cache", "--platform", "host"])
+        #expect(onHost.status == 1, "the host build should see \(header): \(onHost.stderr)")
+        let inRoot = try repo.omnibus(["build", "app", "--no-cache", "--platform", "debian-12", "--cache-dir", TestRoots.cacheDir])
+        #expect(inRoot.status == 0, "\(inRoot.stdout)\n\(inRoot.stderr)")
+    }
+}
