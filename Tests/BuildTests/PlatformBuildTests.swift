@@ -32,6 +32,19 @@ import Testing
                let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
                 #expect(object["platform_version"] as? String == version)
                 #expect(object["platform"] as? String == "debian")
+                // The floor the root's build needs is written into the deb as libc6's Depends.
+                let floor = (object["base_system"] as? [String: Any])?["glibc"] as? String
+                #expect(floor != nil, "\(file): no glibc floor")
+                let deb = dir + "/" + String(file.dropLast(".metadata.json".count))
+                let depends = try CommandResult.run(["dpkg-deb", "-f", deb, "Depends"]).stdout
+                #expect(depends.contains("libc6 (>= \(floor ?? "?"))"), "\(deb): Depends \(depends)")
+                // No packaged byte names where it was built: not the work dir, not the repository.
+                let unpacked = repo.root + "/unpacked-" + platform
+                #expect(try CommandResult.run(["dpkg-deb", "-x", deb, unpacked]).status == 0)
+                for leak in [repo.workDir, repo.root + "/src"] {
+                    let found = try CommandResult.run(["grep", "-rlaF", leak, unpacked])
+                    #expect(found.stdout.isEmpty, "\(platform): packaged files name \(leak): \(found.stdout)")
+                }
             }
         }
 
