@@ -65,10 +65,13 @@ extension ProjectRun {
                                                            workDir: platformDir + "/work", outputDir: outputDir(for: platform))
         reporter.report(.note("building \(graph.project.name) for \(platform.name) in its clean root \(root)"))
         let status: Int32
+        // Kept for the failure message: with --quiet the lines above are not shown.
+        let tail = OutputTail()
         do {
             status = try await ChildProcess([unshare, "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + inner,
                                             environment: environment)
                 .run { data in
+                    tail.append(data)
                     for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
                         reporter.report(.note("[\(platform.name)] \(line)"))
                     }
@@ -79,9 +82,9 @@ extension ProjectRun {
         }
         switch status {
         case 0: return
-        case 2: throw .badInput("the \(platform.name) build refused its input (see its lines above)")
+        case 2: throw .badInput("the \(platform.name) build refused its input:\n\(tail.lastLines)")
         case 130: throw .cancelled(.build)
-        default: throw .failed(.build, "the \(platform.name) build failed (exit \(status)); see its lines above")
+        default: throw .failed(.build, "the \(platform.name) build failed (exit \(status)); its last lines:\n\(tail.lastLines)")
         }
     }
 

@@ -34,10 +34,14 @@ package struct RootSandbox: Sendable {
     /// directory. The environment passes through unchanged.
     package func wrap(_ arguments: [String], directory: String?) throws(RootError) -> [String] {
         if let bwrap = ChildProcess.which("bwrap", in: RootStore.path) {
+            // No --die-with-parent: its signal fires when the THREAD that started bwrap ends, and
+            // the pool thread that spawned a step may end while a long configure still runs
+            // (it killed xz's configure with SIGKILL). An interrupted step's process group,
+            // bwrap and everything in its namespace, is signalled by ChildProcess instead.
             // Bound writable first so bwrap can make the mount points of the binds in it (empty
             // directories in the extracted copy, never in the cached tarball), then made read-only.
             var command = [bwrap, "--bind", root, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                           "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
+                           "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
             if !network {
                 command.append("--unshare-net")
             } else {
