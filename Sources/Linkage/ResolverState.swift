@@ -30,6 +30,14 @@ final class ResolverState: Sendable {
         var objectSearchLists: [ObjectKey: ObjectSearchLists] = [:]
         var realPaths: [String: String] = [:]
         var environments: [ELFTarget: LoaderEnvironment] = [:]
+        var needs: [NeedsKey: [ResolvedNeed]] = [:]
+    }
+
+    private struct NeedsKey: Hashable {
+        let object: ObjectKey
+        /// The inherited search lists, by identity: every list comes from `searchList`, which
+        /// keeps each one for the whole run, so an identity is never reused.
+        let inherited: [ObjectIdentifier]
     }
 
     private struct ObjectKey: Hashable {
@@ -122,6 +130,20 @@ final class ResolverState: Sendable {
         return tables.withLock { tables in
             if let stored = tables.objectSearchLists[key] { return stored }
             tables.objectSearchLists[key] = made
+            return made
+        }
+    }
+
+    /// The resolved needs of the object at `path` in the context of `inherited`, made by
+    /// `make` the first time.
+    func resolvedNeeds(ofObjectAt path: String, target: ELFTarget, inherited: [SearchList],
+                       make: () -> [ResolvedNeed]) -> [ResolvedNeed] {
+        let key = NeedsKey(object: ObjectKey(path: path, target: target), inherited: inherited.map(ObjectIdentifier.init))
+        if let known = tables.withLock({ $0.needs[key] }) { return known }
+        let made = make()
+        return tables.withLock { tables in
+            if let stored = tables.needs[key] { return stored }
+            tables.needs[key] = made
             return made
         }
     }
