@@ -17,7 +17,7 @@ struct LoadWalk {
     }
 
     /// Where the needs of one object are searched before the cache.
-    private struct SearchLists {
+    struct SearchLists {
         /// Its own `DT_RPATH`, then that of the object that loaded it, and so on up to the
         /// program, each list once: a list searched again cannot find what it did not the first
         /// time, and without repeats a chain of libraries sharing one RPATH searches one list,
@@ -30,6 +30,7 @@ struct LoadWalk {
     private let environment: LoaderEnvironment
     private let main: ELFFile
     private let target: ELFTarget
+    private let search: LibrarySearch
     private var nodes: [Node] = []
     /// Every name or soname of a loaded object -> the first object answering to it.
     private var byName: [String: Int] = [:]
@@ -42,6 +43,7 @@ struct LoadWalk {
         self.environment = environment
         self.main = main.file
         self.target = main.file.target
+        search = LibrarySearch(resolver: resolver, environment: environment, target: main.file.target)
         add(Node(name: main.file.path, path: main.file.path, parsed: main, loader: nil, kind: .library, depth: 0,
                  referenced: false), soname: main.file.soname, id: main.id)
         // The loader and the vDSO are in the link map before any DT_NEEDED is looked at.
@@ -124,14 +126,16 @@ struct LoadWalk {
         let path = nodes[index].path ?? file.path
         let lists = searchLists(of: index)
         let context = file.runpath == nil ? lists.inherited : []
+        // Captured alone: a closure capturing `self` copies the whole walk.
+        let search = self.search
         return resolver.resolvedNeeds(ofObjectAt: path, target: target, inherited: context) {
             let origin = PathNames.directory(of: path)
             return file.needed.map { entry in
                 // Only a token needs expanding; most entries are plain names.
                 let expanded = entry.utf8.contains(UInt8(ascii: "$"))
-                    ? DynamicStringTokens.expand(entry, origin: origin, environment: environment) : entry
+                    ? DynamicStringTokens.expand(entry, origin: origin, environment: search.environment) : entry
                 guard let name = expanded, !name.isEmpty else { return ResolvedNeed(name: nil, lookup: nil) }
-                return ResolvedNeed(name: name, lookup: find(name, requester: file, lists: lists))
+                return ResolvedNeed(name: name, lookup: search.find(name, requester: file, lists: lists))
             }
         }
     }
@@ -164,28 +168,6 @@ struct LoadWalk {
             return add(Node(name: name, path: path, parsed: parsed, loader: requester, kind: .library, depth: depth,
                             referenced: true), soname: parsed.file.soname, id: parsed.id)
         }
-    }
-
-    /// `_dl_map_object`'s search order for a name without a slash.
-    private func find(_ name: String, requester: ELFFile, lists: SearchLists) -> Lookup? {
-        if name.utf8.contains(UInt8(ascii: "/")) { return resolver.open(name, target: target) }
-        if requester.runpath == nil {
-            // DT_RPATH of the requester, then of the object that loaded it, and so on up to
-            // the main program.
-            for list in lists.inherited {
-                if let hit = resolver.search(name, in: list, target: target) { return hit }
-            }
-        }
-        if let runpath = lists.runpath, let hit = resolver.search(name, in: runpath, target: target) {
-            return hit
-        }
-        let nodeflib = requester.flags1 & ELFFile.nodeflib != 0
-        if let hit = resolver.cacheLookup(name, environment: environment, target: target, nodeflib: nodeflib) {
-            return hit
-        }
-        if nodeflib { return nil }
-        return resolver.search(name, in: resolver.searchList(environment.defaultDirectories, environment: environment),
-                               target: target)
     }
 
     /// The search lists of a loaded object, computed once; its loader's come first, since
@@ -225,5 +207,41 @@ struct LoadWalk {
         if let soname, byName[soname] == nil { byName[soname] = index }
         if let id, byFile[id] == nil { byFile[id] = index }
         return index
+    }
+}
+
+/// The loader's search for one name on behalf of one object of a walk. A class, so handing it
+/// to the resolver's memo costs one reference, not a copy of the environment.
+private final class LibrarySearch {
+    let resolver: LibraryResolver
+    let environment: LoaderEnvironment
+    let target: ELFTarget
+
+    init(resolver: LibraryResolver, environment: LoaderEnvironment, target: ELFTarget) {
+        self.resolver = resolver
+        self.environment = environment
+        self.target = target
+    }
+
+    /// `_dl_map_object`'s search order for a name without a slash.
+    func find(_ name: String, requester: ELFFile, lists: LoadWalk.SearchLists) -> Lookup? {
+        if name.utf8.contains(UInt8(ascii: "/")) { return resolver.open(name, target: target) }
+        if requester.runpath == nil {
+            // DT_RPATH of the requester, then of the object that loaded it, and so on up to
+            // the main program.
+            for list in lists.inherited {
+                if let hit = resolver.search(name, in: list, target: target) { return hit }
+            }
+        }
+        if let runpath = lists.runpath, let hit = resolver.search(name, in: runpath, target: target) {
+            return hit
+        }
+        let nodeflib = requester.flags1 & ELFFile.nodeflib != 0
+        if let hit = resolver.cacheLookup(name, environment: environment, target: target, nodeflib: nodeflib) {
+            return hit
+        }
+        if nodeflib { return nil }
+        return resolver.search(name, in: resolver.searchList(environment.defaultDirectories, environment: environment),
+                               target: target)
     }
 }

@@ -23,14 +23,15 @@ enum Probe: Sendable {
 final class ResolverState: Sendable {
     private struct Tables {
         var probes: [String: Probe] = [:]
+        /// ELF files read, by identity, with their first bytes: a second path to one of them
+        /// is opened (to learn its identity) but not read or parsed again.
+        var objects: [FileID: (header: [UInt8], parsed: ParsedELF)] = [:]
         var listings: [String: DirectoryListing] = [:]
         /// Listings by directory identity, so every path to one directory shares one listing.
         var listingsByID: [FileID: DirectoryListing] = [:]
         var searchLists: [SearchListKey: SearchList] = [:]
         var objectSearchLists: [ObjectKey: ObjectSearchLists] = [:]
-        var realPaths: [String: String] = [:]
         var environments: [ELFTarget: LoaderEnvironment] = [:]
-        var needs: [NeedsKey: [ResolvedNeed]] = [:]
     }
 
     private struct NeedsKey: Hashable {
@@ -51,21 +52,33 @@ final class ResolverState: Sendable {
     }
 
     private let tables = Mutex(Tables())
+    // The two tables every walk and every judged object consult have locks of their own, so
+    // threads judging files do not queue behind threads probing them.
+    private let realPaths = Mutex<[String: String]>([:])
+    private let needs = Mutex<[NeedsKey: [ResolvedNeed]]>([:])
     let counters = WorkCounters()
 
     func probe(_ path: String) -> Probe {
         if let known = tables.withLock({ $0.probes[path] }) { return known }
         let answer: Probe
+        var read = false
         do {
             let reader = try BoundedFileReader(path: path)
-            let head = try reader.read(offset: 0, count: Int(min(reader.size, ELFParser.headRead)))
-            let parsed: Result<ParsedELF, ELFError>
-            if head.starts(with: ELFParser.magic) {
-                do { parsed = .success(try ELFParser.parse(reader: reader, head: head)) } catch { parsed = .failure(error) }
+            if let twin = tables.withLock({ $0.objects[reader.id] }) {
+                // The same file under another path (a checked `libz.so.1.2.13` needed as
+                // `/lib/x86_64-linux-gnu/libz.so.1`): what it holds is known, only its path differs.
+                answer = .file(header: twin.header, parsed: .success(ParsedELF(file: twin.parsed.file.at(path), id: reader.id)))
             } else {
-                parsed = .failure(ELFError(path: path, problem: .notELF))
+                read = true
+                let head = try reader.read(offset: 0, count: Int(min(reader.size, ELFParser.headRead)))
+                let parsed: Result<ParsedELF, ELFError>
+                if head.starts(with: ELFParser.magic) {
+                    do { parsed = .success(try ELFParser.parse(reader: reader, head: head)) } catch { parsed = .failure(error) }
+                } else {
+                    parsed = .failure(ELFError(path: path, problem: .notELF))
+                }
+                answer = .file(header: Array(head.prefix(64)), parsed: parsed)
             }
-            answer = .file(header: Array(head.prefix(64)), parsed: parsed)
         } catch {
             // The loader goes on searching when it cannot open a candidate.
             if case .unreadable = error.problem { answer = .absent } else { answer = .file(header: [], parsed: .failure(error)) }
@@ -73,7 +86,10 @@ final class ResolverState: Sendable {
         return tables.withLock { tables in
             if let stored = tables.probes[path] { return stored }
             tables.probes[path] = answer
-            counters.openedFile()
+            if case .file(let header, .success(let parsed)) = answer, tables.objects[parsed.id] == nil {
+                tables.objects[parsed.id] = (header, parsed)
+            }
+            if read { counters.openedFile() }
             return answer
         }
     }
@@ -116,9 +132,9 @@ final class ResolverState: Sendable {
 
     /// Canonical path (symlinks resolved); lexically normalised when it does not exist.
     func canonical(_ path: String) -> String {
-        if let known = tables.withLock({ $0.realPaths[path] }) { return known }
+        if let known = realPaths.withLock({ $0[path] }) { return known }
         let answer = PathNames.realPath(path) ?? PathNames.lexicallyNormalized(path)
-        tables.withLock { $0.realPaths[path] = answer }
+        realPaths.withLock { $0[path] = answer }
         return answer
     }
 
@@ -139,11 +155,11 @@ final class ResolverState: Sendable {
     func resolvedNeeds(ofObjectAt path: String, target: ELFTarget, inherited: [SearchList],
                        make: () -> [ResolvedNeed]) -> [ResolvedNeed] {
         let key = NeedsKey(object: ObjectKey(path: path, target: target), inherited: inherited.map(ObjectIdentifier.init))
-        if let known = tables.withLock({ $0.needs[key] }) { return known }
+        if let known = needs.withLock({ $0[key] }) { return known }
         let made = make()
-        return tables.withLock { tables in
-            if let stored = tables.needs[key] { return stored }
-            tables.needs[key] = made
+        return needs.withLock { needs in
+            if let stored = needs[key] { return stored }
+            needs[key] = made
             return made
         }
     }
