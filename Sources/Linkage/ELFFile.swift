@@ -56,6 +56,12 @@ package struct ELFFile: Sendable, Equatable {
         self.flags1 = flags1
     }
 
+    /// The same file reached through another path (a symlink, or another link to it).
+    func at(_ otherPath: String) -> ELFFile {
+        ELFFile(path: otherPath, target: target, osABI: osABI, type: type, interpreter: interpreter, isDynamic: isDynamic,
+                needed: needed, soname: soname, rpath: rpath, runpath: runpath, flags1: flags1)
+    }
+
     /// Reads the ELF file at `path` with bounded reads; every offset and size is checked against
     /// the file, so a truncated or hostile file throws instead of crashing.
     package static func read(path: String) throws(ELFError) -> ELFFile {

@@ -1,7 +1,14 @@
-/// An ELF file as read, with the on-disk identity the loader uses to spot duplicates.
-struct ParsedELF: Sendable {
+/// An ELF file as read, with the on-disk identity the loader uses to spot duplicates. A class:
+/// every walk that loads the library holds it, and one reference is cheaper to pass around
+/// than the file's many strings.
+final class ParsedELF: Sendable {
     let file: ELFFile
     let id: FileID
+
+    init(file: ELFFile, id: FileID) {
+        self.file = file
+        self.id = id
+    }
 }
 
 /// Reads the ELF header, the program headers, `PT_INTERP` and the `PT_DYNAMIC` entries the

@@ -114,6 +114,13 @@ package final class LibraryResolver: Sendable {
         }
     }
 
+    /// The needs of the object at `path` as `make` resolves them, made the first time this
+    /// object is walked with these inherited RPATH lists (none when its RUNPATH hides them).
+    func resolvedNeeds(ofObjectAt path: String, target: ELFTarget, inherited: [SearchList],
+                       make: () -> [ResolvedNeed]) -> [ResolvedNeed] {
+        state.resolvedNeeds(ofObjectAt: path, target: target, inherited: inherited, make: make)
+    }
+
     /// Tries `name` in each directory of `list` that may hold it, as `open_path` does.
     func search(_ name: String, in list: SearchList, target: ELFTarget) -> Lookup? {
         var position = list.start(for: name)
@@ -148,12 +155,11 @@ package final class LibraryResolver: Sendable {
         }
     }
 
-    /// The cache's answer for `name`, or a search of `configuration` (the `ld.so.conf`
-    /// directories) when there is no cache.
-    func cacheLookup(_ name: String, environment: LoaderEnvironment, target: ELFTarget, nodeflib: Bool,
-                     configuration: SearchList) -> Lookup? {
+    /// The cache's answer for `name`, or a search of the `ld.so.conf` directories when there
+    /// is no cache.
+    func cacheLookup(_ name: String, environment: LoaderEnvironment, target: ELFTarget, nodeflib: Bool) -> Lookup? {
         guard let cache else {
-            return search(name, in: configuration, target: target)
+            return search(name, in: searchList(configDirectories, environment: environment), target: target)
         }
         guard let path = cache.lookup(name, flags: environment.cacheFlags, hwcapsPriority: environment.hwcapsPriority) else {
             return nil
@@ -171,7 +177,15 @@ struct ObjectSearchLists: Sendable {
 }
 
 /// The outcome of looking for one library.
-enum Lookup {
+enum Lookup: Sendable {
     case loaded(path: String, ParsedELF)
     case refused(path: String, reason: String)
+}
+
+/// One `DT_NEEDED` entry of a loaded object with the loader's answer for it.
+struct ResolvedNeed: Sendable {
+    /// The entry after token expansion; nil when expansion drops it or leaves nothing.
+    let name: String?
+    /// Where the search ends; nil when the library is not found.
+    let lookup: Lookup?
 }

@@ -23,13 +23,22 @@ enum Probe: Sendable {
 final class ResolverState: Sendable {
     private struct Tables {
         var probes: [String: Probe] = [:]
+        /// ELF files read, by identity, with their first bytes: a second path to one of them
+        /// is opened (to learn its identity) but not read or parsed again.
+        var objects: [FileID: (header: [UInt8], parsed: ParsedELF)] = [:]
         var listings: [String: DirectoryListing] = [:]
         /// Listings by directory identity, so every path to one directory shares one listing.
         var listingsByID: [FileID: DirectoryListing] = [:]
         var searchLists: [SearchListKey: SearchList] = [:]
         var objectSearchLists: [ObjectKey: ObjectSearchLists] = [:]
-        var realPaths: [String: String] = [:]
         var environments: [ELFTarget: LoaderEnvironment] = [:]
+    }
+
+    private struct NeedsKey: Hashable {
+        let object: ObjectKey
+        /// The inherited search lists, by identity: every list comes from `searchList`, which
+        /// keeps each one for the whole run, so an identity is never reused.
+        let inherited: [ObjectIdentifier]
     }
 
     private struct ObjectKey: Hashable {
@@ -43,6 +52,10 @@ final class ResolverState: Sendable {
     }
 
     private let tables = Mutex(Tables())
+    // The two tables every walk and every judged object consult have locks of their own, so
+    // threads judging files do not queue behind threads probing them.
+    private let realPaths = Mutex<[String: String]>([:])
+    private let needs = Mutex<[NeedsKey: [ResolvedNeed]]>([:])
     let counters = WorkCounters()
     let root: SystemRoot
 
@@ -51,16 +64,24 @@ final class ResolverState: Sendable {
     func probe(_ path: String) -> Probe {
         if let known = tables.withLock({ $0.probes[path] }) { return known }
         let answer: Probe
+        var read = false
         do {
             let reader = try BoundedFileReader(path: root.onDisk(path))
-            let head = try reader.read(offset: 0, count: Int(min(reader.size, ELFParser.headRead)))
-            let parsed: Result<ParsedELF, ELFError>
-            if head.starts(with: ELFParser.magic) {
-                do { parsed = .success(try ELFParser.parse(reader: reader, head: head)) } catch { parsed = .failure(error) }
+            if let twin = tables.withLock({ $0.objects[reader.id] }) {
+                // The same file under another path (a checked `libz.so.1.2.13` needed as
+                // `/lib/x86_64-linux-gnu/libz.so.1`): what it holds is known, only its path differs.
+                answer = .file(header: twin.header, parsed: .success(ParsedELF(file: twin.parsed.file.at(path), id: reader.id)))
             } else {
-                parsed = .failure(ELFError(path: path, problem: .notELF))
+                read = true
+                let head = try reader.read(offset: 0, count: Int(min(reader.size, ELFParser.headRead)))
+                let parsed: Result<ParsedELF, ELFError>
+                if head.starts(with: ELFParser.magic) {
+                    do { parsed = .success(try ELFParser.parse(reader: reader, head: head)) } catch { parsed = .failure(error) }
+                } else {
+                    parsed = .failure(ELFError(path: path, problem: .notELF))
+                }
+                answer = .file(header: Array(head.prefix(64)), parsed: parsed)
             }
-            answer = .file(header: Array(head.prefix(64)), parsed: parsed)
         } catch {
             // The loader goes on searching when it cannot open a candidate.
             if case .unreadable = error.problem { answer = .absent } else { answer = .file(header: [], parsed: .failure(error)) }
@@ -68,7 +89,10 @@ final class ResolverState: Sendable {
         return tables.withLock { tables in
             if let stored = tables.probes[path] { return stored }
             tables.probes[path] = answer
-            counters.openedFile()
+            if case .file(let header, .success(let parsed)) = answer, tables.objects[parsed.id] == nil {
+                tables.objects[parsed.id] = (header, parsed)
+            }
+            if read { counters.openedFile() }
             return answer
         }
     }
@@ -111,9 +135,9 @@ final class ResolverState: Sendable {
 
     /// Canonical path (symlinks resolved); lexically normalised when it does not exist.
     func canonical(_ path: String) -> String {
-        if let known = tables.withLock({ $0.realPaths[path] }) { return known }
+        if let known = realPaths.withLock({ $0[path] }) { return known }
         let answer = root.realPath(path) ?? PathNames.lexicallyNormalized(path)
-        tables.withLock { $0.realPaths[path] = answer }
+        realPaths.withLock { $0[path] = answer }
         return answer
     }
 
@@ -125,6 +149,20 @@ final class ResolverState: Sendable {
         return tables.withLock { tables in
             if let stored = tables.objectSearchLists[key] { return stored }
             tables.objectSearchLists[key] = made
+            return made
+        }
+    }
+
+    /// The resolved needs of the object at `path` in the context of `inherited`, made by
+    /// `make` the first time.
+    func resolvedNeeds(ofObjectAt path: String, target: ELFTarget, inherited: [SearchList],
+                       make: () -> [ResolvedNeed]) -> [ResolvedNeed] {
+        let key = NeedsKey(object: ObjectKey(path: path, target: target), inherited: inherited.map(ObjectIdentifier.init))
+        if let known = needs.withLock({ $0[key] }) { return known }
+        let made = make()
+        return needs.withLock { needs in
+            if let stored = needs[key] { return stored }
+            needs[key] = made
             return made
         }
     }

@@ -56,7 +56,10 @@ import Testing
             #"run: "for i in $(seq 1 40); do echo line $i; done; echo 'compiler says no' >&2; exit 3""#,
         ])
         let finished = repo.root + "/slow-finished"
-        try timedSoftware(repo, "slow", deps: [], seconds: 20, extra: "; touch \(finished)")
+        // A sleep of about 20 s whose command line no other process on the machine has, so the
+        // check for leftovers below sees only this build's processes.
+        let seconds = 20 + Double(Int.random(in: 10_000...99_999)) / 10_000_000
+        try timedSoftware(repo, "slow", deps: [], seconds: seconds, extra: "; touch \(finished)")
         try repo.project(dependencies: ["slow", "broken"])
         let build = try repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 1)
@@ -70,7 +73,7 @@ import Testing
         // The other build was stopped rather than left to finish its 20 seconds.
         #expect(!FileManager.default.fileExists(atPath: finished))
         #expect(!FileManager.default.fileExists(atPath: repo.installDir + "/version-manifest.json"))
-        let leftover = try CommandResult.run(["pgrep", "-f", "sleep 20"])
+        let leftover = try CommandResult.run(["pgrep", "-f", "sleep \(seconds)".replacingOccurrences(of: ".", with: "\\.")])
         #expect(leftover.stdout.isEmpty, "no build process is left running")
     }
 
