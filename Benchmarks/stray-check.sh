@@ -68,7 +68,7 @@ dependencies: [small]
 package: { formats: [tar] }
 YAML
 
-ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.2f", s * 1000 }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 printf '%-4s %-10s %8s %8s %10s %14s\n' run big files check_ms "listed/visited" full_walk_ms
