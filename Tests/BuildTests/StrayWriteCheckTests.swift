@@ -72,7 +72,7 @@ import Testing
         func check(_ name: String) throws -> (listed: Int, visited: Int) {
             let entry = try #require(software.first { $0["name"] as? String == name })
             let check = try #require(entry["stray_write_check"] as? [String: Any], "\(entry)")
-            #expect((check["seconds"] as? Double ?? -1) >= 0)
+            #expect((check["milliseconds"] as? Double ?? -1) >= 0)
             return (try #require(check["directories_listed"] as? Int), try #require(check["directories_visited"] as? Int))
         }
         // base's check is the first look: every directory is read.

@@ -101,7 +101,8 @@ final class BuildReport: Sendable {
                     // A restored software ran no step, so it has no log of this run.
                     "log_path": outcome == .built || outcome == .failed || outcome == .stopped ? .string(logPath) : .null,
                     "stray_write_check": record?.strayWriteCheck.map { check in
-                        .object(["seconds": .decimal(check.seconds), "directories_listed": .int(Int64(check.directoriesListed)),
+                        // In milliseconds: the report's three decimals would round a check of a few microseconds to 0.
+                        .object(["milliseconds": .decimal(check.seconds * 1000), "directories_listed": .int(Int64(check.directoriesListed)),
                                  "directories_visited": .int(Int64(check.directoriesVisited))])
                     } ?? .null,
                 ])
