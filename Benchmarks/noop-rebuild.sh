@@ -10,6 +10,7 @@
 # Usage: Benchmarks/noop-rebuild.sh [RUNS]           (default 3)
 #   OMNIBUS=path/to/omnibus   the binary (default .build/release/omnibus)
 #   PROJECT_FILES=2000 PROJECT_MB=40                   the generated install dir's size
+#   PROFILE=1                 one more no-op rebuild under `perf record -g`, and its top symbols
 # Needs jq, cc and sha256sum. archive-tools itself needs its sources (a mirror) and a long cold
 # build; this project stands in for it with an install dir of the same order of size.
 set -euo pipefail
@@ -121,5 +122,13 @@ for run in $(seq 1 "$RUNS"); do
 done
 wall_median=$(printf '%s\n' "${walls[@]}" | median)
 printf '%-6s %9s\n' median "$(ms "$wall_median")"
+if [ -n "${PROFILE:-}" ]; then
+    perf record -q -F 499 -g -o "$work/perf.data" -- "$OMNIBUS" build --root "$repo" --work-dir "$work/work" \
+        --cache-dir "$work/cache" noop > "$work/profile.log" 2>&1
+    echo "where a no-op rebuild spends its time (perf, self time, top 25):"
+    perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -25
+    echo "same, with callers (children), top 25:"
+    perf report -i "$work/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -25
+fi
 verdict=$(awk -v s="$wall_median" 'BEGIN { print (s < 1.0) ? "met" : "missed" }')
 echo "target: no-op rebuild including packaging < 1 s (median of $RUNS, wall): $verdict"
