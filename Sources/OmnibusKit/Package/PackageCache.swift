@@ -11,7 +11,8 @@ import Glibc
 /// `entry.json` naming every file with its size and SHA-256; the key is `PackageReuseKey`'s.
 ///
 /// Nothing is served on trust: a restore hashes every file against `entry.json` and treats any
-/// difference as damage (the entry is removed and packaging runs). Files are hard-linked where
+/// difference as damage (the entry is removed and packaging runs), unless every file still has
+/// the stat recorded after the last such hash (`PackageFileStamps`). Files are hard-linked where
 /// the cache and the output dir share a file system (a package written into `pkg/` is never
 /// changed in place: every write renames a new file over it), copied otherwise.
 struct PackageCache: Sendable {
@@ -36,6 +37,8 @@ struct PackageCache: Sendable {
         }
 
         let key: String
+        /// The project packaged (for `omnibus cache list` and `clear`); absent in older entries.
+        var project: String? = nil
         /// In the order they are put into the output dir: packages, signatures and SBOMs, the
         /// version manifest, metadata files last (a metadata file means a finished package).
         let files: [File]
@@ -65,7 +68,11 @@ struct PackageCache: Sendable {
         let packages: [BuiltPackage]
         do throws(Problem) {
             record = try Self.decode(data, key: key)
-            try Self.verify(record, in: entry)
+            let stamps = PackageFileStamps(entry: entry)
+            if !stamps.unchanged(record.files.map(\.name)) {
+                try Self.verify(record, in: entry)
+                stamps.record(record.files.map(\.name))
+            }
             packages = try record.packages.map { package throws(Problem) in
                 try Self.built(package, entry: entry, outputDir: outputDir, versionManifest: versionManifest)
             }
@@ -85,7 +92,7 @@ struct PackageCache: Sendable {
     }
 
     /// Keeps the files a packaging run just wrote. A failure only costs the next run a packaging.
-    func store(_ key: String, packages: [BuiltPackage], versionManifestPath: String) throws(Problem) {
+    func store(_ key: String, project: String, packages: [BuiltPackage], versionManifestPath: String) throws(Problem) {
         let fm = FileManager.default
         let temporary = directory + "/" + OwnedName.make(prefix: ".incoming-")
         defer { ScratchFiles.remove(temporary) }
@@ -119,7 +126,7 @@ struct PackageCache: Sendable {
                                           signatureFile: package.signaturePath.map { ($0 as NSString).lastPathComponent }))
         }
         files.append(try keep(versionManifestPath))
-        let record = Record(key: key, files: files + metadataFiles, packages: entries)
+        let record = Record(key: key, project: project, files: files + metadataFiles, packages: entries)
         // A package that does not come back exactly as packaging returned it is not kept.
         for (entry, package) in zip(entries, packages) {
             let manifest = package.metadata.versionManifest ?? Data()
@@ -201,7 +208,10 @@ struct PackageCache: Sendable {
         do { try fm.createDirectory(atPath: scratch, withIntermediateDirectories: false) } catch {
             throw Problem(description: "cannot create \(scratch): \(error.localizedDescription)")
         }
-        for file in record.files { try Self.linkOrCopy(entry + "/" + file.name, to: scratch + "/" + file.name) }
+        // A file already in place that is the entry's own is left alone: relinking it would move
+        // its ctime and cost the next restore a hash of every file (`PackageFileStamps`).
+        let moved = record.files.filter { !Self.sameFile(outputDir + "/" + $0.name, entry + "/" + $0.name) }
+        for file in moved { try Self.linkOrCopy(entry + "/" + file.name, to: scratch + "/" + file.name) }
         var restored = packages
         for index in restored.indices {
             let package = restored[index]
@@ -215,7 +225,7 @@ struct PackageCache: Sendable {
             // A signature left by an earlier signed run would not match these bytes.
             if package.signaturePath == nil { unlink(package.path + ".asc") }
         }
-        for file in record.files where rename(scratch + "/" + file.name, outputDir + "/" + file.name) != 0 {
+        for file in moved where rename(scratch + "/" + file.name, outputDir + "/" + file.name) != 0 {
             throw Problem(description: "cannot put \(file.name) into \(outputDir): \(String(cString: strerror(errno)))")
         }
         return restored
@@ -246,6 +256,51 @@ struct PackageCache: Sendable {
     private func keyLock(_ key: String) -> FileLock? {
         try? FileManager.default.createDirectory(atPath: directory + "/.locks", withIntermediateDirectories: true)
         return FileLock(path: directory + "/.locks/" + key + ".lock")
+    }
+
+    /// One stored entry, as `omnibus cache list` shows it.
+    struct Stored: Sendable {
+        let key: String
+        let project: String?
+        /// The formats and the version of the packages, from their file names; nil when entry.json is unreadable.
+        let formats: [String]?
+        let files: [String]
+        let bytes: Int64
+        let lastUsed: Date
+    }
+
+    func stored() -> [Stored] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { key in
+            let entry = directory + "/" + key
+            let record = FileManager.default.contents(atPath: entry + "/entry.json").flatMap { try? JSONDecoder().decode(Record.self, from: $0) }
+            var info = stat()
+            // A restore sets the entry's time (`utimes`): it is the last use.
+            let used = stat(entry, &info) == 0 ? Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec)) : Date.distantPast
+            return Stored(key: key, project: record?.project, formats: record?.packages.map(\.format),
+                          files: record?.packages.map(\.file) ?? [], bytes: LayerCache.diskUsage(entry), lastUsed: used)
+        }
+    }
+
+    /// Hashes every file of the entry for `key` against entry.json, stamps or no stamps, and
+    /// removes the entry when one differs (`omnibus cache verify`); the problem, or nil when sound.
+    func check(_ key: String) -> String? {
+        let entry = directory + "/" + key
+        let lock = keyLock(key)
+        defer { withExtendedLifetime(lock) {} }
+        lock?.lock(exclusive: false)
+        do throws(Problem) {
+            guard let data = FileManager.default.contents(atPath: entry + "/entry.json") else {
+                throw Problem(description: "its entry.json is missing")
+            }
+            let record = try Self.decode(data, key: key)
+            try Self.verify(record, in: entry)
+            return nil
+        } catch {
+            lock?.lock(exclusive: true)
+            remove(key)
+            return error.description
+        }
     }
 
     /// Temporaries left by processes that died while storing or removing.

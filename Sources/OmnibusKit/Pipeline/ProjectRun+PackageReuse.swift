@@ -41,7 +41,7 @@ extension ProjectRun {
         let cache = PackageCache(cacheDir: settings.cacheDir)
         cache.sweepStale()
         let manifest = settings.outputDir + "/\(project.name)-\(version)-\(project.iteration).version-manifest.json"
-        do { try cache.store(key, packages: packages, versionManifestPath: manifest) } catch {
+        do { try cache.store(key, project: project.name, packages: packages, versionManifestPath: manifest) } catch {
             reporter.report(.note("warning: the packages were not kept in the package cache (the next build writes them again): \(error)"))
         }
     }

@@ -77,7 +77,7 @@ package struct ProjectRun: Sendable {
         try checkpoint(.build)
         let started = Date()
         let builder: ProjectBuilder
-        let host = await HostIdentity.current()
+        let host = await HostIdentity.current(cacheDir: settings.useLayerCache ? settings.cacheDir : nil)
         do {
             builder = try ProjectBuilder(graph: graph, repositoryRoot: workspace.repository.root, settings: settings,
                                          reporter: report.recorder, caller: environment, host: host)
