@@ -115,6 +115,17 @@ import Testing
         #expect(try PackageReuseTests.outputs(repo)[deb] != packages[deb])
     }
 
+    @Test func aLayerGoneFromTheCacheIsRestoredOrBuiltAgain() throws {
+        let repo = try Self.repository("kept-cleared")
+        _ = try Self.build(repo)
+        let cleared = try CommandResult.run([OmnibusBinaryPath.path, "cache", "clear", "app", "--root", repo.root, "--cache-dir", repo.cacheDir])
+        #expect(cleared.status == 0, "\(cleared.stderr)")
+        let again = try Self.build(repo)
+        #expect(!Self.kept(again), "\(again.stdout)\n\(again.stderr)")
+        #expect(FileManager.default.fileExists(atPath: repo.cacheDir + "/layers"))
+        #expect(try String(contentsOfFile: Self.file(repo, "two"), encoding: .utf8) == "two\n")
+    }
+
     /// An interrupted build leaves an incomplete install dir; going back to the inputs of the
     /// build before must not keep it.
     @Test func anInterruptedBuildIsFollowedByAFullOne() throws {

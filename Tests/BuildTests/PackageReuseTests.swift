@@ -122,6 +122,37 @@ import Testing
         #expect(try Self.outputs(repo) == written)
     }
 
+    /// `omnibus cache` lists, verifies and clears package sets with the layers.
+    @Test func theCacheCommandsKnowPackageSets() throws {
+        let repo = try Self.repository("reuse-cache-cmd")
+        #expect(try repo.omnibus(["build", "app"], environment: Self.epoch).status == 0)
+        func cache(_ arguments: [String]) throws -> CommandResult {
+            try CommandResult.run([OmnibusBinaryPath.path, "cache"] + arguments + ["--root", repo.root, "--cache-dir", repo.cacheDir])
+        }
+        let listed = try cache(["list"])
+        #expect(listed.status == 0 && listed.stdout.contains("1 package set, "), "\(listed.stdout)\(listed.stderr)")
+        #expect(listed.stdout.contains("packages deb, rpm, tar (") && listed.stdout.contains("project app"), "\(listed.stdout)")
+
+        let packages = repo.cacheDir + "/packages"
+        let key = try #require(try FileManager.default.contentsOfDirectory(atPath: packages).first { !$0.hasPrefix(".") })
+        let tar = try #require(try FileManager.default.contentsOfDirectory(atPath: packages + "/" + key).first { $0.hasSuffix(".tar.gz") })
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: packages + "/" + key + "/" + tar))
+        bytes[bytes.count / 2] ^= 0xff
+        try FileManager.default.removeItem(atPath: packages + "/" + key + "/" + tar)
+        try bytes.write(to: URL(fileURLWithPath: packages + "/" + key + "/" + tar))
+        let verified = try cache(["verify"])
+        #expect(verified.status == 1, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("1 package set checked, 1 damaged") && verified.stdout.contains("\(tar) does not have the SHA-256"),
+                "\(verified.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: packages + "/" + key))
+
+        #expect(try repo.omnibus(["build", "app"], environment: Self.epoch).status == 0)
+        #expect(try cache(["list"]).stdout.contains("1 package set, "))
+        let cleared = try cache(["clear", "app"])
+        #expect(cleared.status == 0, "\(cleared.stderr)")
+        #expect(try cache(["list"]).stdout.contains("0 package sets, "))
+    }
+
     @Test(.enabled(if: SigningTools.installed, "gpg, gpgconf, rpm or rpmkeys is not installed"))
     func signedPackagesAreReusedWithTheirSignatures() throws {
         let keyring = try SigningBuildTests.Keyring()

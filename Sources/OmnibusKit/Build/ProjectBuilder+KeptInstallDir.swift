@@ -20,11 +20,15 @@ extension ProjectBuilder {
         guard settings.useLayerCache, let record = InstallDirState.load(paths.installDirState), record.layers == merged else {
             return nil
         }
-        // The layer records the merges wrote, for packaging and ownership, before the survey (the cheap checks first).
+        // Every layer must still be in the local cache, as a restore would need it (a build after
+        // `omnibus cache clear` or with a fresh cache takes the full path, from the remote cache
+        // too); its manifest gives packaging and ownership the layer. The tree is not read.
+        let cache = LayerCache(cacheDir: settings.cacheDir)
         var layers: [String: Layer] = [:]
         for layer in merged {
-            guard let data = FileManager.default.contents(atPath: paths.layerRecord(layer.software)),
-                  let recorded = try? JSONDecoder().decode(Layer.self, from: data), recorded.cacheKey == layer.key else { return nil }
+            guard let data = FileManager.default.contents(atPath: cache.directory + "/" + layer.key + "/layer.json"),
+                  let recorded = try? JSONDecoder().decode(Layer.self, from: data), recorded.cacheKey == layer.key,
+                  recorded.software == layer.software else { return nil }
             layers[layer.software] = recorded
         }
         guard record.matches(graph.project.installDir) else { return nil }
@@ -37,10 +41,9 @@ extension ProjectBuilder {
             state.restored.append(layer.software)
         }
         reporter.report(.planned(project: graph.project.name, software: merged.map(\.software), jobs: settings.jobs))
-        let cacheLayers = settings.cacheDir + "/layers/"
         for layer in merged {
             // Counts as a use of the cache entry, as a restore would, for `omnibus cache prune --keep-days`.
-            utimes(cacheLayers + layer.key, nil)
+            utimes(cache.directory + "/" + layer.key, nil)
             reporter.report(.state(software: layer.software, .cached))
         }
         reporter.report(.note("install dir kept: \(graph.project.installDir) is unchanged since the last build merged the same \(merged.count) layers (\(record.entries) entries surveyed, \(record.racy) hashed); nothing was merged"))
