@@ -101,11 +101,11 @@ files=$(find "$work/opt/noop" -type f | wc -l)
 bytes=$(du -sb "$work/opt/noop" | cut -f1)
 pkg=$(jq '[.packages[].size] | add' "$work/cold.json")
 echo "install dir: $files files, $((bytes / 1048576)) MB; packages (deb + rpm + tar.gz): $((pkg / 1048576)) MB"
-printf '%-6s %9s %9s %9s %9s %9s %-8s %-10s\n' run wall_ms build_ms health_ms pkg_ms total_ms reused identical
-printf '%-6s %9s %9s %9s %9s %9s %-8s %-10s\n' cold "$(ms "$cold")" \
+printf '%-6s %9s %9s %9s %9s %9s %-8s %-6s %-10s\n' run wall_ms build_ms health_ms pkg_ms total_ms reused kept identical
+printf '%-6s %9s %9s %9s %9s %9s %-8s %-6s %-10s\n' cold "$(ms "$cold")" \
     "$(ms "$(jq .totals.seconds.build "$work/cold.json")")" "$(ms "$(jq .totals.seconds.health_check "$work/cold.json")")" \
     "$(ms "$(jq .totals.seconds.package "$work/cold.json")")" "$(ms "$(jq .totals.seconds.total "$work/cold.json")")" \
-    "$(jq .packages_reused "$work/cold.json")" "-"
+    "$(jq .packages_reused "$work/cold.json")" "-" "-"
 walls=()
 for run in $(seq 1 "$RUNS"); do
     report=$work/noop-$run.json
@@ -115,10 +115,12 @@ for run in $(seq 1 "$RUNS"); do
     built=$(jq .totals.built "$report")
     [ "$built" = 0 ] || { echo "error: run $run built $built software; a no-op rebuild restores every layer" >&2; exit 1; }
     identical=$(sums | cmp -s - "$work/cold.sums" && echo yes || echo NO)
-    printf '%-6s %9s %9s %9s %9s %9s %-8s %-10s\n' "$run" "$(ms "$wall")" \
+    # Whether the build kept the install dir rather than emptying it and merging every layer.
+    kept=$(grep -q 'install dir kept' "$work/noop-$run.log" && echo yes || echo no)
+    printf '%-6s %9s %9s %9s %9s %9s %-8s %-6s %-10s\n' "$run" "$(ms "$wall")" \
         "$(ms "$(jq .totals.seconds.build "$report")")" "$(ms "$(jq .totals.seconds.health_check "$report")")" \
         "$(ms "$(jq .totals.seconds.package "$report")")" "$(ms "$(jq .totals.seconds.total "$report")")" \
-        "$(jq .packages_reused "$report")" "$identical"
+        "$(jq .packages_reused "$report")" "$kept" "$identical"
 done
 wall_median=$(printf '%s\n' "${walls[@]}" | median)
 printf '%-6s %9s\n' median "$(ms "$wall_median")"
