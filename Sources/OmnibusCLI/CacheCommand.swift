@@ -5,8 +5,8 @@ import OmnibusKit
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cache",
-        abstract: "List, check and trim the layer cache.",
-        discussion: "The layer cache is shared by every project using the same cache dir; see docs/cache.md.",
+        abstract: "List, check and trim the layer and package caches.",
+        discussion: "The layer cache (<cache>/layers) and the package cache (<cache>/packages) are shared by every project using the same cache dir; see docs/cache.md.",
         subcommands: [List.self, Verify.self, Prune.self, Clear.self, Keygen.self])
 
     struct Options: ParsableArguments {
@@ -21,38 +21,46 @@ struct CacheCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every cached layer: key, software, version, project, size, last use; and the total.")
+        static let configuration = CommandConfiguration(abstract: "Every cached layer (key, software, version, project, size, last use) and package set; and the totals.")
         @OptionGroup var options: Options
 
         func run() throws {
             let maintenance = try options.maintenance()
             let rows = maintenance.list()
             let formatter = ISO8601DateFormatter()
-            for row in rows {
+            let layers = rows.filter { $0.kind == .layer }
+            let packageSets = rows.filter { $0.kind == .packages }
+            for row in layers {
                 print("\(row.key.prefix(16))  \(row.software) \(row.version)  project \(row.project)  \(CacheMaintenance.size(row.bytes))  used \(formatter.string(from: row.lastUsed))")
             }
-            print("\(rows.count) layer\(rows.count == 1 ? "" : "s"), \(CacheMaintenance.size(rows.reduce(0) { $0 + $1.bytes })) in \(maintenance.directory)")
+            print("\(layers.count) layer\(layers.count == 1 ? "" : "s"), \(CacheMaintenance.size(layers.reduce(0) { $0 + $1.bytes })) in \(maintenance.directory)")
+            for row in packageSets {
+                print("\(row.key.prefix(16))  packages \(row.software) (\(row.version))  project \(row.project)  \(CacheMaintenance.size(row.bytes))  used \(formatter.string(from: row.lastUsed))")
+            }
+            print("\(packageSets.count) package set\(packageSets.count == 1 ? "" : "s"), \(CacheMaintenance.size(packageSets.reduce(0) { $0 + $1.bytes })) in \(maintenance.packagesDirectory)")
         }
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every cached layer against its manifest; remove damaged ones (exit 1 if any).")
+        static let configuration = CommandConfiguration(abstract: "Check every cached layer against its manifest and hash every cached package; remove damaged entries (exit 1 if any).")
         @OptionGroup var options: Options
 
         func run() throws {
             let result = try options.maintenance().verify()
             for damaged in result.removed {
-                print("removed \(damaged.key.prefix(16)) (\(damaged.software)): \(damaged.problem)")
+                print("removed \(damaged.key.prefix(16)) (\(damaged.kind == .packages ? "packages " : "")\(damaged.software)): \(damaged.problem)")
             }
-            print("\(result.checked) layer\(result.checked == 1 ? "" : "s") checked, \(result.removed.count) damaged")
+            let layers = result.removed.filter { $0.kind == .layer }.count
+            print("\(result.layers) layer\(result.layers == 1 ? "" : "s") checked, \(layers) damaged; "
+                + "\(result.packageSets) package set\(result.packageSets == 1 ? "" : "s") checked, \(result.removed.count - layers) damaged")
             if !result.removed.isEmpty { throw CommandFailure(.failure, "") }
         }
     }
 
     struct Prune: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove layers unused for N days, then the least recently used beyond a size.")
+        static let configuration = CommandConfiguration(abstract: "Remove layers and package sets unused for N days, then the least recently used beyond a size.")
         @OptionGroup var options: Options
-        @Option(name: .customLong("keep-days"), help: "Remove layers not used for more than this many days.")
+        @Option(name: .customLong("keep-days"), help: "Remove entries not used for more than this many days.")
         var keepDays: Int?
         @Option(name: .customLong("max-size"), help: ArgumentHelp("Then remove the least recently used until the cache is at most this size (10G, 500M).", valueName: "size"))
         var maxSize: String?
@@ -64,8 +72,8 @@ struct CacheCommand: ParsableCommand {
 
         func run() throws {
             let removed = try options.maintenance().prune(keepDays: keepDays, maxBytes: maxSize.flatMap(CacheMaintenance.parseSize))
-            for row in removed { print("removed \(row.key.prefix(16)) (\(row.software) \(row.version), \(CacheMaintenance.size(row.bytes)))") }
-            print("\(removed.count) layer\(removed.count == 1 ? "" : "s") removed, \(CacheMaintenance.size(removed.reduce(0) { $0 + $1.bytes })) freed")
+            for row in removed { print("removed \(row.key.prefix(16)) (\(row.kind == .packages ? "packages " : "")\(row.software) \(row.version), \(CacheMaintenance.size(row.bytes)))") }
+            print("\(removed.count) entr\(removed.count == 1 ? "y" : "ies") removed, \(CacheMaintenance.size(removed.reduce(0) { $0 + $1.bytes })) freed")
         }
     }
 
@@ -89,14 +97,14 @@ struct CacheCommand: ParsableCommand {
     }
 
     struct Clear: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the cached layers of one project.")
+        static let configuration = CommandConfiguration(abstract: "Remove the cached layers and packages of one project.")
         @OptionGroup var options: Options
         @Argument(help: "The project whose layers to remove.", completion: .custom(NameCompletion.projects))
         var project: String
 
         func run() throws {
             let removed = try options.maintenance().clear(project: project)
-            print("\(removed.count) layer\(removed.count == 1 ? "" : "s") of \(project) removed, \(CacheMaintenance.size(removed.reduce(0) { $0 + $1.bytes })) freed")
+            print("\(removed.count) entr\(removed.count == 1 ? "y" : "ies") of \(project) removed, \(CacheMaintenance.size(removed.reduce(0) { $0 + $1.bytes })) freed")
         }
     }
 }

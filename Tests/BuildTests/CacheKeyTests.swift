@@ -170,6 +170,9 @@ import Testing
         var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
         bytes[0] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: file))
+        // An untouched install dir would be kept, reading no layer (docs/build.md): without its
+        // record, the build restores every layer again.
+        try FileManager.default.removeItem(atPath: repo.workDir + "/app/install-dir-state.json")
         let again = try repo.omnibus(["build", "app"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("mid: the cached layer") && again.stderr.contains("was damaged (embedded/share/mid has SHA-256 "), "\(again.stderr)")

@@ -45,6 +45,9 @@ struct LiveBoard {
             permanent.append(("\(software) | \(line)", false))
         case .note(let message):
             permanent.append((message, false))
+        case .strayWriteCheck:
+            // A measurement for the build report; the display has nothing to say about it.
+            break
         }
     }
 

@@ -32,11 +32,16 @@ final class OutcomeRenderer: Sendable {
             Self.result("(list world-writable, setuid or unreadable in health_check.fail_on to stop the build on these)")
         case .healthCheckDisabled(let project, let file):
             Self.result("WARNING: the linkage health check is DISABLED for \(project) (health_check.enabled: false in \(file)); nothing proves the install dir is self-contained")
-        case .packaged(let packages, let seconds):
+        case .packaged(let packages, let seconds, let reused):
+            // Reused packages are the bytes packaging would write; the line says they were not written now.
+            let verb = reused ? "reused" : "wrote"
             for package in packages {
-                Self.result("wrote \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")
+                Self.result("\(verb) \(package.path) (\(package.metadata.size) bytes, sha256 \(package.metadata.sha256))")
             }
-            if !quiet { Self.result(String(format: "packaged in %.1fs", seconds)) }
+            if !quiet {
+                Self.result(reused ? String(format: "packages reused from the package cache in %.1fs (nothing they are made from changed)", seconds)
+                                   : String(format: "packaged in %.1fs", seconds))
+            }
         case .warnings(let warnings):
             for warning in warnings { Self.result("warning: \(warning)") }
         case .reportWritten(let paths, let failed):

@@ -75,6 +75,9 @@ final class PlainReporter: BuildReporter, Sendable {
             text = "\(software) | \(line)"
         case .note(let message):
             text = message
+        case .strayWriteCheck:
+            // A measurement for the build report; the display has nothing to say about it.
+            return
         }
         write(text)
     }

@@ -5,6 +5,9 @@ package enum BuildEvent: Sendable {
     /// A line of build output (only sent with `verbose`).
     case output(software: String, line: String)
     case note(String)
+    /// The stray-write check after `software` was built: how long it took, how many install-dir
+    /// directories it read again and how many it visited (for the build report, not the display).
+    case strayWriteCheck(software: String, seconds: Double, directoriesListed: Int, directoriesVisited: Int)
 }
 
 package enum SoftwareState: Sendable, Equatable {

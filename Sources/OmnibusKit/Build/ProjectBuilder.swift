@@ -73,25 +73,30 @@ struct ProjectBuilder: Sendable {
             reporter.report(.note(LicenseSummary.missingLicenseFilesWarning(unlicensed, project: project)))
         }
         let inputs = try await softwareInputs(buildEpoch: buildEpoch)
-        do {
-            try InstallDirGuard(installDir: project.installDir, project: project.name, legacyRecordPath: paths.installDirRecord).prepareFresh()
-            let manifestPath = project.installDir + "/version-manifest.json"
-            if FileManager.default.fileExists(atPath: manifestPath) { try? FileManager.default.removeItem(atPath: manifestPath) }
-        } catch {
-            throw .refused(error.description)
+        let merged = graph.order.map { InstallDirState.Merged(software: $0.name, key: inputs[$0.name]?.key ?? "") }
+        let state: Scheduler.State
+        let kept = keptInstallDir(merged)
+        if let kept {
+            state = kept.state
+        } else {
+            do {
+                try InstallDirState.discard(paths.installDirState)
+                try InstallDirGuard(installDir: project.installDir, project: project.name, legacyRecordPath: paths.installDirRecord).prepareFresh()
+                let manifestPath = project.installDir + "/version-manifest.json"
+                if FileManager.default.fileExists(atPath: manifestPath) { try? FileManager.default.removeItem(atPath: manifestPath) }
+            } catch let error as InstallDirGuard.Refusal {
+                throw .refused(error.description)
+            } catch {
+                throw .refused("cannot remove \(paths.installDirState) before rebuilding \(project.installDir): \(error.localizedDescription)")
+            }
+            reporter.report(.planned(project: project.name, software: graph.order.map(\.name), jobs: settings.jobs))
+            state = try await Scheduler(builder: self, inputs: inputs).run()
         }
-        reporter.report(.planned(project: project.name, software: graph.order.map(\.name), jobs: settings.jobs))
-
-        let state = try await Scheduler(builder: self, inputs: inputs).run()
 
         let manifest = makeManifest(version: version, inputs: inputs)
-        do {
-            try manifest.encoded().write(to: URL(fileURLWithPath: project.installDir + "/version-manifest.json"))
-            try Data(LicenseSummary.text(project: project, manifest: manifest).utf8)
-                .write(to: URL(fileURLWithPath: project.installDir + "/LICENSE"))
-        } catch {
-            throw .refused("cannot write the version manifest and LICENSE into \(project.installDir): \(error.localizedDescription)")
-        }
+        let rewritten = try writeClosingFiles(manifest: manifest)
+        // A kept install dir whose record had racy files is surveyed again, so the next no-op need not hash them.
+        if kept == nil || rewritten || kept?.racy == true { recordInstallDir(merged) }
         return BuildResult(project: project, version: version, layers: graph.order.compactMap { state.layers[$0.name] },
                            owners: state.owners, built: state.built, restored: state.restored,
                            restoredRemotely: state.restoredRemotely, uploaded: state.uploaded, manifest: manifest)

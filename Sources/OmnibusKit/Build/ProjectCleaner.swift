@@ -44,6 +44,10 @@ package struct ProjectCleaner {
         let mine = cache.stored().filter { $0.layer?.project == project.name }
         for entry in mine { cache.remove(entry.key) }
         if !mine.isEmpty { removed.append("\(mine.count) cached layer\(mine.count == 1 ? "" : "s") of \(project.name) in \(cache.directory)") }
+        let packages = PackageCache(cacheDir: settings.cacheDir)
+        let packaged = packages.stored().filter { $0.project == project.name }
+        for entry in packaged { packages.remove(entry.key) }
+        if !packaged.isEmpty { removed.append("\(packaged.count) cached package set\(packaged.count == 1 ? "" : "s") of \(project.name) in \(packages.directory)") }
         return removed
     }
 }

@@ -53,6 +53,7 @@ struct Scheduler {
         let chains = durations.remainingChains(order)
         defer { durations.save() }
         var state = State()
+        var survey = StrayWriteSurvey(installDir: builder.graph.project.installDir, ignoredTopLevel: [InstallDirGuard.markerName])
         var pending = order.map(\.name)
         var done = Set<String>()
         var running: Set<String> = []
@@ -88,7 +89,7 @@ struct Scheduler {
                 case .success(let finished):
                     if case .built(_, _, _, let seconds) = finished { durations.record(name, seconds: seconds) }
                     do throws(BuildFailure) {
-                        try finish(node, finished, cache: cache, othersRunning: running.sorted(), state: &state)
+                        try finish(node, finished, cache: cache, othersRunning: running.sorted(), state: &state, survey: &survey)
                         done.insert(name)
                         if case .built = finished, let remote, remote.settings.upload, builder.settings.useLayerCache {
                             let key = inputs[name]!.key
@@ -117,22 +118,24 @@ struct Scheduler {
     /// Merges a finished layer into the install dir and records it; on the loop, so merges and
     /// the ownership map are never concurrent.
     private func finish(_ node: ResolvedSoftware, _ finished: Finished, cache: LayerCache, othersRunning: [String],
-                        state: inout State) throws(BuildFailure) {
+                        state: inout State, survey: inout StrayWriteSurvey) throws(BuildFailure) {
         let logPath = builder.paths.log(node.name)
         switch finished {
         case .restored(let entry):
-            try merge(node, tree: entry.tree, layer: entry.layer, state: &state)
+            try merge(node, tree: entry.tree, layer: entry.layer, state: &state, survey: &survey)
             state.restored.append(node.name)
             builder.reporter.report(.state(software: node.name, .cached))
         case .restoredRemotely(let entry, let bytes, let seconds):
-            try merge(node, tree: entry.tree, layer: entry.layer, state: &state)
+            try merge(node, tree: entry.tree, layer: entry.layer, state: &state, survey: &survey)
             state.restoredRemotely.append((node.name, bytes, seconds))
             builder.reporter.report(.state(software: node.name, .restoredRemotely(bytes: bytes, seconds: seconds)))
         case .upload:
             break
         case .built(var tree, let layer, let alreadyInPlace, let seconds):
             // Checked before caching: a layer missing what its software wrote elsewhere must never be restored.
-            if !alreadyInPlace { try checkNoStrayWrites(by: node, others: othersRunning, owners: state.owners, logPath: logPath) }
+            if !alreadyInPlace {
+                try checkNoStrayWrites(by: node, others: othersRunning, owners: state.owners, survey: &survey, logPath: logPath)
+            }
             if builder.settings.useLayerCache {
                 do { tree = try cache.store(tree: tree, layer: layer).tree } catch {
                     throw BuildFailure(software: node.name, step: nil, reason: .io("cannot store the layer in the cache: \(error)"),
@@ -143,14 +146,15 @@ struct Scheduler {
                 for entry in layer.entries where state.owners[entry.path] == nil { state.owners[entry.path] = node.name }
                 state.layers[node.name] = layer
             } else {
-                try merge(node, tree: tree, layer: layer, state: &state)
+                try merge(node, tree: tree, layer: layer, state: &state, survey: &survey)
             }
             state.built.append(node.name)
             builder.reporter.report(.state(software: node.name, .done(seconds: seconds)))
         }
     }
 
-    private func merge(_ node: ResolvedSoftware, tree: String, layer: Layer, state: inout State) throws(BuildFailure) {
+    private func merge(_ node: ResolvedSoftware, tree: String, layer: Layer, state: inout State,
+                       survey: inout StrayWriteSurvey) throws(BuildFailure) {
         builder.reporter.report(.state(software: node.name, .merging))
         do {
             try LayerMerger(installDir: builder.graph.project.installDir)
@@ -162,6 +166,18 @@ struct Scheduler {
                                logPath: builder.paths.log(node.name))
         }
         state.layers[node.name] = layer
+        survey.merged(directories: Self.directories(written: layer), owners: state.owners)
+    }
+
+    /// The install-dir-relative directories a merge of `layer` adds names to ("" for the install dir).
+    private static func directories(written layer: Layer) -> Set<String> {
+        var directories: Set<String> = []
+        for entry in layer.entries {
+            if entry.kind == .directory { directories.insert(entry.path) }
+            let slash = entry.path.lastIndex(of: "/")
+            directories.insert(slash.map { String(entry.path[..<$0]) } ?? "")
+        }
+        return directories
     }
 
     /// A staged software must write only below `$DESTDIR`. One that installs into the live
@@ -170,14 +186,19 @@ struct Scheduler {
     /// rebuilds and be attributed to no one. Every file in the install dir must belong to a
     /// merged layer, so such files are found right after the build and stop it.
     private func checkNoStrayWrites(by node: ResolvedSoftware, others: [String], owners: [String: String],
-                                    logPath: String) throws(BuildFailure) {
+                                    survey: inout StrayWriteSurvey, logPath: String) throws(BuildFailure) {
         let installDir = builder.graph.project.installDir
-        let live: [Layer.Entry]
-        do { live = try TreeScanner.scan(installDir, hashing: false) } catch {
+        let started = ContinuousClock.now
+        let stray: [String]
+        let cost: StrayWriteSurvey.Cost
+        do { (stray, cost) = try survey.strays(owners: owners) } catch {
             throw BuildFailure(software: node.name, step: nil, reason: .io("cannot inspect \(installDir): \(error)"),
                                lastLines: [], logPath: logPath)
         }
-        let stray = live.filter { $0.kind != .directory && owners[$0.path] == nil && $0.path != InstallDirGuard.markerName }.map(\.path)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        builder.reporter.report(.strayWriteCheck(software: node.name, seconds: seconds,
+                                                 directoriesListed: cost.listed, directoriesVisited: cost.visited))
         guard !stray.isEmpty else { return }
         let shown = stray.prefix(5).joined(separator: ", ") + (stray.count > 5 ? " and \(stray.count - 5) more" : "")
         let who = others.isEmpty ? node.name : "\(node.name) (or \(others.joined(separator: ", ")), building at the same time)"

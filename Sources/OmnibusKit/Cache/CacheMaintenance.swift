@@ -1,16 +1,27 @@
 import Foundation
 
-/// `omnibus cache`: what the layer cache holds, checking it, and trimming it.
+/// `omnibus cache`: what the layer cache and the package cache hold, checking them, and trimming them.
 package struct CacheMaintenance: Sendable {
     let cache: LayerCache
+    let packages: PackageCache
 
     package init(settings: BuildSettings) {
         cache = LayerCache(cacheDir: settings.cacheDir)
+        packages = PackageCache(cacheDir: settings.cacheDir)
     }
 
     package var directory: String { cache.directory }
+    package var packagesDirectory: String { packages.directory }
+
+    package enum Kind: Sendable, Equatable {
+        /// `<cache>/layers/<key>`: one software's layer.
+        case layer
+        /// `<cache>/packages/<key>`: the packages of one build (`software` lists their formats).
+        case packages
+    }
 
     package struct Row: Sendable {
+        package let kind: Kind
         package let key: String
         package let software: String
         package let version: String
@@ -19,27 +30,45 @@ package struct CacheMaintenance: Sendable {
         package let lastUsed: Date
     }
 
+    /// Layers first, then package entries.
     package func list() -> [Row] {
         cache.stored().map { entry in
-            Row(key: entry.key, software: entry.layer?.software ?? "?", version: entry.layer?.version ?? "?",
+            Row(kind: .layer, key: entry.key, software: entry.layer?.software ?? "?", version: entry.layer?.version ?? "?",
                 project: entry.layer?.project ?? "?", bytes: entry.bytes, lastUsed: entry.lastUsed)
+        } + packages.stored().map { entry in
+            Row(kind: .packages, key: entry.key, software: entry.formats?.joined(separator: ", ") ?? "?",
+                version: entry.files.first ?? "?", project: entry.project ?? "?", bytes: entry.bytes, lastUsed: entry.lastUsed)
         }
     }
 
-    /// Every entry checked against its manifest; damaged ones are removed. Returns (checked, removed with why).
-    package func verify() -> (checked: Int, removed: [(key: String, software: String, problem: String)]) {
-        var removed: [(String, String, String)] = []
+    /// Every entry checked against its manifest (every package file hashed); damaged ones are
+    /// removed. Returns (checked, removed with why).
+    package func verify() -> (layers: Int, packageSets: Int, removed: [(kind: Kind, key: String, software: String, problem: String)]) {
+        var removed: [(Kind, String, String, String)] = []
         let entries = cache.stored()
         for entry in entries {
             if case .corrupt(let problem) = cache.check(entry.key) {
-                removed.append((entry.key, entry.layer?.software ?? "?", problem))
+                removed.append((.layer, entry.key, entry.layer?.software ?? "?", problem))
             }
         }
-        return (entries.count, removed)
+        let packaged = packages.stored()
+        for entry in packaged {
+            if let problem = packages.check(entry.key) {
+                removed.append((.packages, entry.key, entry.formats?.joined(separator: ", ") ?? "?", problem))
+            }
+        }
+        return (entries.count, packaged.count, removed)
     }
 
-    /// Removes entries unused for more than `keepDays`, then the least recently used until the
-    /// cache is at most `maxBytes`. Returns what was removed.
+    private func remove(_ row: Row) {
+        switch row.kind {
+        case .layer: cache.remove(row.key)
+        case .packages: packages.remove(row.key)
+        }
+    }
+
+    /// Removes entries (layers and packages alike) unused for more than `keepDays`, then the least
+    /// recently used until the cache is at most `maxBytes`. Returns what was removed.
     package func prune(keepDays: Int?, maxBytes: Int64?, now: Date = Date()) -> [Row] {
         var rows = list().sorted { $0.lastUsed < $1.lastUsed }
         var removed: [Row] = []
@@ -56,14 +85,14 @@ package struct CacheMaintenance: Sendable {
                 rows.removeFirst()
             }
         }
-        for row in removed { cache.remove(row.key) }
+        for row in removed { remove(row) }
         return removed
     }
 
-    /// Removes the entries built for `project`.
+    /// Removes the layers and packages built for `project`.
     package func clear(project: String) -> [Row] {
         let doomed = list().filter { $0.project == project }
-        for row in doomed { cache.remove(row.key) }
+        for row in doomed { remove(row) }
         return doomed
     }
 

@@ -18,14 +18,15 @@ package struct HostIdentity: Sendable {
     static let toolPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
     /// Reads /etc/os-release, the machine type, the running executable and the standard tools.
-    package static func current() async -> HostIdentity {
+    /// With a cache dir, the executable's digest is remembered there (`ToolDigestRecord`).
+    package static func current(cacheDir: String? = nil) async -> HostIdentity {
         var info = utsname()
         uname(&info)
         let machine = withUnsafeBytes(of: &info.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let release = OSRelease.current
         var toolchain: [String: String] = [:]
         for name in standardTools { toolchain[name] = await probe(name) }
-        return HostIdentity(platform: "\(release.id)-\(release.versionID)-\(machine)", tool: toolIdentity(),
+        return HostIdentity(platform: "\(release.id)-\(release.versionID)-\(machine)", tool: toolIdentity(cacheDir: cacheDir),
                             toolchain: toolchain)
     }
 
@@ -45,9 +46,10 @@ package struct HostIdentity: Sendable {
         return resolved + "\n" + output.split(separator: "\n").prefix(3).joined(separator: "\n")
     }
 
-    private static func toolIdentity() -> String {
+    private static func toolIdentity(cacheDir: String?) -> String {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let digest = (try? Digests.hex(.sha256, ofFile: executable)) ?? "unknown"
+        let digest = cacheDir.flatMap { ToolDigestRecord.digest(of: executable, cacheDir: $0) }
+            ?? (try? Digests.hex(.sha256, ofFile: executable)) ?? "unknown"
         return "omnibus \(OmnibusVersion.current) sha256:\(digest)"
     }
 

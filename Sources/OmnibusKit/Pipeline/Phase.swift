@@ -20,7 +20,8 @@ package enum PhaseOutcome: Sendable {
     case permissionWarnings([PermissionFinding])
     /// The project turned the check off (`health_check.enabled: false`), said every time.
     case healthCheckDisabled(project: String, projectFile: String)
-    case packaged([BuiltPackage], seconds: Double)
+    /// `reused`: the packages were put in place from the package cache, not written.
+    case packaged([BuiltPackage], seconds: Double, reused: Bool)
     /// Problems worth a line on standard error that do not stop the run (a package that
     /// replaced other bytes under the same name).
     case warnings([String])

@@ -80,7 +80,11 @@ package struct ProjectRun: Sendable {
         if platformRoot == nil { try await checkHostBuildDependencies(graph) }
         let started = Date()
         let host: HostIdentity
-        if let platformRoot { host = await platformRoot.identity() } else { host = await HostIdentity.current() }
+        if let platformRoot {
+            host = await platformRoot.identity()
+        } else {
+            host = await HostIdentity.current(cacheDir: settings.useLayerCache ? settings.cacheDir : nil)
+        }
         var builder: ProjectBuilder
         do {
             builder = try ProjectBuilder(graph: graph, repositoryRoot: workspace.repository.root, settings: settings,
@@ -106,7 +110,11 @@ package struct ProjectRun: Sendable {
         report.took(Date().timeIntervalSince(checkStarted), in: .healthCheck)
         try checkpoint(.package)
         let packageStarted = Date()
-        do { report.packaged(try await package(project, version: version, signer: signer)) } catch {
+        let reuse = settings.useLayerCache ? PackageReuse(layerKeys: result.layers.map(\.cacheKey), tool: host.tool) : nil
+        do {
+            let packaged = try await package(project, version: version, signer: signer, reuse: reuse)
+            report.packaged(packaged.packages, reused: packaged.reused)
+        } catch {
             report.took(Date().timeIntervalSince(packageStarted), in: .package)
             throw error
         }
@@ -195,24 +203,37 @@ package struct ProjectRun: Sendable {
     }
 
     @discardableResult
-    private func package(_ project: Project, version: String, signer: GPGPackageSigner?) async throws(RunError) -> [BuiltPackage] {
+    private func package(_ project: Project, version: String, signer: GPGPackageSigner?,
+                         reuse: PackageReuse? = nil) async throws(RunError) -> (packages: [BuiltPackage], reused: Bool) {
         let started = Date()
         let root = workspace.repository.root
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
         var packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch,
                                          formatKinds: workspace.repository.kinds.formats)
         packaging.platform = platformRoot?.packagePlatform
+        let dated = signer?.dated(epoch)
+        let cached = reuse.flatMap { reuseKey($0, packaging: packaging, signer: dated) }
+        if let cached, let built = reused(cached, project: project) {
+            outcomes(.packaged(built, seconds: Date().timeIntervalSince(started), reused: true))
+            warnAboutReplaced(built)
+            return (built, true)
+        }
         let built: [BuiltPackage]
         // The workspace's format table, so a registered format is written like the shipped ones.
         let packagers = workspace.repository.kinds.formats.compactMap { $0 as? any Packager.Type }
-        do { built = try await packaging.write(to: settings.outputDir, formats: packagers, signer: signer?.dated(epoch)) } catch {
+        do { built = try await packaging.write(to: settings.outputDir, formats: packagers, signer: dated) } catch {
             if error.cancelled || Task.isCancelled { throw .cancelled(.package) }
             throw .failed(.package, error.description)
         }
-        outcomes(.packaged(built, seconds: Date().timeIntervalSince(started)))
+        if let cached { keep(built, as: cached, project: project, version: version) }
+        outcomes(.packaged(built, seconds: Date().timeIntervalSince(started), reused: false))
+        warnAboutReplaced(built)
+        return (built, false)
+    }
+
+    private func warnAboutReplaced(_ built: [BuiltPackage]) {
         let replaced = built.compactMap { package in package.replacedSHA256.map { BuildReport.replacedWarning(package, previous: $0) } }
         if !replaced.isEmpty { outcomes(.warnings(replaced)) }
-        return built
     }
 
     private func version(of project: Project) async throws(RunError) -> String {

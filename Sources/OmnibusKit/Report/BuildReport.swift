@@ -21,6 +21,8 @@ final class BuildReport: Sendable {
         var seconds: [Phase: Double] = [:]
         var health: JSONValue = .object(["status": .string("not_run")])
         var packages: [BuiltPackage] = []
+        /// Whether the packages came from the package cache; nil until packaging ended.
+        var packagesReused: Bool?
         var outcome: JSONValue = .object(["status": .string("running")])
         var totalSeconds: Double = 0
     }
@@ -45,7 +47,9 @@ final class BuildReport: Sendable {
 
     func versioned(_ version: String) { state.withLock { $0.version = version } }
     func built(_ result: BuildResult) { state.withLock { $0.result = result } }
-    func packaged(_ packages: [BuiltPackage]) { state.withLock { $0.packages = packages } }
+    func packaged(_ packages: [BuiltPackage], reused: Bool) {
+        state.withLock { ($0.packages, $0.packagesReused) = (packages, reused) }
+    }
     func took(_ seconds: Double, in phase: Phase) { state.withLock { $0.seconds[phase] = seconds } }
 
     func healthChecked(_ report: HealthReport) { state.withLock { $0.health = Self.summary(of: report) } }
@@ -96,6 +100,11 @@ final class BuildReport: Sendable {
                     "seconds": record?.seconds.map { .decimal($0) } ?? .null,
                     // A restored software ran no step, so it has no log of this run.
                     "log_path": outcome == .built || outcome == .failed || outcome == .stopped ? .string(logPath) : .null,
+                    "stray_write_check": record?.strayWriteCheck.map { check in
+                        // In milliseconds: the report's three decimals would round a check of a few microseconds to 0.
+                        .object(["milliseconds": .decimal(check.seconds * 1000), "directories_listed": .int(Int64(check.directoriesListed)),
+                                 "directories_visited": .int(Int64(check.directoriesVisited))])
+                    } ?? .null,
                 ])
             }
             var seconds: [String: JSONValue] = ["total": .decimal(state.totalSeconds)]
@@ -113,6 +122,7 @@ final class BuildReport: Sendable {
                 "software": .array(software),
                 "health_check": state.health,
                 "packages": .array(state.packages.map(Self.entry)),
+                "packages_reused": state.packagesReused.map { .bool($0) } ?? .null,
                 "totals": .object([
                     "software": .int(Int64(state.software.count)), "built": .int(counts[.built] ?? 0),
                     "restored_local": .int(counts[.restoredLocal] ?? 0), "restored_remote": .int(counts[.restoredRemote] ?? 0),

@@ -9,6 +9,14 @@ final class SoftwareRecorder: BuildReporter {
         var firstSeen: Date
         var outcome: SoftwareOutcome?
         var seconds: Double?
+        /// The stray-write check after its build, when it ran.
+        var strayWriteCheck: StrayWriteCheckCost?
+    }
+
+    struct StrayWriteCheckCost: Sendable {
+        let seconds: Double
+        let directoriesListed: Int
+        let directoriesVisited: Int
     }
 
     private let forward: BuildReporter
@@ -30,6 +38,13 @@ final class SoftwareRecorder: BuildReporter {
                 case .waiting, .fetching, .building, .merging: break
                 }
                 records[software] = record
+            }
+        }
+        if case .strayWriteCheck(let software, let seconds, let listed, let visited) = event {
+            let now = Date()
+            records.withLock { records in
+                records[software, default: Record(firstSeen: now)].strayWriteCheck =
+                    StrayWriteCheckCost(seconds: seconds, directoriesListed: listed, directoriesVisited: visited)
             }
         }
         forward.report(event)

@@ -241,6 +241,8 @@ package struct WorkPaths: Sendable {
     package var tmpDir: String { projectDir + "/tmp" }
     /// Records the install dir this tool created, so only that one is ever deleted.
     package var installDirRecord: String { projectDir + "/install-dir.json" }
+    /// The layers the install dir was last merged from and a survey of it (`InstallDirState`).
+    package var installDirState: String { projectDir + "/install-dir-state.json" }
 
     package func log(_ software: String) -> String { logsDir + "/" + software + ".log" }
     package func build(_ software: String) -> String { buildsDir + "/" + software }
