@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Packaging
 
 /// `omnibus clean`: removes what builds of one project left behind, never anything omnibus did
 /// not create and nothing of another project.
@@ -44,6 +45,10 @@ package struct ProjectCleaner {
         let mine = cache.stored().filter { $0.layer?.project == project.name }
         for entry in mine { cache.remove(entry.key) }
         if !mine.isEmpty { removed.append("\(mine.count) cached layer\(mine.count == 1 ? "" : "s") of \(project.name) in \(cache.directory)") }
+        let segments = PayloadSegmentStore.maintained(cacheDir: settings.cacheDir)
+        let kept = segments.entries(of: project.name)
+        for entry in kept { segments.remove(entry.key) }
+        if !kept.isEmpty { removed.append("\(kept.count) compressed payload segment\(kept.count == 1 ? "" : "s") of \(project.name) in \(segments.directory)") }
         return removed
     }
 }

@@ -1,11 +1,14 @@
 import Foundation
+import Packaging
 
 /// `omnibus cache`: what the layer cache holds, checking it, and trimming it.
 package struct CacheMaintenance: Sendable {
     let cache: LayerCache
+    let cacheDir: String
 
     package init(settings: BuildSettings) {
         cache = LayerCache(cacheDir: settings.cacheDir)
+        cacheDir = settings.cacheDir
     }
 
     package var directory: String { cache.directory }
@@ -60,11 +63,15 @@ package struct CacheMaintenance: Sendable {
         return removed
     }
 
-    /// Removes the entries built for `project`.
+    /// Removes the entries built for `project`, and the compressed payload segments its
+    /// packaging kept (listed as software `payload segment`).
     package func clear(project: String) -> [Row] {
         let doomed = list().filter { $0.project == project }
         for row in doomed { cache.remove(row.key) }
-        return doomed
+        let segments = PayloadSegmentStore.maintained(cacheDir: cacheDir)
+        let kept = segments.entries(of: project)
+        for entry in kept { segments.remove(entry.key) }
+        return doomed + kept.map { Row(key: $0.key, software: "payload segment", version: "", project: project, bytes: $0.bytes, lastUsed: Date()) }
     }
 
     /// `1.5 GB`, `300 MB`, `12 KB` (powers of 1000, as `du --si`).

@@ -45,7 +45,7 @@ package struct HostIdentity: Sendable {
         return resolved + "\n" + output.split(separator: "\n").prefix(3).joined(separator: "\n")
     }
 
-    private static func toolIdentity() -> String {
+    static func toolIdentity() -> String {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let digest = (try? Digests.hex(.sha256, ofFile: executable)) ?? "unknown"
         return "omnibus \(OmnibusVersion.current) sha256:\(digest)"

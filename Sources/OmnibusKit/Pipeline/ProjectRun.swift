@@ -189,8 +189,14 @@ package struct ProjectRun: Sendable {
         let started = Date()
         let root = workspace.repository.root
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
-        let packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch,
+        var packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch,
                                          formatKinds: workspace.repository.kinds.formats)
+        // Written layer by layer, each layer's compressed bytes kept, so a rebuild compresses
+        // only the layers that changed.
+        packaging.layers = .recorded(in: WorkPaths(workDir: settings.workDir, project: project.name).layersDir,
+                                     installDir: project.installDir)
+        packaging.segmentStore = PayloadSegmentStore(directory: PayloadSegmentStore.directory(cacheDir: settings.cacheDir),
+                                                     toolIdentity: HostIdentity.toolIdentity(), owner: project.name)
         let built: [BuiltPackage]
         // The workspace's format table, so a registered format is written like the shipped ones.
         let packagers = workspace.repository.kinds.formats.compactMap { $0 as? any Packager.Type }

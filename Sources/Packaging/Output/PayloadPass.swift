@@ -7,6 +7,11 @@ import Digest
 /// `BlockCompressor`s, which compress blocks on other threads, so the deb/tar stream and the rpm
 /// payload are compressed at the same time while the files are read.
 ///
+/// With `layers`, both archives are written layer after layer (`PayloadLayers`), and the data
+/// tar's gzip or xz streams end a block at each layer boundary, so a layer's compressed bytes
+/// depend on that layer alone. With a `store`, a layer whose segment is kept and whose files are
+/// unchanged is copied from it instead of read and compressed; the bytes are the same either way.
+///
 /// The one exception to a single read: a hard-linked file's data sits on the first member of
 /// its set in tar but on the last in cpio, after members of other files (see `CPIOMembers`), so
 /// rpm's copy of such a file is read a second time at the end rather than held in memory.
@@ -15,6 +20,8 @@ struct PayloadPass {
     let epoch: Int64
     let needs: PayloadNeeds
     let directory: String
+    var layers = PayloadLayers([])
+    var store: PayloadSegmentStore?
 
     func run() throws -> Payloads {
         var payloads = Payloads()
@@ -26,9 +33,12 @@ struct PayloadPass {
                                     digests: [.sha256])
             tarFiles.append((compression, file, try BlockCompressor(compression) { try file.write($0) }))
         }
-        let tar = tarFiles.isEmpty ? nil : try ArchiveWriter(format: .gnutar) { bytes in
-            for (_, _, compressor) in tarFiles { try compressor.write(bytes) }
-        }
+        // Cut at layer boundaries whenever there are layers (not only when a store is at hand), so
+        // the bytes never depend on the cache; zstd's one frame cannot be cut.
+        let cutting = !layers.layers.isEmpty && !tarFiles.isEmpty && needs.dataTar.allSatisfy { $0.algorithm != .zstd }
+        let store = cutting ? store : nil
+        let cutter = SegmentCutter(compressors: tarFiles.map(\.2))
+        let tar = tarFiles.isEmpty ? nil : try ArchiveWriter(format: .gnutar) { try cutter.write($0) }
         var cpioFile: FileSink?
         var cpio: (writer: ArchiveWriter, compressor: BlockCompressor)?
         if let compression = needs.cpio {
@@ -41,46 +51,83 @@ struct PayloadPass {
         let cpioMembers = CPIOMembers(contents: contents)
         var md5OfPath: [String: String] = [:]
         var sha256OfInode: [UInt32: String] = [:]
+        var toStore: [(key: String, files: [PayloadSegmentStore.Record.File], cut: SegmentCutter.Cut)] = []
 
-        for member in tarMembers.members(of: contents) {
-            guard let entry = member.entry else {
-                try tar?.writeHeader(tarMembers.parentHeader(member.path))
-                continue
-            }
-            try tar?.writeHeader(tarMembers.header(for: entry))
-            let inCPIONow = cpio != nil && !cpioMembers.isLinked(entry)
-            if inCPIONow { try cpio?.writer.writeHeader(cpioMembers.header(for: entry, carriesData: true)) }
-            guard case .file = entry.kind else {
-                if case .hardlink(let target) = entry.kind, needs.md5, let digest = md5OfPath[target] {
-                    payloads.md5.append((entry.path, digest))
+        for (index, segment) in layers.segments(of: contents, tarMembers: tarMembers).enumerated() {
+            let layerFiles = segment.layer == nil ? [:] : layers.layers[index].files
+            let key = store != nil && segment.layer != nil && !segment.members.isEmpty
+                ? try segmentKey(segment, layerFiles: layerFiles, tarMembers: tarMembers) : nil
+            if let key, let store, let tar, let kept = try usable(key, segment, store: store, chunks: chunks) {
+                cutter.splice(at: SegmentCutter.boundary(tar), kept.pieces)
+                payloads.reusedLayers.append(layers.layers[index].name)
+                var md5OfKept: [String: String] = [:]
+                for file in kept.record.files { md5OfKept[file.path] = file.md5 }
+                for member in segment.members {
+                    guard let entry = member.entry else { continue }
+                    if case .file = entry.kind, let md5 = md5OfKept[entry.path] { md5OfPath[entry.path] = md5 }
+                    try writeOutsideTar(entry, cpio: cpio?.writer, cpioMembers: cpioMembers, chunks: chunks,
+                                        md5OfPath: md5OfPath, payloads: &payloads, sha256OfInode: &sha256OfInode)
                 }
                 continue
             }
-            // A linked file in a run without tar or md5 is read once, by `writeLinkSets`.
-            if tar == nil && !inCPIONow && !needs.md5 { continue }
-            // Only what someone reads is hashed.
-            let md5 = needs.md5 ? try StreamingDigest(.md5) : nil
-            let sha256 = needs.cpio != nil ? try StreamingDigest(.sha256) : nil
-            try chunks.read(entry.sourcePath, expectedSize: entry.size) { chunk in
-                md5?.update(chunk)
-                sha256?.update(chunk)
-                try tar?.writeData(chunk)
-                if inCPIONow { try cpio?.writer.writeData(chunk) }
+            var files: [PayloadSegmentStore.Record.File] = []
+            for member in segment.members {
+                guard let entry = member.entry else {
+                    try tar?.writeHeader(tarMembers.parentHeader(member.path))
+                    continue
+                }
+                try tar?.writeHeader(tarMembers.header(for: entry))
+                let inCPIONow = cpio != nil && !cpioMembers.isLinked(entry)
+                if inCPIONow { try cpio?.writer.writeHeader(cpioMembers.header(for: entry, carriesData: true)) }
+                guard case .file = entry.kind else {
+                    if case .hardlink(let target) = entry.kind, needs.md5, let digest = md5OfPath[target] {
+                        payloads.md5.append((entry.path, digest))
+                    }
+                    continue
+                }
+                // A linked file in a run without tar or md5 is read once, by `writeLinkSets`.
+                if tar == nil && !inCPIONow && !needs.md5 { continue }
+                // Only what someone reads is hashed; a segment to keep records both digests.
+                let stat = key == nil ? nil : PayloadSegmentStore.FileStat(path: entry.sourcePath)
+                let md5 = needs.md5 || key != nil ? try StreamingDigest(.md5) : nil
+                let sha256 = needs.cpio != nil || key != nil ? try StreamingDigest(.sha256) : nil
+                try chunks.read(entry.sourcePath, expectedSize: entry.size) { chunk in
+                    md5?.update(chunk)
+                    sha256?.update(chunk)
+                    try tar?.writeData(chunk)
+                    if inCPIONow { try cpio?.writer.writeData(chunk) }
+                }
+                let md5Hex = md5.map { Digests.hexString($0.finalize()) }
+                let sha256Hex = sha256.map { Digests.hexString($0.finalize()) }
+                if let md5Hex {
+                    md5OfPath[entry.path] = md5Hex
+                    if needs.md5 { payloads.md5.append((entry.path, md5Hex)) }
+                }
+                if let sha256Hex, needs.cpio != nil { sha256OfInode[entry.inode] = sha256Hex }
+                if key != nil, let md5Hex, let sha256Hex {
+                    files.append(.init(path: entry.path, sha256: sha256Hex, md5: md5Hex, stat: stat))
+                }
             }
-            if let md5 {
-                let hex = Digests.hexString(md5.finalize())
-                md5OfPath[entry.path] = hex
-                payloads.md5.append((entry.path, hex))
+            if cutting, segment.layer != nil, let tar {
+                let cut = cutter.cut(at: SegmentCutter.boundary(tar))
+                if let key { toStore.append((key, files, cut)) }
             }
-            if let sha256 { sha256OfInode[entry.inode] = Digests.hexString(sha256.finalize()) }
         }
         if let tar {
             try tar.finish()
+            try cutter.finish()
             for (compression, file, compressor) in tarFiles {
                 try compressor.finish()
                 let digest = try file.finish()[0]
                 payloads.dataTar.append((compression, Payloads.File(path: file.path, size: file.byteCount,
-                                                                     uncompressedSize: tar.uncompressedByteCount, sha256: digest)))
+                                                                     uncompressedSize: compressor.uncompressedByteCount, sha256: digest)))
+            }
+        }
+        // Kept after the streams are whole; a segment that cannot be kept only costs the next run time.
+        if let store {
+            for kept in toStore {
+                let streams = zip(tarFiles, kept.cut.segments).map { (compression: $0.0.0, path: $0.0.1.path, segment: $0.1) }
+                do { try store.save(kept.key, files: kept.files, streams: streams) } catch { store.remove(kept.key) }
             }
         }
         if let cpio, let cpioFile {
@@ -95,5 +142,80 @@ struct PayloadPass {
             }
         }
         return payloads
+    }
+
+    /// What a kept segment's entry still needs when its tar bytes come from the store: its cpio
+    /// member (the file read for it) and its place in the md5 list.
+    private func writeOutsideTar(_ entry: PackageEntry, cpio: ArchiveWriter?, cpioMembers: CPIOMembers, chunks: FileChunks,
+                                 md5OfPath: [String: String], payloads: inout Payloads,
+                                 sha256OfInode: inout [UInt32: String]) throws {
+        let inCPIONow = cpio != nil && !cpioMembers.isLinked(entry)
+        if inCPIONow { try cpio?.writeHeader(cpioMembers.header(for: entry, carriesData: true)) }
+        switch entry.kind {
+        case .file:
+            if needs.md5, let md5 = md5OfPath[entry.path] { payloads.md5.append((entry.path, md5)) }
+            guard inCPIONow, let cpio else { return }
+            let sha256 = try StreamingDigest(.sha256)
+            try chunks.read(entry.sourcePath, expectedSize: entry.size) { chunk in
+                sha256.update(chunk)
+                try cpio.writeData(chunk)
+            }
+            sha256OfInode[entry.inode] = Digests.hexString(sha256.finalize())
+        case .hardlink(let target):
+            if needs.md5, let md5 = md5OfPath[target] { payloads.md5.append((entry.path, md5)) }
+        case .directory, .symlink:
+            break
+        }
+    }
+
+    /// Names a layer's segment by everything its compressed bytes depend on: every member's
+    /// header, the digest the layer recorded for each file, the compressions and the tool.
+    private func segmentKey(_ segment: PayloadLayers.Segment, layerFiles: [String: String?],
+                            tarMembers: TarMembers) throws -> String {
+        var text = "omnibus payload segment 1\n\(store?.toolIdentity ?? "")\n"
+        for compression in needs.dataTar {
+            text += "\(compression.algorithm.rawValue) \(compression.level) \(try BlockCompressor.blockSize(for: compression))\n"
+        }
+        for member in segment.members {
+            let header = member.entry.map(tarMembers.header(for:)) ?? tarMembers.parentHeader(member.path)
+            text += [header.path, "\(header.kind)", String(header.permissions, radix: 8), "\(header.size)",
+                     "\(header.modificationTime)", header.userName ?? "", header.groupName ?? "",
+                     (layerFiles[member.path] ?? nil) ?? "-"].joined(separator: "\t") + "\n"
+        }
+        return try Digests.hex(.sha256, of: Array(text.utf8))
+    }
+
+    /// The kept segment for `key` when it can stand for the segment: its data files have the
+    /// digests its record says, and every file is as it was read (same stat, or else the same
+    /// SHA-256, read again). A damaged entry is removed; a changed file only means a miss.
+    private func usable(_ key: String, _ segment: PayloadLayers.Segment, store: PayloadSegmentStore,
+                        chunks: FileChunks) throws -> (record: PayloadSegmentStore.Record, pieces: [(segment: CompressedSegment, path: String)])? {
+        guard var record = store.load(key) else { return nil }
+        var pieces: [(segment: CompressedSegment, path: String)] = []
+        for compression in needs.dataTar {
+            guard let stream = record.streams.first(where: { $0.algorithm == compression.algorithm.rawValue && $0.level == compression.level }),
+                  (try? Digests.hex(.sha256, ofFile: store.dataPath(key, compression))) == stream.sha256 else {
+                store.remove(key)
+                return nil
+            }
+            pieces.append((stream.segment, store.dataPath(key, compression)))
+        }
+        let entries = segment.members.compactMap(\.entry).filter { if case .file = $0.kind { true } else { false } }
+        guard entries.map(\.path) == record.files.map(\.path) else {
+            store.remove(key)
+            return nil
+        }
+        var refreshed = false
+        for (position, entry) in entries.enumerated() {
+            let now = PayloadSegmentStore.FileStat(path: entry.sourcePath)
+            if let now, now == record.files[position].stat { continue }
+            let sha256 = try StreamingDigest(.sha256)
+            do { try chunks.read(entry.sourcePath, expectedSize: entry.size) { sha256.update($0) } } catch { return nil }
+            guard Digests.hexString(sha256.finalize()) == record.files[position].sha256 else { return nil }
+            record.files[position].stat = now
+            refreshed = true
+        }
+        if refreshed { try? store.write(record, key) }
+        return (record, pieces)
     }
 }
