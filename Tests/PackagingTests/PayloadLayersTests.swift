@@ -145,8 +145,8 @@ import Testing
         defer { fixture.remove() }
         let store = Self.store(fixture)
         let first = try Self.write(fixture, .gzip, output: fixture.base + "/first", store: store)
-        let names = try FileManager.default.contentsOfDirectory(atPath: store.directory).filter { $0.hasSuffix(".gzip-1") }
-        #expect(names.count == 3)
+        let names = try FileManager.default.contentsOfDirectory(atPath: store.directory).filter { $0.hasSuffix(".tar-gzip-1") || $0.hasSuffix(".cpio-gzip-1") }
+        #expect(names.count == 6, "a tar and a cpio stream per layer: \(names)")
         for name in names {
             let handle = try #require(FileHandle(forUpdatingAtPath: store.directory + "/" + name))
             try handle.seek(toOffset: 12)
@@ -158,6 +158,39 @@ import Testing
         #expect(warm.packages.map(\.metadata.sha256) == first.packages.map(\.metadata.sha256))
         let again = try Self.write(fixture, .gzip, output: fixture.base + "/again", store: store)
         #expect(again.reused == ["a-lib", "b-bin", "c-doc"])
+    }
+
+    /// rpm alone: its cpio payload is kept per layer like the data tar, and rpm reads it.
+    @Test func anRPMAloneKeepsItsLayers() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let large = fixture.root + "/share/large.bin"
+        try Self.sample(1).write(to: URL(fileURLWithPath: large))
+        let store = Self.store(fixture)
+        let info = fixture.info()
+        let rpm = RPMPackager(compression: BlockCompressionTests.compression(.xz, threads: 0))
+        func write(_ output: String, _ store: PayloadSegmentStore?) throws -> (BuiltPackage, [String]) {
+            let contents = try fixture.contents(info)
+            let payloads = try PackageWriter.payloads(for: [rpm], contents: contents, info: info, outputDirectory: output,
+                                                      layers: Self.layers(fixture), store: store)
+            return (try PackageWriter.stage(rpm, contents: contents, info: info, outputDirectory: output, payloads: payloads).commit(),
+                    payloads.payloads.reusedLayers)
+        }
+        _ = try write(fixture.base + "/first", store)
+        unlink(large)
+        try Self.sample(3).write(to: URL(fileURLWithPath: large))
+        let cold = try write(fixture.base + "/cold", nil)
+        let warm = try write(fixture.base + "/warm", store)
+        #expect(warm.1 == ["a-lib", "c-doc"])
+        #expect(warm.0.metadata.sha256 == cold.0.metadata.sha256)
+        let checked = try Command.run("rpm", ["-K", "--nosignature", warm.0.path])
+        #expect(checked.succeeded, "\(checked.text) \(checked.error)")
+        let root = fixture.base + "/rpm-root"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let install = try Command.run("rpm", ["-i", "--root", root, "--nodeps", "--noscripts", warm.0.path])
+        #expect(install.succeeded, "\(install.text) \(install.error)")
+        let verify = try Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", fixture.name])
+        #expect(verify.succeeded && verify.text.isEmpty, "rpm -V: \(verify.text) \(verify.error)")
     }
 
     /// zstd is one frame: nothing is cut or kept, and the package is what it is without layers.

@@ -16,8 +16,9 @@ private func posixRename(_ source: String, _ destination: String) -> Int32 {
 /// files did not change is copied into the next package instead of compressed again.
 ///
 /// An entry is two kinds of file named by its key (a digest of the segment's members, the
-/// files' recorded digests, the compressions and the tool): `<key>.<algorithm>-<level>`, the
-/// compressed bytes for each compression, and `<key>.json`, the record (`Record`), written last.
+/// files' recorded digests, the compressions and the tool): `<key>.<stream>` (`tar-xz-6`,
+/// `cpio-gzip-9`), the compressed bytes of each stream, and `<key>.json`, the record
+/// (`Record`), written last.
 /// Each is written under a temporary name and renamed, so a reader sees whole files; the record
 /// holds the digest of each data file, so a data file from another write is noticed.
 package struct PayloadSegmentStore: Sendable {
@@ -55,8 +56,8 @@ package struct PayloadSegmentStore: Sendable {
 
     struct Record: Codable {
         struct Stream: Codable {
-            var algorithm: String
-            var level: Int
+            /// `tar-xz-6`: the archive, the algorithm and the level.
+            var name: String
             var segment: CompressedSegment
             /// SHA-256 of the data file, hex.
             var sha256: String
@@ -75,12 +76,13 @@ package struct PayloadSegmentStore: Sendable {
         var files: [File]
     }
 
-    static func suffix(_ compression: ArchiveCompression) -> String {
-        "\(compression.algorithm.rawValue)-\(compression.level)"
+    /// A stream's name: `tar-xz-6`, `cpio-gzip-9`.
+    static func streamName(_ archive: String, _ compression: ArchiveCompression) -> String {
+        "\(archive)-\(compression.algorithm.rawValue)-\(compression.level)"
     }
 
-    func dataPath(_ key: String, _ compression: ArchiveCompression) -> String {
-        directory + "/" + key + "." + Self.suffix(compression)
+    func dataPath(_ key: String, _ stream: String) -> String {
+        directory + "/" + key + "." + stream
     }
 
     func load(_ key: String) -> Record? {
@@ -90,7 +92,7 @@ package struct PayloadSegmentStore: Sendable {
 
     /// Stores the segment's bytes, copied from the compressed streams it was written into, then
     /// its record. A failure leaves no record, so the entry is simply missing next time.
-    func save(_ key: String, files: [Record.File], streams: [(compression: ArchiveCompression, path: String, segment: CompressedSegment)]) throws {
+    func save(_ key: String, files: [Record.File], streams: [(name: String, path: String, segment: CompressedSegment)]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var record = Record(owner: owner, streams: [], files: files)
         for stream in streams {
@@ -104,11 +106,10 @@ package struct PayloadSegmentStore: Sendable {
             try FileRange.copy(source, from: UInt64(stream.segment.offset), count: UInt64(stream.segment.length),
                                source: stream.path, to: sink)
             let digest = try sink.finish()[0]
-            try Self.rename(temporary, to: dataPath(key, stream.compression))
+            try Self.rename(temporary, to: dataPath(key, stream.name))
             var segment = stream.segment
             segment.offset = 0
-            record.streams.append(Record.Stream(algorithm: stream.compression.algorithm.rawValue, level: stream.compression.level,
-                                                segment: segment, sha256: digest))
+            record.streams.append(Record.Stream(name: stream.name, segment: segment, sha256: digest))
         }
         try write(record, key)
     }

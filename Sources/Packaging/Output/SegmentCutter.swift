@@ -1,6 +1,6 @@
 import Archive
 
-/// Sits between the data tar writer and its compressors and cuts the compressed streams at layer
+/// Sits between an archive writer (the data tar, rpm's cpio) and its compressors and cuts the compressed streams at layer
 /// boundaries, given as offsets of the tar stream: libarchive hands its bytes over in blocks, so
 /// when the last member of a layer is written, some of its bytes are still to come. At a cut
 /// every compressor ends its segment; at a splice each puts back a segment kept from an earlier
@@ -26,10 +26,12 @@ final class SegmentCutter {
         self.compressors = compressors
     }
 
-    /// The tar offset where the next member starts, counting bytes libarchive still holds and the
-    /// padding it adds to the last member's data when the next header (or the end) comes.
+    /// The offset where the next member starts, counting bytes libarchive still holds and the
+    /// padding it adds to the last member's data when the next header (or the end) comes: tar
+    /// members are whole 512-byte records, newc cpio data is padded to 4 bytes.
     static func boundary(_ writer: ArchiveWriter) -> Int64 {
-        (writer.uncompressedByteCount + 511) / 512 * 512
+        let alignment: Int64 = writer.format == .cpioNewc ? 4 : 512
+        return (writer.uncompressedByteCount + alignment - 1) / alignment * alignment
     }
 
     func cut(at offset: Int64) -> Cut {
@@ -56,12 +58,12 @@ final class SegmentCutter {
         try fireDue()
     }
 
-    /// After the tar is finished: nothing may be left, since the last segment (the trailer) is
-    /// never cut or spliced.
+    /// After the archive is finished: nothing may be left, since the last segment (the trailer)
+    /// is never cut or spliced.
     func finish() throws {
         try fireDue()
         guard actions.isEmpty else {
-            throw PackagingError.archive("a payload segment boundary lies beyond the end of the data tar")
+            throw PackagingError.archive("a payload segment boundary lies beyond the end of the archive")
         }
     }
 
