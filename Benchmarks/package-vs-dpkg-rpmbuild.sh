@@ -12,7 +12,8 @@
 #   peak memory of omnibus deb+rpm+tar / dpkg-deb                         target <= 1.0
 #   omnibus deb, warm: one of ten layers changed / dpkg-deb (informational)
 #   omnibus deb+rpm+tar, warm: one of ten layers changed / dpkg-deb     target <= 0.25
-#     (xz and gzip only: zstd is one frame and never kept per layer). The tree is cut into ten
+#     (xz and gzip only: zstd is one frame and never kept per layer; the data tar and rpm's
+#     payload are both kept per layer, so only the changed layer is read). The tree is cut into ten
 #     layer records (`<work>/<project>/layers/layerN.json`, 25 directories each) so packaging
 #     keeps each layer's compressed data tar in the cache; before each timed run one file of the
 #     first layer is rewritten, then the packages are compared with a cold packaging (empty cache).
