@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import Scratch
 import Testing
 @testable import Packaging
 
@@ -191,6 +192,22 @@ import Testing
         #expect(install.succeeded, "\(install.text) \(install.error)")
         let verify = try Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", fixture.name])
         #expect(verify.succeeded && verify.text.isEmpty, "rpm -V: \(verify.text) \(verify.error)")
+    }
+
+    /// A temporary left by a killed run is removed by the next run that keeps a layer; the
+    /// entries themselves stay.
+    @Test func temporariesOfKilledRunsAreSwept() throws {
+        let fixture = try Fixture.make()
+        defer { fixture.remove() }
+        let store = Self.store(fixture)
+        try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
+        let gone = try Process.run(URL(fileURLWithPath: "/bin/true"), arguments: [])
+        gone.waitUntilExit()
+        let stale = store.directory + "/" + OwnedName.stamp(".partial-", pid: gone.processIdentifier) + "abc"
+        #expect(FileManager.default.createFile(atPath: stale, contents: Data("half".utf8)))
+        _ = try Self.write(fixture, .gzip, output: fixture.base + "/first", store: store)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(store.entries(of: "test").count == 3)
     }
 
     /// zstd is one frame: nothing is cut or kept, and the package is what it is without layers.

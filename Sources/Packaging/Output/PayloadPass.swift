@@ -153,7 +153,8 @@ struct PayloadPass {
             }
         }
         // Kept after the streams are whole; a segment that cannot be kept only costs the next run time.
-        if let store {
+        if let store, !toStore.isEmpty {
+            store.sweepAbandoned()
             for kept in toStore {
                 var streams: [(name: String, path: String, segment: CompressedSegment)] = []
                 for ((compression, file, _), segment) in zip(tarFiles, kept.tar?.segments ?? []) {

@@ -1,6 +1,7 @@
 import Archive
 import Digest
 import Foundation
+import Scratch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -96,7 +97,7 @@ package struct PayloadSegmentStore: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var record = Record(owner: owner, streams: [], files: files)
         for stream in streams {
-            let temporary = temporaryName(key)
+            let temporary = temporaryPath()
             defer { unlink(temporary) }
             guard let source = FileHandle(forReadingAtPath: stream.path) else {
                 throw PackagingError.unreadable(path: stream.path, reason: "cannot open the compressed payload")
@@ -118,7 +119,7 @@ package struct PayloadSegmentStore: Sendable {
     func write(_ record: Record, _ key: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let temporary = temporaryName(key)
+        let temporary = temporaryPath()
         defer { unlink(temporary) }
         guard FileManager.default.createFile(atPath: temporary, contents: try encoder.encode(record)) else {
             throw PackagingError.output(path: temporary, reason: "cannot write the payload segment record")
@@ -148,8 +149,16 @@ package struct PayloadSegmentStore: Sendable {
         for name in names where name.hasPrefix(key + ".") { unlink(directory + "/" + name) }
     }
 
-    private func temporaryName(_ key: String) -> String {
-        directory + "/." + key + "." + UUID().uuidString + ".partial"
+    /// Temporaries carry their writer (`OwnedName`), so those of a killed run can be swept.
+    private static let temporaryPrefix = ".partial-"
+
+    private func temporaryPath() -> String {
+        directory + "/" + OwnedName.make(prefix: Self.temporaryPrefix)
+    }
+
+    /// Removes the temporaries of runs that are gone.
+    func sweepAbandoned() {
+        AbandonedTemporaries.sweep(directory, prefix: Self.temporaryPrefix)
     }
 
     private static func rename(_ source: String, to destination: String) throws(PackagingError) {
