@@ -17,6 +17,12 @@ import Synchronization
 ///
 /// Memory is bounded per stream, not by the input: at most `inFlight` blocks (and their outputs)
 /// exist at once, plus each encoder's own state.
+///
+/// gzip and xz streams can be cut into segments (`endSegment`): a segment ends its last block
+/// early, so the next segment starts a new block at its own offset 0 and its compressed bytes
+/// depend only on its own input. A segment compressed in an earlier run can then be put back
+/// (`appendSegment`) and the stream is byte for byte the one a run compressing everything gives.
+/// zstd's single frame cannot be cut.
 package final class BlockCompressor {
     package let compression: ArchiveCompression
     package let blockSize: Int
@@ -24,8 +30,14 @@ package final class BlockCompressor {
     private let inFlight: Int
     private var buffer: [UInt8] = []
     private var pending: [Job] = []
-    private var xzIndex: [(unpaddedSize: UInt64, uncompressedSize: UInt64)] = []
-    private var blocksWritten = 0
+    /// Every block written so far, in order: the xz index is made of them, segments list theirs.
+    private var blocks: [CompressedSegment.Block] = []
+    /// Where the current segment's first block starts in the compressed stream.
+    private var segmentOffset: Int64 = 0
+    private var segmentFirstBlock = 0
+    private var segmentUncompressedStart: Int64 = 0
+    /// Bytes given to the sink (gzip and xz; zstd's frame writes to it directly).
+    private var compressedByteCount: Int64 = 0
     private var finished = false
     /// zstd's single frame, compressed on libzstd's worker threads.
     private let frame: CompressingStream?
@@ -84,11 +96,11 @@ package final class BlockCompressor {
         finished = true
         if let frame { return try frame.finish() }
         // gzip refuses an empty file, so an empty stream is one empty member.
-        if !buffer.isEmpty || (blocksWritten == 0 && pending.isEmpty && compression.algorithm == .gzip) { try submit() }
+        if !buffer.isEmpty || (blocks.count == 0 && pending.isEmpty && compression.algorithm == .gzip) { try submit() }
         while !pending.isEmpty { try writeOldest() }
         if compression.algorithm == .xz {
-            if blocksWritten == 0 { try emit(try XZBlocks.streamHeader()) }
-            try emit(try XZBlocks.streamTrailer(xzIndex))
+            if blocks.count == 0 { try emit(try XZBlocks.streamHeader()) }
+            try emit(try XZBlocks.streamTrailer(blocks.map { ($0.unpaddedSize, $0.uncompressedSize) }))
         }
     }
 
@@ -107,16 +119,70 @@ package final class BlockCompressor {
 
     private func writeOldest() throws {
         let block = try pending.removeFirst().wait()
-        if compression.algorithm == .xz {
-            if blocksWritten == 0 { try emit(try XZBlocks.streamHeader()) }
-            xzIndex.append((block.unpaddedSize, block.uncompressedSize))
-        }
+        if compression.algorithm == .xz && blocks.isEmpty { try emit(try XZBlocks.streamHeader()) }
+        if blocks.count == segmentFirstBlock { segmentOffset = compressedByteCount }
         try emit(block.bytes)
-        blocksWritten += 1
+        blocks.append(CompressedSegment.Block(unpaddedSize: block.unpaddedSize, uncompressedSize: block.uncompressedSize))
     }
 
     private func emit(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try sink($0) }
+        try bytes.withUnsafeBytes { try emit($0) }
+    }
+
+    private func emit(_ bytes: UnsafeRawBufferPointer) throws {
+        try sink(bytes)
+        compressedByteCount += Int64(bytes.count)
+    }
+
+    /// Ends the current segment: what was written since the previous boundary is compressed to
+    /// the end of its last block (a gzip member, an xz block), so what follows starts a block.
+    /// Returns where the segment's compressed bytes are in the stream, for the caller to keep.
+    /// An empty segment has no bytes and no blocks.
+    package func endSegment() throws -> CompressedSegment {
+        try requireSegments()
+        if !buffer.isEmpty { try submit() }
+        while !pending.isEmpty { try writeOldest() }
+        let segmentBlocks = Array(blocks[segmentFirstBlock...])
+        let offset = segmentBlocks.isEmpty ? compressedByteCount : segmentOffset
+        let segment = CompressedSegment(offset: offset, length: compressedByteCount - offset,
+                                        uncompressedSize: uncompressedByteCount - segmentUncompressedStart,
+                                        blocks: segmentBlocks)
+        startSegment()
+        return segment
+    }
+
+    /// Puts back a segment an earlier stream with the same compression and block size made
+    /// (what its `endSegment` returned): `copy` writes exactly its `length` compressed bytes to
+    /// the function it is given. Only at a boundary (at the start, or right after `endSegment`
+    /// or another `appendSegment`), because the segment's first block starts there.
+    package func appendSegment(_ segment: CompressedSegment,
+                               copy: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        try requireSegments()
+        guard buffer.isEmpty && pending.isEmpty && blocks.count == segmentFirstBlock else {
+            throw ArchiveError(path: "<compressor>", message: "a compressed segment can only be appended at a segment boundary")
+        }
+        if compression.algorithm == .xz && blocks.isEmpty && !segment.blocks.isEmpty { try emit(try XZBlocks.streamHeader()) }
+        let start = compressedByteCount
+        try copy { try emit($0) }
+        guard compressedByteCount - start == segment.length else {
+            throw ArchiveError(path: "<compressor>", message:
+                "a compressed segment gave \(compressedByteCount - start) bytes where its record says \(segment.length)")
+        }
+        blocks += segment.blocks
+        uncompressedByteCount += segment.uncompressedSize
+        startSegment()
+    }
+
+    private func startSegment() {
+        segmentFirstBlock = blocks.count
+        segmentOffset = compressedByteCount
+        segmentUncompressedStart = uncompressedByteCount
+    }
+
+    private func requireSegments() throws(ArchiveError) {
+        guard frame == nil else {
+            throw ArchiveError(path: "<compressor>", message: "a zstd stream is one frame and cannot be cut into segments")
+        }
     }
 
     /// One complete block: an xz block for the shared stream or a whole gzip member.
@@ -151,6 +217,34 @@ package final class BlockCompressor {
             done.wait()
             return try result.withLock { $0! }.get()
         }
+    }
+}
+
+/// Where one segment of a `BlockCompressor` stream lies and what it holds: enough to copy its
+/// compressed bytes into another stream with the same compression and block size.
+package struct CompressedSegment: Codable, Sendable, Equatable {
+    /// One block (a gzip member, an xz block) as the xz index records it.
+    package struct Block: Codable, Sendable, Equatable {
+        package var unpaddedSize: UInt64
+        package var uncompressedSize: UInt64
+
+        package init(unpaddedSize: UInt64, uncompressedSize: UInt64) {
+            self.unpaddedSize = unpaddedSize
+            self.uncompressedSize = uncompressedSize
+        }
+    }
+
+    /// Offset of the segment's first compressed byte in the stream, and its compressed length.
+    package var offset: Int64
+    package var length: Int64
+    package var uncompressedSize: Int64
+    package var blocks: [Block]
+
+    package init(offset: Int64, length: Int64, uncompressedSize: Int64, blocks: [Block]) {
+        self.offset = offset
+        self.length = length
+        self.uncompressedSize = uncompressedSize
+        self.blocks = blocks
     }
 }
 

@@ -79,7 +79,7 @@ struct TestRepository {
     /// Runs the real binary against this repository with private work and cache dirs.
     func omnibus(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         // Commands that build or read builds get private work and cache dirs; others only the root.
-        let buildsSomething = ["build", "clean", "health-check"].contains(arguments.first ?? "")
+        let buildsSomething = ["build", "package", "clean", "health-check"].contains(arguments.first ?? "")
         let scoped = ["--root", root] + (buildsSomething ? ["--work-dir", workDir, "--cache-dir", cacheDir] : [])
         let command = arguments.first.map { [$0] + scoped + Array(arguments.dropFirst()) } ?? scoped
         return try CommandResult.run([OmnibusBinaryPath.path] + command, environment: ["OMNIBUS_LIBRARY": root + "/no-library"].merging(environment) { $1 })

@@ -32,9 +32,10 @@ import Testing
                 == ["--root", "--software-dir", "--path", "--allow", "--work-dir", "--cache-dir", "--format", "--color", "--quiet"])
     }
 
-    @Test func packageTakesTheOutputAndSigningOptions() throws {
-        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--output-dir", "--no-wait", "--signing-key", "--no-sign",
-                                                    "--color", "--quiet"])
+    /// The directories too: the work dir's layer records order the payload, the cache keeps it.
+    @Test func packageTakesTheDirectoriesOutputAndSigningOptions() throws {
+        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--output-dir", "--no-wait",
+                                                    "--signing-key", "--no-sign", "--color", "--quiet"])
     }
 
     @Test func buildTakesEveryBuildOption() throws {

@@ -1,5 +1,6 @@
 import Definitions
 import Foundation
+import Packaging
 
 /// `omnibus clean`: removes what builds of one project left behind, never anything omnibus did
 /// not create and nothing of another project.
@@ -48,6 +49,10 @@ package struct ProjectCleaner {
         let packaged = packages.stored().filter { $0.project == project.name }
         for entry in packaged { packages.remove(entry.key) }
         if !packaged.isEmpty { removed.append("\(packaged.count) cached package set\(packaged.count == 1 ? "" : "s") of \(project.name) in \(packages.directory)") }
+        let segments = PayloadSegmentStore.maintained(cacheDir: settings.cacheDir)
+        let kept = segments.entries(of: project.name)
+        for entry in kept { segments.remove(entry.key) }
+        if !kept.isEmpty { removed.append("\(kept.count) compressed payload segment\(kept.count == 1 ? "" : "s") of \(project.name) in \(segments.directory)") }
         return removed
     }
 }

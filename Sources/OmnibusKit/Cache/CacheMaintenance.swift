@@ -1,13 +1,16 @@
 import Foundation
+import Packaging
 
 /// `omnibus cache`: what the layer cache and the package cache hold, checking them, and trimming them.
 package struct CacheMaintenance: Sendable {
     let cache: LayerCache
     let packages: PackageCache
+    let cacheDir: String
 
     package init(settings: BuildSettings) {
         cache = LayerCache(cacheDir: settings.cacheDir)
         packages = PackageCache(cacheDir: settings.cacheDir)
+        cacheDir = settings.cacheDir
     }
 
     package var directory: String { cache.directory }
@@ -89,11 +92,15 @@ package struct CacheMaintenance: Sendable {
         return removed
     }
 
-    /// Removes the layers and packages built for `project`.
+    /// Removes the layers and packages built for `project`, and the compressed payload segments
+    /// its packaging kept (listed as software `payload segment`).
     package func clear(project: String) -> [Row] {
         let doomed = list().filter { $0.project == project }
         for row in doomed { remove(row) }
-        return doomed
+        let segments = PayloadSegmentStore.maintained(cacheDir: cacheDir)
+        let kept = segments.entries(of: project)
+        for entry in kept { segments.remove(entry.key) }
+        return doomed + kept.map { Row(key: $0.key, software: "payload segment", version: "", project: project, bytes: $0.bytes, lastUsed: Date()) }
     }
 
     /// `1.5 GB`, `300 MB`, `12 KB` (powers of 1000, as `du --si`).

@@ -46,7 +46,7 @@ package struct HostIdentity: Sendable {
         return resolved + "\n" + output.split(separator: "\n").prefix(3).joined(separator: "\n")
     }
 
-    private static func toolIdentity(cacheDir: String?) -> String {
+    static func toolIdentity(cacheDir: String? = nil) -> String {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let digest = cacheDir.flatMap { ToolDigestRecord.digest(of: executable, cacheDir: $0) }
             ?? (try? Digests.hex(.sha256, ofFile: executable)) ?? "unknown"

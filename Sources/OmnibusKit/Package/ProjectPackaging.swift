@@ -16,6 +16,10 @@ package struct ProjectPackaging {
     package let formatKinds: [any PackageFormatKind.Type]
     /// The platform the packages are for, when built in a clean root; the host's otherwise.
     package var platform: PlatformInfo? = nil
+    /// The layers the payload is written by (see `PayloadLayers.recorded`); none: one segment.
+    package var layers = PayloadLayers([])
+    /// Where each layer's compressed payload is kept for the next run; nil: nothing kept.
+    package var segmentStore: PayloadSegmentStore?
 
     package struct Failure: Error, CustomStringConvertible {
         package let description: String
@@ -179,7 +183,7 @@ package struct ProjectPackaging {
         let payloads: PackageWriter.StagedPayloads
         do {
             payloads = try PackageWriter.payloads(for: packagers.map(\.1), contents: contents, info: info,
-                                                  outputDirectory: outputDirectory)
+                                                  outputDirectory: outputDirectory, layers: layers, store: segmentStore)
         } catch PackagingError.cancelled {
             throw Failure(description: "interrupted", cancelled: true)
         } catch {

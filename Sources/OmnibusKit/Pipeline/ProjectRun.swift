@@ -211,6 +211,13 @@ package struct ProjectRun: Sendable {
         var packaging = ProjectPackaging(project: project, version: version, repositoryRoot: root, sourceDateEpoch: epoch,
                                          formatKinds: workspace.repository.kinds.formats)
         packaging.platform = platformRoot?.packagePlatform
+        // Written layer by layer, each layer's compressed bytes kept, so a rebuild compresses
+        // only the layers that changed.
+        packaging.layers = .recorded(in: WorkPaths(workDir: settings.workDir, project: project.name).layersDir,
+                                     installDir: project.installDir)
+        packaging.segmentStore = PayloadSegmentStore(directory: PayloadSegmentStore.directory(cacheDir: settings.cacheDir),
+                                                     toolIdentity: HostIdentity.toolIdentity(cacheDir: settings.cacheDir),
+                                                     owner: project.name)
         let dated = signer?.dated(epoch)
         let cached = reuse.flatMap { reuseKey($0, packaging: packaging, signer: dated) }
         if let cached, let built = reused(cached, project: project) {

@@ -109,20 +109,24 @@ package enum PackageWriter {
 
     /// The payloads of every format in `packagers`, from one read of the contents
     /// (`PayloadPass`), in a scratch directory of the output directory; pass them to `stage`.
+    /// With `layers` the payloads are written layer by layer, and a `store` keeps each layer's
+    /// compressed bytes for the next run (see `PayloadLayers`, `PayloadSegmentStore`).
     package static func payloads(for packagers: [any Packager], contents: PackageContents, info: PackageInfo,
-                                 outputDirectory: String) throws -> StagedPayloads {
+                                 outputDirectory: String, layers: PayloadLayers = PayloadLayers([]),
+                                 store: PayloadSegmentStore? = nil) throws -> StagedPayloads {
         try createOutputDirectory(outputDirectory)
         let scratch = try makeScratchDirectory(in: outputDirectory)
         let staged = StagedPayloads(scratch: scratch)
         let needs = packagers.reduce(PayloadNeeds.none) { $0.merged(with: $1.payloadNeeds) }
-        staged.payloads = try PayloadPass(contents: contents, epoch: info.effectiveEpoch, needs: needs, directory: scratch).run()
+        staged.payloads = try PayloadPass(contents: contents, epoch: info.effectiveEpoch, needs: needs, directory: scratch,
+                                              layers: layers, store: store).run()
         return staged
     }
 
     /// Payloads shared by the formats of a run; the files go when this does.
     package final class StagedPayloads {
         fileprivate let scratch: String
-        fileprivate(set) var payloads = Payloads()
+        package fileprivate(set) var payloads = Payloads()
 
         fileprivate init(scratch: String) { self.scratch = scratch }
 

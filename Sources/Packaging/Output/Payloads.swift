@@ -56,6 +56,8 @@ package struct Payloads: Sendable {
     package var md5: [(path: String, digest: String)] = []
     /// Hex SHA-256 of each regular file (hard links included) by install path, for rpm's header.
     package var sha256: [String: String] = [:]
+    /// The layers whose compressed data tar was copied from the `PayloadSegmentStore`.
+    package var reusedLayers: [String] = []
 
     /// Deletes the payload files.
     package func remove() {
