@@ -21,6 +21,8 @@ package struct CacheMaintenance: Sendable {
         case layer
         /// `<cache>/packages/<key>`: the packages of one build (`software` lists their formats).
         case packages
+        /// `<cache>/payload-segments/<key>.*`: one layer's compressed payload (only `clear` lists them).
+        case payloadSegment
     }
 
     package struct Row: Sendable {
@@ -67,6 +69,7 @@ package struct CacheMaintenance: Sendable {
         switch row.kind {
         case .layer: cache.remove(row.key)
         case .packages: packages.remove(row.key)
+        case .payloadSegment: PayloadSegmentStore.maintained(cacheDir: cacheDir).remove(row.key)
         }
     }
 
@@ -100,7 +103,7 @@ package struct CacheMaintenance: Sendable {
         let segments = PayloadSegmentStore.maintained(cacheDir: cacheDir)
         let kept = segments.entries(of: project)
         for entry in kept { segments.remove(entry.key) }
-        return doomed + kept.map { Row(key: $0.key, software: "payload segment", version: "", project: project, bytes: $0.bytes, lastUsed: Date()) }
+        return doomed + kept.map { Row(kind: .payloadSegment, key: $0.key, software: "payload segment", version: "", project: project, bytes: $0.bytes, lastUsed: Date()) }
     }
 
     /// `1.5 GB`, `300 MB`, `12 KB` (powers of 1000, as `du --si`).
