@@ -1,3 +1,4 @@
+import Archive
 import Digest
 import Foundation
 import Spawning
@@ -50,7 +51,10 @@ package struct HostIdentity: Sendable {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let digest = cacheDir.flatMap { ToolDigestRecord.digest(of: executable, cacheDir: $0) }
             ?? (try? Digests.hex(.sha256, ofFile: executable)) ?? "unknown"
-        return "omnibus \(OmnibusVersion.current) sha256:\(digest)"
+        // The compression libraries are loaded at run time: an upgraded liblzma or zlib may
+        // compress the same bytes differently, and cached payload segments and packages made
+        // with the old one must not be spliced into or served for a new build.
+        return "omnibus \(OmnibusVersion.current) sha256:\(digest) \(LibarchiveVersion.runtime)"
     }
 
     /// What a probe printed when it ran and succeeded, else nil.

@@ -36,6 +36,9 @@ struct SoftwareInputs: Sendable, Encodable {
     let toolchain: [String: String]
     /// The omnibus binary that builds (its version and the SHA-256 of the executable).
     let tool: String
+    /// `network: true`: the steps reach the network in a clean root (what they fetch is not keyed,
+    /// but a build with and without network are different builds).
+    let network: Bool
     /// Dependency name -> its layer key.
     let dependencies: [String: String]
 
@@ -47,7 +50,7 @@ struct SoftwareInputs: Sendable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case keyFormat, software, version, project, installDir, source, sourceIdentity, relativePath, steps, env,
-             passedEnv, licenseFiles, liveInstall, definitionFiles, buildEpoch, platform, toolchain, tool, dependencies
+             passedEnv, licenseFiles, liveInstall, definitionFiles, buildEpoch, platform, toolchain, tool, dependencies, network
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -71,6 +74,8 @@ struct SoftwareInputs: Sendable, Encodable {
         try container.encode(toolchain, forKey: .toolchain)
         try container.encode(tool, forKey: .tool)
         try container.encode(dependencies, forKey: .dependencies)
+        // Only when set, so host builds' keys stay what they were.
+        if network { try container.encode(network, forKey: .network) }
     }
 
     /// The canonical bytes the key hashes (also written into the software's log).
@@ -103,6 +108,7 @@ struct SoftwareInputs: Sendable, Encodable {
         passedEnv = Dictionary(uniqueKeysWithValues: project.passEnv.compactMap { name in caller[name].map { (name, $0) } })
         licenseFiles = node.software.licenseFiles
         liveInstall = node.software.liveInstall
+        network = node.software.network
         self.buildEpoch = buildEpoch
         platform = host.platform
         self.toolchain = toolchain

@@ -7,13 +7,16 @@ extension PayloadLayers {
     /// same records and install dir always give the same payload; a path of no record, or a
     /// record path the install dir no longer has, changes nothing but where that file goes.
     /// No records (a work dir never built, or cleaned) give no layers: one segment.
-    static func recorded(in layersDir: String, installDir: String) -> PayloadLayers {
+    /// - Parameter software: the project's software now; records left by software the project
+    ///   no longer has (renamed, dropped) would otherwise reorder the payload by history.
+    static func recorded(in layersDir: String, installDir: String, software: Set<String>) -> PayloadLayers {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: layersDir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         let root = installDir.hasSuffix("/") ? String(installDir.dropLast()) : installDir
         var layers: [PayloadLayers.Layer] = []
         for name in names {
             guard let data = FileManager.default.contents(atPath: layersDir + "/" + name),
-                  let layer = try? JSONDecoder().decode(OmnibusKit.Layer.self, from: data) else { continue }
+                  let layer = try? JSONDecoder().decode(OmnibusKit.Layer.self, from: data),
+                  software.contains(layer.software) else { continue }
             var files: [String: String?] = [:]
             for entry in layer.entries { files[root + "/" + entry.path] = entry.sha256 }
             layers.append(PayloadLayers.Layer(name: layer.software, files: files))

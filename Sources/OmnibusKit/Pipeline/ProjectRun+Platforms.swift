@@ -71,11 +71,9 @@ extension ProjectRun {
             status = try await ChildProcess([unshare, "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + inner,
                                             environment: environment)
                 .run { data in
-                    tail.append(data)
-                    for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                        reporter.report(.note("[\(platform.name)] \(line)"))
-                    }
+                    for line in tail.appendLines(data) { reporter.report(.note("[\(platform.name)] \(line)")) }
                 }
+            if let rest = tail.rest() { reporter.report(.note("[\(platform.name)] \(rest)")) }
         } catch {
             if case .cancelled = error { throw .cancelled(.build) }
             throw .failed(.build, "cannot start the \(platform.name) build: \(error)")
@@ -118,7 +116,7 @@ extension ProjectRun {
         if [ ! -d "$i" ]; then
           a="$i"; while [ ! -d "$a" ]; do a=$(dirname "$a"); done
           [ "$a" != / ] || { echo "omnibus: the install dir $i has no parent but / on this machine" >&2; exit 1; }
-          mkdir -p "$s"; mount --bind "$a" "$s"
+          mkdir -p "$s"; mount --rbind "$a" "$s"
           mount -t tmpfs -o mode=0755 omnibus-platform "$a"
           for e in "$s"/* "$s"/.[!.]*; do
             [ -e "$e" ] || [ -L "$e" ] || continue

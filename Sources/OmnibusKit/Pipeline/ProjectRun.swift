@@ -213,8 +213,9 @@ package struct ProjectRun: Sendable {
         packaging.platform = platformRoot?.packagePlatform
         // Written layer by layer, each layer's compressed bytes kept, so a rebuild compresses
         // only the layers that changed.
+        let software = Set(((try? workspace.resolve(project.name))?.order ?? []).map(\.name))
         packaging.layers = .recorded(in: WorkPaths(workDir: settings.workDir, project: project.name).layersDir,
-                                     installDir: project.installDir)
+                                     installDir: project.installDir, software: software)
         packaging.segmentStore = PayloadSegmentStore(directory: PayloadSegmentStore.directory(cacheDir: settings.cacheDir),
                                                      toolIdentity: HostIdentity.toolIdentity(cacheDir: settings.cacheDir),
                                                      owner: project.name)
@@ -243,7 +244,7 @@ package struct ProjectRun: Sendable {
         if !replaced.isEmpty { outcomes(.warnings(replaced)) }
     }
 
-    private func version(of project: Project) async throws(RunError) -> String {
+    func version(of project: Project) async throws(RunError) -> String {
         do { return try await ProjectVersionResolver.resolve(project.version, repositoryRoot: workspace.repository.root,
                                                              environment: environment) } catch {
             throw .badInput(error.description)

@@ -54,13 +54,7 @@ package struct PlatformRoot: Sendable {
     }
 
     /// dpkg's name for this machine's architecture, which the root is made for.
-    package static var hostArchitecture: String {
-        var info = utsname()
-        uname(&info)
-        let machine = withUnsafeBytes(of: &info.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return ["x86_64": "amd64", "aarch64": "arm64", "i686": "i386", "armv7l": "armhf", "ppc64le": "ppc64el",
-                "s390x": "s390x", "riscv64": "riscv64"][machine] ?? machine
-    }
+    package static var hostArchitecture: String { PackageArchitecture.host.debian }
 }
 
 extension PlatformRoot {
@@ -68,7 +62,11 @@ extension PlatformRoot {
     /// root's toolchain instead of the host's, the same omnibus binary.
     func identity() async -> HostIdentity {
         let host = await HostIdentity.current()
-        return HostIdentity(platform: "\(platform.name)-\(Self.hostArchitecture)", tool: host.tool,
-                            toolchain: await toolchain(HostIdentity.standardTools))
+        var tools = await toolchain(HostIdentity.standardTools)
+        // Everything the root holds (its package list, with every software's build
+        // dependencies, and the archive it came from) can change what a configure script finds,
+        // so the root's spec key is a layer-key input like the toolchain.
+        tools["root"] = (try? String(contentsOfFile: directory + ".key", encoding: .utf8)) ?? "unknown"
+        return HostIdentity(platform: "\(platform.name)-\(Self.hostArchitecture)", tool: host.tool, toolchain: tools)
     }
 }

@@ -68,15 +68,18 @@ extension ProjectRun {
         guard !platforms.isEmpty else {
             throw .badInput("matrix: \(project.name) names no platforms; add 'platforms: [debian-12, debian-13]' to \(project.file) or give --platform")
         }
+        // The packages of the project as it is now: an output dir may also hold older versions.
+        let version = try await version(of: project)
+        let wanted = (name: project.name, version: version, iteration: String(project.iteration))
         let reporter = self.reporter
         let store = RootStore(cacheDir: settings.cacheDir, workDir: settings.workDir + "/matrix") { reporter.report(.note($0)) }
         var cells: [PortabilityMatrix.Cell] = []
         for built in platforms {
-            let found = debPackage(of: project.name, in: outputDir(for: built))
+            let found = debPackage(of: wanted, in: outputDir(for: built))
             for target in platforms {
                 guard let (deb, metadata) = found else {
                     cells.append(.init(builtOn: built.name, installedOn: target.name, package: nil, installed: false, smokePassed: nil,
-                                       reason: "no deb of \(project.name) in \(outputDir(for: built)); run omnibus build \(project.name) --platform \(built.name)",
+                                       reason: "no deb of \(project.name) \(version)-\(project.iteration) in \(outputDir(for: built)); run omnibus build \(project.name) --platform \(built.name)",
                                        glibcFloor: "-"))
                     continue
                 }
@@ -126,13 +129,15 @@ extension ProjectRun {
                      reason: smoke.status == 0 ? "" : "smoke test exited \(smoke.status): \(last)", glibcFloor: glibcFloor)
     }
 
-    /// The project's deb in `directory` and its metadata, by the metadata (not the file name).
-    private func debPackage(of project: String, in directory: String) -> (String, [String: Any])? {
+    /// The project's deb of this version and iteration in `directory` and its metadata, by the
+    /// metadata (not the file name).
+    private func debPackage(of wanted: (name: String, version: String, iteration: String), in directory: String) -> (String, [String: Any])? {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         for file in files where file.hasSuffix(".deb.metadata.json") {
             guard let data = FileManager.default.contents(atPath: directory + "/" + file),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  object["name"] as? String == project else { continue }
+                  object["name"] as? String == wanted.name, object["version"] as? String == wanted.version,
+                  object["iteration"] as? String == wanted.iteration else { continue }
             let deb = directory + "/" + String(file.dropLast(".metadata.json".count))
             if FileManager.default.fileExists(atPath: deb) { return (deb, object) }
         }

@@ -49,7 +49,15 @@ package struct RootSandbox: Sendable {
                 command += ["--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf"]
             }
             for bind in binds { command += ["--bind", bind.source, bind.target] }
-            if !writableRoot { command += ["--remount-ro", "/"] }
+            if !writableRoot {
+                command += ["--remount-ro", "/"]
+                // Run as root, bwrap keeps every capability: a step could remount the root
+                // read-write or make device nodes. A build needs only to own and write its files.
+                if getuid() == 0 {
+                    command += ["--cap-drop", "ALL"]
+                    for capability in ["CAP_CHOWN", "CAP_FOWNER", "CAP_DAC_OVERRIDE", "CAP_FSETID"] { command += ["--cap-add", capability] }
+                }
+            }
             if let directory { command += ["--chdir", directory] }
             return command + ["--"] + arguments
         }

@@ -104,7 +104,7 @@ struct PayloadPass {
                 // the segment is kept, whose record holds every file's digests.
                 if tar == nil && !inCPIONow && !needs.md5 && key == nil { continue }
                 // Only what someone reads is hashed; a segment to keep records both digests.
-                let stat = key == nil ? nil : PayloadSegmentStore.FileStat(path: entry.sourcePath)
+                let stat = key == nil ? nil : PayloadSegmentStore.FileStat.settled(path: entry.sourcePath)
                 let md5 = needs.md5 || key != nil ? try StreamingDigest(.md5) : nil
                 let sha256 = needs.cpio != nil || key != nil ? try StreamingDigest(.sha256) : nil
                 try chunks.read(entry.sourcePath, expectedSize: entry.size) { chunk in
@@ -227,7 +227,7 @@ struct PayloadPass {
             let sha256 = try StreamingDigest(.sha256)
             do { try chunks.read(entry.sourcePath, expectedSize: entry.size) { sha256.update($0) } } catch { return nil }
             guard Digests.hexString(sha256.finalize()) == record.files[position].sha256 else { return nil }
-            record.files[position].stat = now
+            record.files[position].stat = PayloadSegmentStore.FileStat.settled(path: entry.sourcePath)
             refreshed = true
         }
         if refreshed { try? store.write(record, key) }

@@ -53,6 +53,18 @@ package struct PayloadSegmentStore: Sendable {
             modified = [Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec)]
             changed = [Int64(info.st_ctim.tv_sec), Int64(info.st_ctim.tv_nsec)]
         }
+
+        /// The stat to record for a file read now, or nil when it changed within the last second:
+        /// a write in the same clock tick as the stat would leave the ctime as recorded, so such
+        /// a file is hashed again next time instead of trusted (the rule the other stat records
+        /// of the tool follow).
+        static func settled(path: String) -> FileStat? {
+            guard let stat = FileStat(path: path) else { return nil }
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let latest = max(stat.changed[0] * 1_000_000_000 + stat.changed[1], stat.modified[0] * 1_000_000_000 + stat.modified[1])
+            return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) - latest < 1_000_000_000 ? nil : stat
+        }
     }
 
     struct Record: Codable {
