@@ -93,8 +93,25 @@ printf '{"build_platform": "bench", "install_dir": "%s", "iteration": 1, "manife
 du -sh "$INSTALL_DIR"
 
 # The packaging repository `omnibus package` reads: per compressor, one project per format and
-# one with all three.
-mkdir -p "$work/repo/Projects"
+# one with all three. Each project names ten software, layer0 ... layer9, never built here: the
+# layer records below stand for what their builds left, and packaging uses only the records of
+# software the project has.
+mkdir -p "$work/repo/Projects" "$work/repo/Software"
+for layer in 0 1 2 3 4 5 6 7 8 9; do
+    mkdir -p "$work/repo/src/layer$layer"
+    echo "layer$layer" > "$work/repo/src/layer$layer/README"
+    cat > "$work/repo/Software/layer$layer.yml" <<YAML
+name: layer$layer
+default_version: "1"
+license: MIT
+dependencies: []
+versions:
+  "1":
+    source: { path: ../src/layer$layer }
+build:
+  - run: "true"
+YAML
+done
 project() { # NAME FORMATS ALGO
     cat > "$work/repo/Projects/$1.yml" <<YAML
 name: $1
@@ -103,7 +120,7 @@ homepage: https://example.com/bench
 description: Packaging benchmark
 install_dir: $INSTALL_DIR
 version: "1.0.0"
-dependencies: []
+dependencies: [layer0, layer1, layer2, layer3, layer4, layer5, layer6, layer7, layer8, layer9]
 package:
   formats: [$2]
   deb: { compression: $3 }

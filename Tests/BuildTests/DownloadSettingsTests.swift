@@ -8,9 +8,7 @@ import Testing
 @Suite struct DownloadSettingsTests {
     func resolve(_ flags: BuildSettings.Flags = BuildSettings.Flags(), config: RepositoryConfig = RepositoryConfig(),
                  environment: [String: String] = [:]) throws(SettingsError) -> BuildSettings {
-        try BuildSettings.resolve(flags, config: config, repositoryRoot: "/repo",
-                                  environment: environment.merging(["XDG_CACHE_HOME": "/cache"]) { $1 },
-                                  currentDirectory: "/here")
+        try SettingsResolution.resolve(flags, config: config, environment: environment)
     }
 
     @Test func aFlagBeatsTheEnvironmentWhichBeatsTheConfigWhichBeatsTheDefault() throws {

@@ -7,9 +7,7 @@ import Testing
 @Suite struct SigningSettingsTests {
     func resolve(_ flags: BuildSettings.Flags = BuildSettings.Flags(), config: RepositoryConfig = RepositoryConfig(),
                  environment: [String: String] = [:]) throws -> SigningSettings? {
-        try BuildSettings.resolve(flags, config: config, repositoryRoot: "/repo",
-                                  environment: environment.merging(["XDG_CACHE_HOME": "/cache"]) { $1 },
-                                  currentDirectory: "/here").signing
+        try SettingsResolution.resolve(flags, config: config, environment: environment).signing
     }
 
     @Test func aFlagBeatsTheEnvironmentWhichBeatsTheConfig() throws {
