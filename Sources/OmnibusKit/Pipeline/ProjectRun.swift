@@ -81,7 +81,7 @@ package struct ProjectRun: Sendable {
         let started = Date()
         let host: HostIdentity
         if let platformRoot {
-            host = await platformRoot.identity()
+            host = await platformRoot.identity(cacheDir: settings.useLayerCache ? settings.cacheDir : nil)
         } else {
             host = await HostIdentity.current(cacheDir: settings.useLayerCache ? settings.cacheDir : nil)
         }

@@ -60,13 +60,14 @@ package struct PlatformRoot: Sendable {
 extension PlatformRoot {
     /// The build machine as the layer keys see it in this root: the platform's name and the
     /// root's toolchain instead of the host's, the same omnibus binary.
-    func identity() async -> HostIdentity {
-        let host = await HostIdentity.current()
+    func identity(cacheDir: String?) async -> HostIdentity {
         var tools = await toolchain(HostIdentity.standardTools)
         // Everything the root holds (its package list, with every software's build
         // dependencies, and the archive it came from) can change what a configure script finds,
         // so the root's spec key is a layer-key input like the toolchain.
         tools["root"] = (try? String(contentsOfFile: directory + ".key", encoding: .utf8)) ?? "unknown"
-        return HostIdentity(platform: "\(platform.name)-\(Self.hostArchitecture)", tool: host.tool, toolchain: tools)
+        // Only the tool's identity is the host's: its toolchain is not probed, the root's stands in.
+        return HostIdentity(platform: "\(platform.name)-\(Self.hostArchitecture)", tool: HostIdentity.toolIdentity(cacheDir: cacheDir),
+                            toolchain: tools)
     }
 }
