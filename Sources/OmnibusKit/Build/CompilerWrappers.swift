@@ -1,4 +1,5 @@
 import Foundation
+import Spawning
 
 /// The compilers a build step finds on its PATH, each a two-line `sh` script that runs the real
 /// one with `-ffile-prefix-map=<build dir>=.`. The map strips the build dir from debug info and
@@ -50,8 +51,8 @@ enum CompilerWrappers {
                     } else {
                         guard (try? fm.attributesOfItem(atPath: seen + "/" + name)) != nil else { continue }
                     }
-                    let command = (launcher.map { quoted($0) + " " } ?? "") + quoted(real)
-                    let script = "#!/bin/sh\nexec \(command) \(quoted("-ffile-prefix-map=\(buildDir)=.")) \"$@\"\n"
+                    let command = ChildProcess.shellQuoted((launcher.map { [$0] } ?? []) + [real])
+                    let script = "#!/bin/sh\nexec \(command) \(ChildProcess.shellQuoted(["-ffile-prefix-map=\(buildDir)=."])) \"$@\"\n"
                     let path = directory + "/" + name
                     guard fm.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755]) else {
                         throw BuildFailure.Reason.io("cannot write the compiler wrapper \(path)")
@@ -65,10 +66,5 @@ enum CompilerWrappers {
             throw .io("cannot prepare the compiler wrappers in \(directory): \(error.localizedDescription)")
         }
         return directory
-    }
-
-    /// A single-quoted `sh` word.
-    static func quoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -64,25 +64,30 @@ extension ProjectRun {
         let inner = [Self.executable] + Self.innerArguments(CommandLine.arguments.dropFirst(), root: PlatformRoot(platform: platform, directory: root),
                                                            workDir: platformDir + "/work", outputDir: outputDir(for: platform))
         reporter.report(.note("building \(graph.project.name) for \(platform.name) in its clean root \(root)"))
+        // The inner run's output, line by line as notes, and its last lines for the failure
+        // message: with --quiet the notes are not shown.
+        let log: BuildLog
+        do {
+            log = try BuildLog(path: platformDir + "/platform.log", tailSize: 15) { line in
+                reporter.report(.note("[\(platform.name)] \(line)"))
+            }
+        } catch {
+            throw .failed(.build, "cannot write \(platformDir)/platform.log: \(error)")
+        }
         let status: Int32
-        // Kept for the failure message: with --quiet the lines above are not shown.
-        let tail = OutputTail()
         do {
             status = try await ChildProcess([unshare, "--mount", "--propagation", "private", "/bin/sh", "-c", script, "sh"] + inner,
                                             environment: environment)
-                .run { data in
-                    for line in tail.appendLines(data) { reporter.report(.note("[\(platform.name)] \(line)")) }
-                }
-            if let rest = tail.rest() { reporter.report(.note("[\(platform.name)] \(rest)")) }
+                .run { data in log.output(data) }
         } catch {
             if case .cancelled = error { throw .cancelled(.build) }
             throw .failed(.build, "cannot start the \(platform.name) build: \(error)")
         }
         switch status {
         case 0: return
-        case 2: throw .badInput("the \(platform.name) build refused its input:\n\(tail.lastLines)")
+        case 2: throw .badInput("the \(platform.name) build refused its input:\n\(log.lastLines.joined(separator: "\n"))")
         case 130: throw .cancelled(.build)
-        default: throw .failed(.build, "the \(platform.name) build failed (exit \(status)); its last lines:\n\(tail.lastLines)")
+        default: throw .failed(.build, "the \(platform.name) build failed (exit \(status)); its last lines (all of them in \(log.path)):\n\(log.lastLines.joined(separator: "\n"))")
         }
     }
 
@@ -112,7 +117,7 @@ extension ProjectRun {
     static func namespaceScript(installDir: String, platformDir: String, stash: String) -> String {
         """
         set -e
-        i=\(RootSandbox.quote(installDir)); p=\(RootSandbox.quote(platformDir)); s=\(RootSandbox.quote(stash))
+        i=\(ChildProcess.shellQuoted([installDir])); p=\(ChildProcess.shellQuoted([platformDir])); s=\(ChildProcess.shellQuoted([stash]))
         if [ ! -d "$i" ]; then
           a="$i"; while [ ! -d "$a" ]; do a=$(dirname "$a"); done
           [ "$a" != / ] || { echo "omnibus: the install dir $i has no parent but / on this machine" >&2; exit 1; }

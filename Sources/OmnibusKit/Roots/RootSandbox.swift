@@ -64,11 +64,11 @@ package struct RootSandbox: Sendable {
         guard let unshare = ChildProcess.which("unshare", in: RootStore.path) else { throw .noSandboxTool }
         // Without bwrap the mounts are made by a shell in a private mount namespace, on the
         // extracted root itself (which is why the mount points are created there first).
-        var script = ["set -e", "r=\(Self.quote(root))"]
+        var script = ["set -e", "r=\(ChildProcess.shellQuoted([root]))"]
         script.append("mount --bind \"$r\" \"$r\"")
         for bind in binds {
-            script.append("mkdir -p \"$r\"\(Self.quote(bind.target))")
-            script.append("mount --bind \(Self.quote(bind.source)) \"$r\"\(Self.quote(bind.target))")
+            script.append("mkdir -p \"$r\"\(ChildProcess.shellQuoted([bind.target]))")
+            script.append("mount --bind \(ChildProcess.shellQuoted([bind.source])) \"$r\"\(ChildProcess.shellQuoted([bind.target]))")
         }
         if !writableRoot { script.append("mount -o remount,bind,ro \"$r\"") }
         script += ["mount -t proc proc \"$r/proc\"", "mount --rbind /dev \"$r/dev\"", "mount -t tmpfs tmpfs \"$r/tmp\""]
@@ -78,6 +78,4 @@ package struct RootSandbox: Sendable {
         return [unshare, "--mount", "--propagation", "private", "--pid", "--fork", "--ipc", "--uts"]
             + (network ? [] : ["--net"]) + ["/bin/sh", "-c", script.joined(separator: "\n")]
     }
-
-    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
