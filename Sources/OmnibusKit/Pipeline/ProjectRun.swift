@@ -112,7 +112,8 @@ package struct ProjectRun: Sendable {
         let packageStarted = Date()
         let reuse = settings.useLayerCache ? PackageReuse(layerKeys: result.layers.map(\.cacheKey), tool: host.tool) : nil
         do {
-            let packaged = try await package(project, version: version, signer: signer, reuse: reuse)
+            let packaged = try await package(project, version: version, signer: signer, reuse: reuse,
+                                             software: Set(graph.order.map(\.name)))
             report.packaged(packaged.packages, reused: packaged.reused)
         } catch {
             report.took(Date().timeIntervalSince(packageStarted), in: .package)
@@ -130,7 +131,9 @@ package struct ProjectRun: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let version = try await version(of: project)
         try checkpoint(.package)
-        try await package(project, version: version, signer: signer)
+        // A project whose graph no longer resolves is still packaged, as one payload segment.
+        let software = Set(((try? workspace.resolve(projectName))?.order ?? []).map(\.name))
+        try await package(project, version: version, signer: signer, software: software)
     }
 
     /// The configured key, looked up now; nil when nothing is to be signed.
@@ -203,8 +206,9 @@ package struct ProjectRun: Sendable {
     }
 
     @discardableResult
+    /// - Parameter software: the project's software now, whose layer records order the payload.
     private func package(_ project: Project, version: String, signer: GPGPackageSigner?,
-                         reuse: PackageReuse? = nil) async throws(RunError) -> (packages: [BuiltPackage], reused: Bool) {
+                         reuse: PackageReuse? = nil, software: Set<String>) async throws(RunError) -> (packages: [BuiltPackage], reused: Bool) {
         let started = Date()
         let root = workspace.repository.root
         let epoch = await SourceDateEpoch.resolve(repositoryRoot: root, environment: environment)
@@ -213,7 +217,6 @@ package struct ProjectRun: Sendable {
         packaging.platform = platformRoot?.packagePlatform
         // Written layer by layer, each layer's compressed bytes kept, so a rebuild compresses
         // only the layers that changed.
-        let software = Set(((try? workspace.resolve(project.name))?.order ?? []).map(\.name))
         packaging.layers = .recorded(in: WorkPaths(workDir: settings.workDir, project: project.name).layersDir,
                                      installDir: project.installDir, software: software)
         packaging.segmentStore = PayloadSegmentStore(directory: PayloadSegmentStore.directory(cacheDir: settings.cacheDir),
