@@ -63,18 +63,21 @@ let package = Package(
         ], exclude: ["README.md"]),
         .executableTarget(name: "omnibus", dependencies: ["OmnibusCLI"], exclude: ["README.md"]),
 
-        .testTarget(name: "DefinitionsTests", dependencies: ["Definitions", "Graph", "OmnibusKit", "Fetch", "Digest"],
+        // Tests' use of the concurrency pool: waiting for child processes without holding one of its
+        // few threads, and a thread of its own for a test that measures time.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DefinitionsTests", dependencies: ["TestSupport", "Definitions", "Graph", "OmnibusKit", "Fetch", "Digest"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "Definitions", "OmnibusKit"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["Digest", "Archive"]),
-        .testTarget(name: "CLITests", dependencies: ["omnibus"]),
-        .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Globbing"]),
-        .testTarget(name: "FetchTests", dependencies: ["Fetch", "Digest", "Archive", "Scratch"]),
-        .testTarget(name: "BuildTests", dependencies: ["omnibus", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch", "Digest"]),
+        .testTarget(name: "CLITests", dependencies: ["omnibus", "TestSupport"]),
+        .testTarget(name: "LinkageTests", dependencies: ["TestSupport", "Linkage", "Globbing"]),
+        .testTarget(name: "FetchTests", dependencies: ["TestSupport", "Fetch", "Digest", "Archive", "Scratch"]),
+        .testTarget(name: "BuildTests", dependencies: ["omnibus", "TestSupport", "OmnibusKit", "Definitions", "Fetch", "Packaging", "Archive", "Scratch", "Digest"]),
         // OmnibusKit and Signing for the gpg-backed signer the signing tests sign with.
-        .testTarget(name: "PackagingTests", dependencies: ["Packaging", "Publishing", "Signing", "Archive", "Digest", "Scratch", "OmnibusKit"]),
+        .testTarget(name: "PackagingTests", dependencies: ["TestSupport", "Packaging", "Publishing", "Signing", "Archive", "Digest", "Scratch", "OmnibusKit"]),
         // Yams reads the generated CI workflow back as GitHub would, to check its structure.
-        .testTarget(name: "SkeletonTests", dependencies: ["OmnibusKit", .product(name: "Yams", package: "Yams")], exclude: ["Snapshots"]),
+        .testTarget(name: "SkeletonTests", dependencies: ["TestSupport", "OmnibusKit", .product(name: "Yams", package: "Yams")], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,7 @@ import Testing
 /// What a killed build left (an incoming layer, a packaging scratch directory) is removed by the
 /// next build; what a running build is writing is not.
 @Suite struct AbandonedTemporaryTests {
-    @Test func aBuildRemovesTheTemporariesOfKilledBuildsAndKeepsThoseOfRunningOnes() throws {
+    @Test func aBuildRemovesTheTemporariesOfKilledBuildsAndKeepsThoseOfRunningOnes() async throws {
         let repo = try TestRepository("abandoned")
         try repo.localSoftware("thing", steps: [#"mkdir: "{{embedded}}/share""#])
         try repo.project(dependencies: ["thing"])
@@ -25,7 +25,7 @@ import Testing
         let killedPackage = try entry(".omnibus-package-", gone.processIdentifier, in: output)
         let busyPackage = try entry(".omnibus-package-", running.processIdentifier, in: output)
 
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         let leftInLayers = try FileManager.default.contentsOfDirectory(atPath: layers).filter { $0.hasPrefix(".") && $0 != ".locks" }
         #expect(leftInLayers == [busyLayer], "killed: \(killedLayer)")

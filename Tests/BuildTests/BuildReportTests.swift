@@ -30,10 +30,10 @@ import Testing
         return []
     }
 
-    @Test func aSuccessfulBuildReportsEverySoftwareTheHealthCheckAndEachPackage() throws {
+    @Test func aSuccessfulBuildReportsEverySoftwareTheHealthCheckAndEachPackage() async throws {
         let repo = try Self.repository("report")
         let extra = repo.root + "/../ci/report.json"
-        let build = try repo.omnibus(["build", "app", "--report", extra])
+        let build = try await repo.omnibus(["build", "app", "--report", extra])
         #expect(build.status == 0, "\(build.stderr)")
         let path = repo.root + "/pkg/app-1.0.0-1.build.json"
         #expect(build.stdout.contains("wrote build report \(path)"))
@@ -88,18 +88,18 @@ import Testing
         #expect(report["warnings"] as? [String] == [])
 
         // Unchanged: both restored from the layer cache, with no log of this run.
-        let again = try repo.omnibus(["build", "app"])
+        let again = try await repo.omnibus(["build", "app"])
         #expect(again.status == 0, "\(again.stderr)")
         let restored = try #require(try Self.json(at: path)["software"] as? [[String: Any]])
         #expect(restored.map { $0["outcome"] as? String } == ["restored_local", "restored_local"])
         #expect(restored.allSatisfy { $0["log_path"] is NSNull })
     }
 
-    @Test func aFailedStepStillWritesTheReportOutsidePkg() throws {
+    @Test func aFailedStepStillWritesTheReportOutsidePkg() async throws {
         let repo = try Self.repository("report-fail")
         try repo.localSoftware("hello", version: "1.0", dependencies: ["greet"], steps: ["run: \"echo broken; exit 3\""])
         let extra = repo.root + "/../ci/report.json"
-        let build = try repo.omnibus(["build", "app", "--report", extra])
+        let build = try await repo.omnibus(["build", "app", "--report", extra])
         #expect(build.status == 1)
         let path = repo.workDir + "/app/build.json"
         #expect(build.stderr.contains("build report: \(path)"), "\(build.stderr)")
@@ -120,12 +120,12 @@ import Testing
         #expect(FileManager.default.contents(atPath: extra) == FileManager.default.contents(atPath: path))
     }
 
-    @Test func aFailedHealthCheckIsInTheReportWithItsFindings() throws {
+    @Test func aFailedHealthCheckIsInTheReportWithItsFindings() async throws {
         let repo = try Self.repository("report-health")
         try repo.write("src/hello/hello.c", "#include <zlib.h>\nint main(void) { return zlibVersion()[0] == 0; }\n")
         try repo.localSoftware("hello", version: "1.0", dependencies: ["greet"],
                                steps: ["mkdir: \"{{embedded}}/bin\"", "run: \"cc hello.c -o $DESTDIR{{embedded}}/bin/hello -lz\""])
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 1)
         let report = try Self.json(at: repo.workDir + "/app/build.json")
         #expect((report["outcome"] as? [String: String])?["phase"] == "health_check")
@@ -137,13 +137,13 @@ import Testing
         #expect(failure["file"] as? String == "embedded/bin/hello" && failure["software"] as? String == "hello")
     }
 
-    @Test func aPackageReplacingOtherBytesUnderItsNameIsAWarning() throws {
+    @Test func aPackageReplacingOtherBytesUnderItsNameIsAWarning() async throws {
         let repo = try Self.repository("report-replaced")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         let deb = repo.root + "/pkg/app_1.0.0-1_amd64.deb"
         let before = try #require(try Self.json(at: deb + ".metadata.json")["sha256"] as? String)
         try repo.write("src/greet/README", "changed content, same version\n")
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 0, "\(build.stderr)")
         #expect(build.stdout.contains("warning: \(deb) replaced a file of the same name with other bytes (sha256 \(before) -> "),
                 "\(build.stderr)")
@@ -153,21 +153,21 @@ import Testing
         #expect((report["warnings"] as? [String])?.contains { $0.hasPrefix(deb + " replaced a file") } == true)
 
         // The same bytes again replace nothing.
-        let same = try repo.omnibus(["build", "app"])
+        let same = try await repo.omnibus(["build", "app"])
         #expect(same.status == 0)
         #expect(!same.stderr.contains("replaced a file"))
     }
 
-    @Test func cleanPackagesKeepsOnlyTheCurrentVersionsFiles() throws {
+    @Test func cleanPackagesKeepsOnlyTheCurrentVersionsFiles() async throws {
         let repo = try Self.repository("report-clean")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         let pkg = repo.root + "/pkg"
         let firstFiles = Set(try FileManager.default.contentsOfDirectory(atPath: pkg))
         try repo.project(dependencies: ["hello"], extra: "license: Apache-2.0\npackage: { formats: [deb, tar] }")
         try String(contentsOfFile: repo.root + "/Projects/app.yml", encoding: .utf8)
             .replacingOccurrences(of: "version: \"1.0.0\"", with: "version: \"1.1.0\"")
             .write(toFile: repo.root + "/Projects/app.yml", atomically: true, encoding: .utf8)
-        let second = try repo.omnibus(["build", "app"])
+        let second = try await repo.omnibus(["build", "app"])
         #expect(second.status == 0, "\(second.stderr)")
         let secondFiles = Set(try FileManager.default.contentsOfDirectory(atPath: pkg)).subtracting(firstFiles)
         #expect(secondFiles.count == firstFiles.count, "a build writes the same set of files: \(secondFiles)")
@@ -175,7 +175,7 @@ import Testing
         try "{}".write(toFile: pkg + "/app-extra-1.0.0-1.build.json", atomically: true, encoding: .utf8)
         try "notes".write(toFile: pkg + "/notes.txt", atomically: true, encoding: .utf8)
 
-        let clean = try repo.omnibus(["clean", "app", "--packages"])
+        let clean = try await repo.omnibus(["clean", "app", "--packages"])
         #expect(clean.status == 0, "\(clean.stderr)")
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: pkg))
         #expect(left == secondFiles.union(["app-extra-1.0.0-1.build.json", "notes.txt"]), "\(left)")

@@ -12,11 +12,11 @@ import Testing
     }
 
     /// Without flags, variables or config, the cache follows `$HOME` (not the passwd entry).
-    @Test func theDefaultCacheFollowsHome() throws {
+    @Test func theDefaultCacheFollowsHome() async throws {
         let repo = try simple("home")
         let home = repo.root + "/home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        let result = try CommandResult.run([OmnibusBinaryPath.path, "build", "app", "--root", repo.root],
+        let result = try await CommandResult.run([OmnibusBinaryPath.path, "build", "app", "--root", repo.root],
                                            environment: ["HOME": home, "XDG_CACHE_HOME": "", "OMNIBUS_CACHE_DIR": "", "OMNIBUS_WORK_DIR": "",
                                                          "OMNIBUS_LIBRARY": repo.root + "/no-library"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -24,13 +24,13 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: home + "/.cache/omnibus/work/app/logs/one.log"))
     }
 
-    @Test func anUnwritableCacheSaysHowToChooseAnother() throws {
+    @Test func anUnwritableCacheSaysHowToChooseAnother() async throws {
         let repo = try simple("unwritable")
         let blocker = repo.root + "/not-a-directory"
         try "x".write(toFile: blocker, atomically: true, encoding: .utf8)
-        let result = try repo.omnibus(["build", "app"], environment: ["OMNIBUS_CACHE_DIR": blocker + "/cache"])
+        let result = try await repo.omnibus(["build", "app"], environment: ["OMNIBUS_CACHE_DIR": blocker + "/cache"])
         // The test harness passes --cache-dir; without it the variable would count.
-        let direct = try CommandResult.run([OmnibusBinaryPath.path, "build", "app", "--root", repo.root, "--work-dir", repo.workDir],
+        let direct = try await CommandResult.run([OmnibusBinaryPath.path, "build", "app", "--root", repo.root, "--work-dir", repo.workDir],
                                            environment: ["OMNIBUS_CACHE_DIR": blocker + "/cache", "OMNIBUS_LIBRARY": repo.root + "/no-library"])
         #expect(result.status == 0)
         #expect(direct.status == 2)
@@ -40,37 +40,37 @@ import Testing
 
     /// The proof that omnibus made the install dir lives in the install dir, so another work dir
     /// (or cache, or user) still rebuilds it, and a foreign directory is still refused.
-    @Test func anotherWorkDirMayRebuildTheInstallDirButNotAForeignOne() throws {
+    @Test func anotherWorkDirMayRebuildTheInstallDirButNotAForeignOne() async throws {
         let repo = try simple("workdirs")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
-        let other = try CommandResult.run([OmnibusBinaryPath.path, "build", "app", "--root", repo.root,
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
+        let other = try await CommandResult.run([OmnibusBinaryPath.path, "build", "app", "--root", repo.root,
                                            "--work-dir", repo.root + "/work2", "--cache-dir", repo.root + "/cache2"],
                                           environment: ["OMNIBUS_LIBRARY": repo.root + "/no-library"])
         #expect(other.status == 0, "\(other.stderr)")
         // The marker never reaches a package.
-        let listing = try CommandResult.run(["dpkg-deb", "--contents", repo.root + "/pkg/app_1.0.0-1_amd64.deb"])
+        let listing = try await CommandResult.run(["dpkg-deb", "--contents", repo.root + "/pkg/app_1.0.0-1_amd64.deb"])
         #expect(!listing.stdout.contains(".omnibus-install-dir"), "\(listing.stdout)")
         let foreign = try TestRepository("foreign")
         try FileManager.default.createDirectory(atPath: foreign.installDir, withIntermediateDirectories: true)
         try "mine".write(toFile: foreign.installDir + "/data", atomically: true, encoding: .utf8)
         try foreign.localSoftware("one", steps: [])
         try foreign.project(dependencies: ["one"])
-        let refused = try foreign.omnibus(["build", "app"])
+        let refused = try await foreign.omnibus(["build", "app"])
         #expect(refused.status == 2)
         #expect(try String(contentsOfFile: foreign.installDir + "/data", encoding: .utf8) == "mine")
     }
 
-    @Test func cleanAllRemovesOnlyThatProjectsLayers() throws {
+    @Test func cleanAllRemovesOnlyThatProjectsLayers() async throws {
         let repo = try simple("clean-one")
         try repo.project("other", dependencies: ["one"], installDir: repo.installDir + "-other")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
-        #expect(try repo.omnibus(["build", "other"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "other"]).status == 0)
         let layers = { (try? FileManager.default.contentsOfDirectory(atPath: repo.cacheDir + "/layers"))?.filter { !$0.hasPrefix(".") } ?? [] }
         #expect(layers().count == 2)
-        let clean = try repo.omnibus(["clean", "app", "--all"])
+        let clean = try await repo.omnibus(["clean", "app", "--all"])
         #expect(clean.status == 0, "\(clean.stderr)")
         #expect(layers().count == 1, "the other project's layer stays")
-        let again = try repo.omnibus(["build", "other"])
+        let again = try await repo.omnibus(["build", "other"])
         #expect(again.stdout.contains("(0 built, 1 restored from cache)"), "\(again.stdout)")
     }
 }

@@ -46,9 +46,9 @@ import Testing
         "a build step", "an env value", "the version", "a patch's content", "the licence files", "relative_path",
         "a declared tool", "live_install",
     ])
-    func changingOneInputOfMidRebuildsMidAndTopOnly(change: String) throws {
+    func changingOneInputOfMidRebuildsMidAndTopOnly(change: String) async throws {
         let repo = try repository("key-" + change.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "'", with: ""))
-        let first = try repo.omnibus(["build", "app"])
+        let first = try await repo.omnibus(["build", "app"])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(Self.built(first) == ["base", "mid", "top", "side"])
         switch change {
@@ -66,43 +66,43 @@ import Testing
         case "live_install": try writeMid(repo, extra: ["live_install: true"])
         default: Issue.record("unknown change \(change)")
         }
-        let again = try repo.omnibus(["build", "app"])
+        let again = try await repo.omnibus(["build", "app"])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(Self.built(again) == Self.midAndTop, "\(change): built \(Self.built(again))")
     }
 
-    @Test func nothingChangedOrAnUnrelatedFileRebuildsNothing() throws {
+    @Test func nothingChangedOrAnUnrelatedFileRebuildsNothing() async throws {
         let repo = try repository("key-none")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         try repo.write("Software/notes.txt", "unrelated\n")
         try repo.write("README.md", "unrelated\n")
-        let again = try repo.omnibus(["build", "app"])
+        let again = try await repo.omnibus(["build", "app"])
         #expect(again.status == 0)
         #expect(Self.built(again).isEmpty, "built \(Self.built(again))")
         #expect(again.stdout.contains("(0 built, 4 restored from cache)"))
     }
 
-    @Test func theProjectNameAndTheInstallDirAreKeyed() throws {
+    @Test func theProjectNameAndTheInstallDirAreKeyed() async throws {
         let repo = try repository("key-project")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         // The same software for another project (another name, its own install dir) builds again.
         try repo.project("other", dependencies: ["top", "side"], installDir: repo.installDir + "-other")
-        let other = try repo.omnibus(["build", "other"])
+        let other = try await repo.omnibus(["build", "other"])
         #expect(other.status == 0, "\(other.stderr)")
         #expect(Self.built(other) == ["base", "mid", "top", "side"])
     }
 
-    @Test func aDependencyKeyChangeRebuildsItsDependentsOnly() throws {
+    @Test func aDependencyKeyChangeRebuildsItsDependentsOnly() async throws {
         let repo = try repository("key-dependency")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         try repo.localSoftware("base", extra: ["license_files: [LICENSE]"], steps: [#"mkdir: "{{embedded}}/share""#, #"run: "echo base2 > $DESTDIR{{embedded}}/share/base""#])
-        let again = try repo.omnibus(["build", "app"])
+        let again = try await repo.omnibus(["build", "app"])
         #expect(Self.built(again) == ["base", "mid", "top"])
     }
 
-    @Test func aNewBuildOfTheToolRebuildsEverything() throws {
+    @Test func aNewBuildOfTheToolRebuildsEverything() async throws {
         let repo = try repository("key-tool")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         // Another binary of the same version: one more byte after the ELF image.
         let copy = repo.root + "/omnibus-copy"
         try FileManager.default.copyItem(atPath: OmnibusBinaryPath.path, toPath: copy)
@@ -110,14 +110,14 @@ import Testing
         try handle.seekToEnd()
         try handle.write(contentsOf: Data([0]))
         try handle.close()
-        let result = try CommandResult.run([copy, "build", "--root", repo.root, "--work-dir", repo.workDir, "--cache-dir", repo.cacheDir, "app"],
+        let result = try await CommandResult.run([copy, "build", "--root", repo.root, "--work-dir", repo.workDir, "--cache-dir", repo.cacheDir, "app"],
                                            environment: ["OMNIBUS_LIBRARY": repo.root + "/no-library"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.built(result) == ["base", "mid", "top", "side"])
     }
 
     @Test(.enabled(if: getuid() == 0, "needs root to put a tool on the build PATH"))
-    func aChangedToolchainProbeRebuildsTheSoftwareThatDeclaresIt() throws {
+    func aChangedToolchainProbeRebuildsTheSoftwareThatDeclaresIt() async throws {
         let repo = try repository("key-toolchain")
         let tool = "omnibus-test-tool-\(UUID().uuidString.prefix(8).lowercased())"
         let path = "/usr/local/bin/" + tool
@@ -125,26 +125,26 @@ import Testing
         try "#!/bin/sh\necho \(tool) 1.0\n".write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o755)
         try writeMid(repo, extra: ["tools: [\(tool)]"])
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         try "#!/bin/sh\necho \(tool) 2.0\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let again = try repo.omnibus(["build", "app"])
+        let again = try await repo.omnibus(["build", "app"])
         #expect(Self.built(again) == Self.midAndTop, "built \(Self.built(again))")
     }
 
     /// Adding a licence file used to restore the old layer, whose LICENSES/ lacked the file that
     /// LICENSE and version-manifest.json listed.
-    @Test func anAddedLicenceFileIsInThePackage() throws {
+    @Test func anAddedLicenceFileIsInThePackage() async throws {
         let repo = try repository("key-licence")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         try repo.write("src/mid/NOTICE", "notice\n")
         try writeMid(repo, licenses: "[LICENSE, NOTICE]")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: repo.installDir + "/LICENSES/mid/NOTICE"))
-        let listing = try CommandResult.run(["tar", "-tzf", repo.root + "/pkg/app-1.0.0-1." + Self.platformTag() + ".tar.gz"])
+        let listing = try await CommandResult.run(["tar", "-tzf", repo.root + "/pkg/app-1.0.0-1." + Self.platformTag() + ".tar.gz"])
         #expect(listing.stdout.contains("LICENSES/mid/NOTICE"), "\(listing.stdout)")
         // And the reverse: a removed one leaves.
         try writeMid(repo, licenses: "[LICENSE]")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: repo.installDir + "/LICENSES/mid/NOTICE"))
     }
 
@@ -160,9 +160,9 @@ import Testing
     }
 
     /// One flipped byte in a stored file: the entry is found damaged, removed, and the software built again.
-    @Test func aDamagedCacheEntryIsDetectedAndRebuilt() throws {
+    @Test func aDamagedCacheEntryIsDetectedAndRebuilt() async throws {
         let repo = try repository("key-damaged")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         let layers = repo.cacheDir + "/layers"
         let damaged = try FileManager.default.contentsOfDirectory(atPath: layers).filter { !$0.hasPrefix(".") }
             .first { FileManager.default.fileExists(atPath: layers + "/" + $0 + "/tree/embedded/share/mid") }
@@ -173,29 +173,29 @@ import Testing
         // An untouched install dir would be kept, reading no layer (docs/build.md): without its
         // record, the build restores every layer again.
         try FileManager.default.removeItem(atPath: repo.workDir + "/app/install-dir-state.json")
-        let again = try repo.omnibus(["build", "app"])
+        let again = try await repo.omnibus(["build", "app"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("mid: the cached layer") && again.stderr.contains("was damaged (embedded/share/mid has SHA-256 "), "\(again.stderr)")
         #expect(Self.built(again) == ["mid"])
         #expect(try String(contentsOfFile: repo.installDir + "/embedded/share/mid", encoding: .utf8) == "mid\n")
-        let verify = try CommandResult.run([OmnibusBinaryPath.path, "cache", "verify", "--root", repo.root, "--cache-dir", repo.cacheDir])
+        let verify = try await CommandResult.run([OmnibusBinaryPath.path, "cache", "verify", "--root", repo.root, "--cache-dir", repo.cacheDir])
         #expect(verify.status == 0 && verify.stdout.contains("4 layers checked, 0 damaged"), "\(verify.stdout)\(verify.stderr)")
     }
 
     /// A path source edited after the key was taken must not produce a layer stored under the old key.
-    @Test func aSourceEditedDuringTheBuildStopsIt() throws {
+    @Test func aSourceEditedDuringTheBuildStopsIt() async throws {
         let repo = try TestRepository("key-edited")
         try repo.write("src/edit/file.txt", "before\n")
         try repo.localSoftware("slow", steps: [#"run: "sleep 2""#])
         try repo.localSoftware("edit", dependencies: ["slow"], steps: [#"mkdir: "{{embedded}}/share""#, #"run: "cp file.txt $DESTDIR{{embedded}}/share/file.txt""#])
         try repo.project(dependencies: ["edit"])
         let build = try InterruptTests.RunningBuild(repo, ["build", "app"])
-        build.wait { build.stderr.contains("slow: step 1/1") }
+        await build.wait { build.stderr.contains("slow: step 1/1") }
         try repo.write("src/edit/file.txt", "after\n")
-        #expect(build.finish() == 1)
+        await #expect(build.finish() == 1)
         #expect(build.stderr.contains("the source of edit changed after the build started"), "\(build.stderr)")
         // Built again, it packages what the source holds now.
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         #expect(try String(contentsOfFile: repo.installDir + "/embedded/share/file.txt", encoding: .utf8) == "after\n")
     }
 }

@@ -56,14 +56,14 @@ import Testing
     }
 
     @Test
-    func aBuildAgainstAServerThatNeverAnswersStopsAtTheDownloadTimeout() throws {
+    func aBuildAgainstAServerThatNeverAnswersStopsAtTheDownloadTimeout() async throws {
         let repo = try TestRepository("download-timeout")
         let server = try SilentServer()
         let url = "\(server.url)/thing-1.tar.gz"
         try repo.urlSoftware("thing", url: "\(url)")
         try repo.project(dependencies: ["thing"])
         // Without the flag, the attempts would end at the 60 s request timeout with another message.
-        let build = try repo.omnibus(["build", "app", "--download-timeout", "2"])
+        let build = try await repo.omnibus(["build", "app", "--download-timeout", "2"])
         #expect(build.status == 1, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stderr.contains("\(url): no complete download within 2 s"), "\(build.stderr)")
         #expect(build.stderr.contains("pass --download-timeout SECONDS (or set OMNIBUS_DOWNLOAD_TIMEOUT, "
@@ -71,7 +71,7 @@ import Testing
         let temporaries = (try? FileManager.default.contentsOfDirectory(atPath: repo.cacheDir + "/sources/tmp")) ?? []
         #expect(temporaries.isEmpty, "left in <cache>/sources/tmp: \(temporaries)")
 
-        let refused = try repo.omnibus(["build", "app"], environment: ["OMNIBUS_DOWNLOAD_TIMEOUT": "soon"])
+        let refused = try await repo.omnibus(["build", "app"], environment: ["OMNIBUS_DOWNLOAD_TIMEOUT": "soon"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("OMNIBUS_DOWNLOAD_TIMEOUT='soon' is not a whole number of seconds, 1 or more"))
     }

@@ -15,10 +15,10 @@ import Testing
         String(repeating: "../", count: 12) + path.dropFirst()
     }
 
-    func expectStopped(_ repo: TestRepository, step: String, line: Int) throws -> CommandResult {
+    func expectStopped(_ repo: TestRepository, step: String, line: Int) async throws -> CommandResult {
         try repo.localSoftware("esc", steps: ["mkdir: \"{{embedded}}\"", step])
         try repo.project(dependencies: ["esc"])
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 1, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stderr.contains("Software/esc.yml:\(line):5: esc: step 2/2"), "\(build.stderr)")
         #expect(build.stderr.contains("outside the source directory"), "\(build.stderr)")
@@ -28,52 +28,52 @@ import Testing
     // The generated definition has 7 lines before `build:`; step 2 is on line 10.
     static let stepLine = 10
 
-    @Test func mkdirCannotCreateAHostDirectory() throws {
+    @Test func mkdirCannotCreateAHostDirectory() async throws {
         let repo = try TestRepository("esc-mkdir")
         let target = Self.outside("mkdir")
-        _ = try expectStopped(repo, step: "mkdir: \"\(Self.escaping(to: target))\"", line: Self.stepLine)
+        _ = try await expectStopped(repo, step: "mkdir: \"\(Self.escaping(to: target))\"", line: Self.stepLine)
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
-    @Test func deleteCannotRemoveAHostFile() throws {
+    @Test func deleteCannotRemoveAHostFile() async throws {
         let repo = try TestRepository("esc-delete")
         let target = Self.outside("delete")
         try "keep me".write(toFile: target, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: target) }
-        _ = try expectStopped(repo, step: "delete: \"\(Self.escaping(to: target))\"", line: Self.stepLine)
+        _ = try await expectStopped(repo, step: "delete: \"\(Self.escaping(to: target))\"", line: Self.stepLine)
         #expect(FileManager.default.fileExists(atPath: target))
     }
 
-    @Test func copyCannotWriteOutside() throws {
+    @Test func copyCannotWriteOutside() async throws {
         let repo = try TestRepository("esc-copy-to")
         let target = Self.outside("copy")
-        _ = try expectStopped(repo, step: "copy: { from: README, to: \"\(Self.escaping(to: target))\" }", line: Self.stepLine)
+        _ = try await expectStopped(repo, step: "copy: { from: README, to: \"\(Self.escaping(to: target))\" }", line: Self.stepLine)
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
-    @Test func copyCannotReadOutsideThroughARelativePath() throws {
+    @Test func copyCannotReadOutsideThroughARelativePath() async throws {
         let repo = try TestRepository("esc-copy-from")
-        _ = try expectStopped(repo, step: "copy: { from: \"\(Self.escaping(to: "/etc/hostname"))\", to: \"{{embedded}}/hostname\" }",
+        _ = try await expectStopped(repo, step: "copy: { from: \"\(Self.escaping(to: "/etc/hostname"))\", to: \"{{embedded}}/hostname\" }",
                               line: Self.stepLine)
     }
 
-    @Test func linkCannotBePlacedOutside() throws {
+    @Test func linkCannotBePlacedOutside() async throws {
         let repo = try TestRepository("esc-link")
         let target = Self.outside("link")
-        _ = try expectStopped(repo, step: "link: { target: /etc/passwd, path: \"\(Self.escaping(to: target))\" }", line: Self.stepLine)
+        _ = try await expectStopped(repo, step: "link: { target: /etc/passwd, path: \"\(Self.escaping(to: target))\" }", line: Self.stepLine)
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: target)) == nil)
     }
 
-    @Test func templateCannotRenderOutside() throws {
+    @Test func templateCannotRenderOutside() async throws {
         let repo = try TestRepository("esc-template")
         try repo.write("Software/greeting.txt", "hello {{project}}\n")
         let target = Self.outside("template")
-        _ = try expectStopped(repo, step: "template: { source: greeting.txt, dest: \"\(Self.escaping(to: target))\" }",
+        _ = try await expectStopped(repo, step: "template: { source: greeting.txt, dest: \"\(Self.escaping(to: target))\" }",
                               line: Self.stepLine)
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
-    @Test func relativePathsInsideTheSourceDirectoryStillWork() throws {
+    @Test func relativePathsInsideTheSourceDirectoryStillWork() async throws {
         let repo = try TestRepository("esc-inside")
         try repo.localSoftware("ok", steps: [
             #"mkdir: "sub/dir""#,
@@ -82,7 +82,7 @@ import Testing
             #"delete: "sub""#,
         ])
         try repo.project(dependencies: ["ok"])
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         #expect(FileManager.default.fileExists(atPath: repo.installDir + "/embedded/README"))
     }

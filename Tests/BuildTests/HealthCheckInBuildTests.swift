@@ -25,9 +25,9 @@ import Testing
         return repo
     }
 
-    @Test func programLinkingTheSystemZlibStopsTheBuild() throws {
+    @Test func programLinkingTheSystemZlibStopsTheBuild() async throws {
         let repo = try leakyRepository()
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 1)
         #expect(build.stderr.contains("Linkage health check FAILED: 1 of 1 ELF files in \(repo.installDir) have problems."))
         #expect(build.stderr.contains("embedded/bin/zprog (installed by zprog)"))
@@ -35,7 +35,7 @@ import Testing
                 || build.stderr.contains("libz.so.1 => /usr/lib/x86_64-linux-gnu/libz.so.1: outside the install dir and not on the allow-list"))
         #expect(build.stderr.contains("build stopped before packaging"))
 
-        let json = try repo.omnibus(["health-check", "app", "--format", "json"])
+        let json = try await repo.omnibus(["health-check", "app", "--format", "json"])
         #expect(json.status == 1)
         let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(report?["passed"] as? Bool == false)
@@ -44,16 +44,16 @@ import Testing
         #expect(failures?.first?["software"] as? String == "zprog")
     }
 
-    @Test func allowListedLibraryPasses() throws {
+    @Test func allowListedLibraryPasses() async throws {
         let repo = try leakyRepository(extra: "health_check: { allow: [\"libz.so.*\"] }")
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 0, "\(build.stderr)")
         #expect(build.stdout.contains("health check passed: 1 ELF file in \(repo.installDir)"))
     }
 
-    @Test func disabledCheckIsAnnouncedNotSilent() throws {
+    @Test func disabledCheckIsAnnouncedNotSilent() async throws {
         let repo = try leakyRepository(extra: "health_check: { enabled: false }")
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 0)
         #expect(build.stdout.contains("WARNING: the linkage health check is DISABLED for app"))
     }

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Ctrl-C (SIGINT) and SIGTERM in each phase of `omnibus build`: the tool exits 130, every child
 /// it started is gone, and nothing in `pkg/` (package or metadata) looks finished.
-@Suite(.serialized) struct InterruptTests {
+@Suite(.ownThread, .serialized) struct InterruptTests {
     /// A build running in the background whose output can be watched while it runs.
     final class RunningBuild {
         let process = Process()
@@ -33,18 +34,18 @@ import Testing
 
         /// Waits (without a time bound: a slow machine only makes it slower) until `condition`
         /// holds or the build ended.
-        func wait(until condition: () -> Bool) {
-            while process.isRunning && !condition() { usleep(20_000) }
+        func wait(until condition: () -> Bool) async {
+            while process.isRunning && !condition() { try? await Task.sleep(for: .milliseconds(20)) }
         }
 
-        func finish() -> Int32 {
-            process.waitUntilExit()
+        func finish() async -> Int32 {
+            await process.exited()
             return process.terminationStatus
         }
 
-        func interrupt(_ signal: Int32 = SIGINT) -> Int32 {
+        func interrupt(_ signal: Int32 = SIGINT) async -> Int32 {
             kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            await process.exited()
             return process.terminationStatus
         }
     }
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test(arguments: [SIGINT, SIGTERM])
-    func interruptDuringABuildStepStopsItsProcessTree(signal: Int32) throws {
+    func interruptDuringABuildStepStopsItsProcessTree(signal: Int32) async throws {
         let repo = try TestRepository("interrupt-build")
         let pidFile = repo.root + "/sleeper.pid"
         try repo.localSoftware("slow", steps: [
@@ -69,8 +70,8 @@ import Testing
         ])
         try repo.project(dependencies: ["slow"])
         let build = try RunningBuild(repo, ["build", "app"])
-        build.wait { FileManager.default.fileExists(atPath: pidFile) }
-        let status = build.interrupt(signal)
+        await build.wait { FileManager.default.fileExists(atPath: pidFile) }
+        let status = await build.interrupt(signal)
         #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stderr.contains("interrupted during the build"))
         let sleeper = try #require(pid_t(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -82,7 +83,7 @@ import Testing
         #expect(layers.isEmpty)
     }
 
-    @Test func interruptDuringAStalledDownloadStopsAtOnceAndLeavesNoTemporary() throws {
+    @Test func interruptDuringAStalledDownloadStopsAtOnceAndLeavesNoTemporary() async throws {
         let repo = try TestRepository("interrupt-fetch")
         let server = try SilentServer()
         try repo.urlSoftware("thing", url: "\(server.url)/thing-1.tar.gz")
@@ -90,8 +91,8 @@ import Testing
         let temporaries = repo.cacheDir + "/sources/tmp"
         func downloads() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: temporaries)) ?? [] }
         let build = try RunningBuild(repo, ["build", "app"])
-        build.wait { !downloads().isEmpty }
-        let status = build.interrupt()
+        await build.wait { !downloads().isEmpty }
+        let status = await build.interrupt()
         // The request timeout (60 s) would end it with exit 1 and a fetch error: 130 means the interrupt did.
         #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stderr.contains("interrupted during the build"))
@@ -112,27 +113,27 @@ import Testing
             """)
     }
 
-    @Test func interruptDuringPackagingLeavesNoPackage() throws {
+    @Test func interruptDuringPackagingLeavesNoPackage() async throws {
         let repo = try TestRepository("interrupt-package")
         try largeTree(repo)
         let build = try RunningBuild(repo, ["build", "app"])
-        build.wait { build.stdout.contains("health check") || build.stdout.contains("WARNING") }
+        await build.wait { build.stdout.contains("health check") || build.stdout.contains("WARNING") }
         // Packaging has begun: its scratch directory appears in pkg/ before any package.
-        build.wait { !Self.leftovers(repo).isEmpty }
-        let status = build.interrupt()
+        await build.wait { !Self.leftovers(repo).isEmpty }
+        let status = await build.interrupt()
         #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stderr.contains("interrupted during the package"))
         #expect(Self.leftovers(repo).isEmpty, "pkg/ holds \(Self.leftovers(repo))")
         #expect(!build.stdout.contains("wrote "))
     }
 
-    @Test func interruptBetweenBuildAndPackagingPackagesNothing() throws {
+    @Test func interruptBetweenBuildAndPackagingPackagesNothing() async throws {
         let repo = try TestRepository("interrupt-phase")
         try largeTree(repo)
         let build = try RunningBuild(repo, ["build", "app"])
         // The build phase is over: the signal lands in the health check or when packaging starts.
-        build.wait { build.stderr.contains("build phase done") }
-        let status = build.interrupt()
+        await build.wait { build.stderr.contains("build phase done") }
+        let status = await build.interrupt()
         #expect(status == 130, "\(build.stdout)\n\(build.stderr)")
         #expect(Self.leftovers(repo).isEmpty, "pkg/ holds \(Self.leftovers(repo))")
     }

@@ -50,12 +50,12 @@ import Testing
         return most
     }
 
-    @Test func aLoneSoftwareGetsEveryJobAndADefinitionsOwnJobCountIsDropped() throws {
+    @Test func aLoneSoftwareGetsEveryJobAndADefinitionsOwnJobCountIsDropped() async throws {
         let repo = try TestRepository("jobserver-lone")
         let log = repo.root + "/jobs.log"
         try countedLibrary(repo, "solo", files: 8, log: log, makeArgs: ["-j8"])
         try repo.project(dependencies: ["solo"])
-        let build = try repo.omnibus(["build", "app", "--jobs", "2"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 0, "\(build.stderr)")
         #expect(try mostAtOnce(log) == 2, "compile jobs overlap, up to --jobs and never beyond despite -j8")
         let buildLog = try String(contentsOfFile: repo.workDir + "/app/logs/solo.log", encoding: .utf8)
@@ -63,58 +63,58 @@ import Testing
         #expect(!buildLog.contains("jobserver unavailable"), "make found the inherited FIFO descriptors")
     }
 
-    @Test func softwareBuildingTogetherNeverExceedTheJobCount() throws {
+    @Test func softwareBuildingTogetherNeverExceedTheJobCount() async throws {
         let repo = try TestRepository("jobserver-shared")
         let log = repo.root + "/jobs.log"
         for name in ["alpha", "beta", "gamma"] { try countedLibrary(repo, name, log: log) }
         try repo.project(dependencies: ["alpha", "beta", "gamma"])
-        let build = try repo.omnibus(["build", "app", "--jobs", "3"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "3"])
         #expect(build.status == 0, "\(build.stderr)")
         let most = try mostAtOnce(log)
         #expect(most > 1 && most <= 3, "\(most) compile jobs at once")
         #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 3 * 8 * 2)
     }
 
-    @Test func withoutTheJobserverEachMakeGetsItsShare() throws {
+    @Test func withoutTheJobserverEachMakeGetsItsShare() async throws {
         let repo = try TestRepository("jobserver-off")
         let log = repo.root + "/jobs.log"
         try countedLibrary(repo, "solo", log: log)
         try repo.project(dependencies: ["solo"])
-        let build = try repo.omnibus(["build", "app", "--jobs", "2", "--no-jobserver"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "2", "--no-jobserver"])
         #expect(build.status == 0, "\(build.stderr)")
         let buildLog = try String(contentsOfFile: repo.workDir + "/app/logs/solo.log", encoding: .utf8)
         #expect(buildLog.contains("$ make -j2 LOG="))
         #expect(try mostAtOnce(log) <= 2)
     }
 
-    @Test func aFailingMakeLeavesNoTokensLostForTheNextBuild() throws {
+    @Test func aFailingMakeLeavesNoTokensLostForTheNextBuild() async throws {
         let repo = try TestRepository("jobserver-fail")
         let log = repo.root + "/jobs.log"
         try countedLibrary(repo, "solo", files: 8, log: log, failing: true)
         try repo.project(dependencies: ["solo"])
-        let failed = try repo.omnibus(["build", "app", "--jobs", "2"])
+        let failed = try await repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(failed.status == 1, "\(failed.stderr)")
         #expect(failed.stderr.contains("archive refused"))
         try FileManager.default.removeItem(atPath: log)
         try countedLibrary(repo, "solo", files: 8, log: log)
-        let build = try repo.omnibus(["build", "app", "--jobs", "2"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 0, "\(build.stderr)")
         #expect(try mostAtOnce(log) == 2, "the next build has both jobs again")
     }
 
-    @Test func theLongestRecordedChainStartsFirst() throws {
+    @Test func theLongestRecordedChainStartsFirst() async throws {
         let repo = try TestRepository("critical-path")
         let order = repo.root + "/order"
         for name in ["a", "b", "c", "d"] {
             try repo.localSoftware(name, dependencies: name == "d" ? ["a"] : [], steps: [#"run: "echo \#(name) >> \#(order)""#])
         }
         try repo.project(dependencies: ["b", "c", "d"])
-        func startOrder() throws -> [String] {
+        func startOrder() async throws -> [String] {
             try String(contentsOfFile: order, encoding: .utf8).split(separator: "\n").map(String.init)
         }
-        let first = try repo.omnibus(["build", "app", "--jobs", "1", "--no-cache"])
+        let first = try await repo.omnibus(["build", "app", "--jobs", "1", "--no-cache"])
         #expect(first.status == 0, "\(first.stderr)")
-        let unrecorded = try startOrder()
+        let unrecorded = try await startOrder()
         #expect(unrecorded == ["b", "c", "a", "d"], "without data, the build order as before")
         let durations = repo.cacheDir + "/durations/app.json"
         let recorded = try JSONDecoder().decode([String: Double].self, from: Data(contentsOf: URL(fileURLWithPath: durations)))
@@ -123,22 +123,22 @@ import Testing
         // a alone is short, but a then d is the longest chain; once a is done, d (5) beats c (4) and b (3).
         try JSONEncoder().encode(["a": 1.0, "b": 3.0, "c": 4.0, "d": 5.0]).write(to: URL(fileURLWithPath: durations))
         try FileManager.default.removeItem(atPath: order)
-        let second = try repo.omnibus(["build", "app", "--jobs", "1", "--no-cache"])
+        let second = try await repo.omnibus(["build", "app", "--jobs", "1", "--no-cache"])
         #expect(second.status == 0, "\(second.stderr)")
-        let critical = try startOrder()
+        let critical = try await startOrder()
         #expect(critical == ["a", "d", "c", "b"], "without data: \(unrecorded)")
 
         try JSONEncoder().encode(["a": 1.0, "b": 9.0, "c": 4.0, "d": 5.0]).write(to: URL(fileURLWithPath: durations))
         try FileManager.default.removeItem(atPath: order)
-        #expect(try repo.omnibus(["build", "app", "--jobs", "1", "--no-cache"]).status == 0)
-        #expect(try startOrder() == ["b", "a", "d", "c"])
+        #expect(try await repo.omnibus(["build", "app", "--jobs", "1", "--no-cache"]).status == 0)
+        await #expect(try startOrder() == ["b", "a", "d", "c"])
     }
 
     /// ccache hits give the bytes a compilation gives: a second build served from ccache, a
     /// build from another work dir and a build without ccache all package the same bytes.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ccache"),
                    "Debian's ccache is not installed (apt-get install ccache)"))
-    func ccacheHitsPackageTheSameBytes() throws {
+    func ccacheHitsPackageTheSameBytes() async throws {
         let repo = try TestRepository("ccache")
         try repo.write("src/calc/calc.c", """
             #include <assert.h>
@@ -160,14 +160,14 @@ import Testing
         try repo.localSoftware("calc", steps: ["make: []", #"make: [install, "PREFIX={{embedded}}"]"#])
         try repo.project(dependencies: ["calc"], extra: "package:\n  formats: [tar, deb]\n")
         let ccacheDir = repo.cacheDir + "/ccache"
-        func hits() throws -> Int {
-            let stats = try CommandResult.run(["ccache", "--print-stats"], environment: ["CCACHE_DIR": ccacheDir])
+        func hits() async throws -> Int {
+            let stats = try await CommandResult.run(["ccache", "--print-stats"], environment: ["CCACHE_DIR": ccacheDir])
             return stats.stdout.split(separator: "\n").reduce(0) { total, line in
                 let fields = line.split(separator: "\t")
                 return total + (fields.count == 2 && fields[0].hasSuffix("_cache_hit") ? Int(fields[1]) ?? 0 : 0)
             }
         }
-        func packages() throws -> [String: Data] {
+        func packages() async throws -> [String: Data] {
             let pkg = repo.root + "/pkg"
             var bytes: [String: Data] = [:]
             for name in try FileManager.default.contentsOfDirectory(atPath: pkg) where name.hasSuffix(".deb") || name.hasSuffix(".tar.gz") {
@@ -175,23 +175,23 @@ import Testing
             }
             return bytes
         }
-        let cold = try repo.omnibus(["build", "app", "--ccache", "--no-cache"])
+        let cold = try await repo.omnibus(["build", "app", "--ccache", "--no-cache"])
         #expect(cold.status == 0, "\(cold.stderr)")
-        let first = try packages()
+        let first = try await packages()
         #expect(first.count == 2)
-        #expect(try hits() == 0)
+        await #expect(try hits() == 0)
 
-        let warm = try repo.omnibus(["build", "app", "--ccache", "--no-cache"])
+        let warm = try await repo.omnibus(["build", "app", "--ccache", "--no-cache"])
         #expect(warm.status == 0, "\(warm.stderr)")
-        #expect(try hits() > 0, "the second build compiled nothing")
-        #expect(try packages() == first)
+        await #expect(try hits() > 0, "the second build compiled nothing")
+        await #expect(try packages() == first)
 
-        let elsewhere = try repo.omnibus(["build", "app", "--ccache", "--no-cache", "--work-dir", repo.workDir + "-other"])
+        let elsewhere = try await repo.omnibus(["build", "app", "--ccache", "--no-cache", "--work-dir", repo.workDir + "-other"])
         #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
-        #expect(try packages() == first)
+        await #expect(try packages() == first)
 
-        let plain = try repo.omnibus(["build", "app", "--no-ccache", "--no-cache"])
+        let plain = try await repo.omnibus(["build", "app", "--no-ccache", "--no-cache"])
         #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(try packages() == first, "ccache changes no byte, so it is no part of the layer key")
+        await #expect(try packages() == first, "ccache changes no byte, so it is no part of the layer key")
     }
 }

@@ -24,22 +24,22 @@ import Testing
 
     static func kept(_ result: CommandResult) -> Bool { (result.stdout + result.stderr).contains("install dir kept") }
 
-    static func build(_ repo: TestRepository) throws -> CommandResult {
-        let result = try repo.omnibus(["build", "app"], environment: PackageReuseTests.epoch)
+    static func build(_ repo: TestRepository) async throws -> CommandResult {
+        let result = try await repo.omnibus(["build", "app"], environment: PackageReuseTests.epoch)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         return result
     }
 
-    @Test func aNoOpRebuildKeepsTheInstallDirAndGivesTheSamePackages() throws {
+    @Test func aNoOpRebuildKeepsTheInstallDirAndGivesTheSamePackages() async throws {
         let repo = try Self.repository("kept")
-        #expect(!Self.kept(try Self.build(repo)))
+        #expect(!Self.kept(try await Self.build(repo)))
         let packages = try PackageReuseTests.outputs(repo)
         let inodes = [Self.inode(Self.file(repo, "one")), Self.inode(Self.file(repo, "two")),
                       Self.inode(repo.installDir + "/version-manifest.json")]
         #expect(!inodes.contains(nil))
 
         for _ in 0..<2 {
-            let again = try Self.build(repo)
+            let again = try await Self.build(repo)
             #expect(Self.kept(again), "\(again.stdout)\n\(again.stderr)")
             #expect([Self.inode(Self.file(repo, "one")), Self.inode(Self.file(repo, "two")),
                      Self.inode(repo.installDir + "/version-manifest.json")] == inodes)
@@ -47,16 +47,16 @@ import Testing
             #expect(try PackageReuseTests.reused(repo) == true)
         }
         // The package phase on its own, from the kept install dir, writes the same bytes.
-        #expect(try repo.omnibus(["package", "app"], environment: PackageReuseTests.epoch).status == 0)
+        #expect(try await repo.omnibus(["package", "app"], environment: PackageReuseTests.epoch).status == 0)
         #expect(try PackageReuseTests.outputs(repo) == packages)
     }
 
     /// Same-size edits, an edit with its mtime put back, an added file, a removed one and a
     /// chmod: each is found, and the rebuild puts back exactly what the layers hold.
     @Test(arguments: ["same-size", "mtime-restored", "added", "removed", "chmod"])
-    func aChangeInTheInstallDirIsFoundAndUndone(change: String) throws {
+    func aChangeInTheInstallDirIsFoundAndUndone(change: String) async throws {
         let repo = try Self.repository("kept-\(change)")
-        _ = try Self.build(repo)
+        _ = try await Self.build(repo)
         let packages = try PackageReuseTests.outputs(repo)
         let one = Self.file(repo, "one")
         // Past the racy window, so the survey trusts timestamps rather than hashing.
@@ -77,36 +77,36 @@ import Testing
         default:
             #expect(chmod(one, 0o600) == 0)
         }
-        let again = try Self.build(repo)
+        let again = try await Self.build(repo)
         #expect(!Self.kept(again), "\(again.stdout)\n\(again.stderr)")
         #expect(try String(contentsOfFile: one, encoding: .utf8) == "one\n")
         #expect(!FileManager.default.fileExists(atPath: repo.installDir + "/embedded/share/extra"))
         #expect(((try FileManager.default.attributesOfItem(atPath: one))[.posixPermissions] as? Int) == 0o644)
         #expect(try PackageReuseTests.outputs(repo) == packages)
         // And once rebuilt, it is kept again.
-        #expect(Self.kept(try Self.build(repo)))
+        await #expect(Self.kept(try Self.build(repo)))
     }
 
-    @Test func anEditRightAfterTheBuildIsFoundThoughItsTimestampsMayNotMove() throws {
+    @Test func anEditRightAfterTheBuildIsFoundThoughItsTimestampsMayNotMove() async throws {
         let repo = try Self.repository("kept-racy")
-        _ = try Self.build(repo)
+        _ = try await Self.build(repo)
         // Within the same second as the survey: the survey hashed this file, so the content decides.
         let manifest = repo.installDir + "/version-manifest.json"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: manifest))
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: manifest))
-        let again = try Self.build(repo)
+        let again = try await Self.build(repo)
         #expect(!Self.kept(again), "\(again.stdout)\n\(again.stderr)")
         bytes[bytes.count / 2] ^= 0x01
         #expect(try Data(contentsOf: URL(fileURLWithPath: manifest)) == bytes)
     }
 
-    @Test func aChangedSoftwareIsRebuiltAndThePackagesChange() throws {
+    @Test func aChangedSoftwareIsRebuiltAndThePackagesChange() async throws {
         let repo = try Self.repository("kept-changed")
-        _ = try Self.build(repo)
+        _ = try await Self.build(repo)
         let packages = try PackageReuseTests.outputs(repo)
         try repo.write("src/two/README", "two, changed\n")
-        let again = try Self.build(repo)
+        let again = try await Self.build(repo)
         #expect(!Self.kept(again), "\(again.stdout)\n\(again.stderr)")
         #expect(try String(contentsOfFile: Self.file(repo, "two"), encoding: .utf8) == "two, changed\n")
         #expect(try String(contentsOfFile: Self.file(repo, "one"), encoding: .utf8) == "one\n")
@@ -115,12 +115,12 @@ import Testing
         #expect(try PackageReuseTests.outputs(repo)[deb] != packages[deb])
     }
 
-    @Test func aLayerGoneFromTheCacheIsRestoredOrBuiltAgain() throws {
+    @Test func aLayerGoneFromTheCacheIsRestoredOrBuiltAgain() async throws {
         let repo = try Self.repository("kept-cleared")
-        _ = try Self.build(repo)
-        let cleared = try CommandResult.run([OmnibusBinaryPath.path, "cache", "clear", "app", "--root", repo.root, "--cache-dir", repo.cacheDir])
+        _ = try await Self.build(repo)
+        let cleared = try await CommandResult.run([OmnibusBinaryPath.path, "cache", "clear", "app", "--root", repo.root, "--cache-dir", repo.cacheDir])
         #expect(cleared.status == 0, "\(cleared.stderr)")
-        let again = try Self.build(repo)
+        let again = try await Self.build(repo)
         #expect(!Self.kept(again), "\(again.stdout)\n\(again.stderr)")
         #expect(FileManager.default.fileExists(atPath: repo.cacheDir + "/layers"))
         #expect(try String(contentsOfFile: Self.file(repo, "two"), encoding: .utf8) == "two\n")
@@ -128,20 +128,20 @@ import Testing
 
     /// An interrupted build leaves an incomplete install dir; going back to the inputs of the
     /// build before must not keep it.
-    @Test func anInterruptedBuildIsFollowedByAFullOne() throws {
+    @Test func anInterruptedBuildIsFollowedByAFullOne() async throws {
         let repo = try Self.repository("kept-interrupted")
-        _ = try Self.build(repo)
+        _ = try await Self.build(repo)
         let packages = try PackageReuseTests.outputs(repo)
         let steps = [#"mkdir: "{{embedded}}/share""#, "run: \"cp README $DESTDIR{{embedded}}/share/two\""]
         let started = repo.root + "/started"
         try repo.localSoftware("two", dependencies: ["one"], steps: steps + ["run: \"touch \(started); sleep 300\""])
         let interrupted = try InterruptTests.RunningBuild(repo, ["build", "app"])
-        interrupted.wait { FileManager.default.fileExists(atPath: started) }
-        #expect(interrupted.interrupt() == 130, "\(interrupted.stdout)\n\(interrupted.stderr)")
+        await interrupted.wait { FileManager.default.fileExists(atPath: started) }
+        await #expect(interrupted.interrupt() == 130, "\(interrupted.stdout)\n\(interrupted.stderr)")
         #expect(!FileManager.default.fileExists(atPath: Self.file(repo, "two")), "the interrupted build emptied the install dir")
 
         try repo.localSoftware("two", dependencies: ["one"], steps: steps)
-        let again = try Self.build(repo)
+        let again = try await Self.build(repo)
         #expect(!Self.kept(again), "\(again.stdout)\n\(again.stderr)")
         #expect(try String(contentsOfFile: Self.file(repo, "two"), encoding: .utf8) == "two\n")
         #expect(FileManager.default.fileExists(atPath: repo.installDir + "/version-manifest.json"))

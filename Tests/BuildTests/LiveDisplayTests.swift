@@ -22,10 +22,10 @@ import Testing
     }
 
     @Test(arguments: [40, 80, 160])
-    func everyFinishedSoftwareShowsOnceAndNothingWraps(columns: Int) throws {
+    func everyFinishedSoftwareShowsOnceAndNothingWraps(columns: Int) async throws {
         try #require(PseudoTerminalRun.available, "needs util-linux script for a pseudo-terminal")
         let repo = try Self.repository()
-        let run = try PseudoTerminalRun.omnibus(repo, ["build", "app", "--jobs", "4"], columns: columns)
+        let run = try await PseudoTerminalRun.omnibus(repo, ["build", "app", "--jobs", "4"], columns: columns)
         #expect(run.status == 0, "\(run.text)")
         var terminal = TerminalScreen(columns: columns, rows: 24)
         // After every frame (a draw ends by erasing below itself) the live area must be whole:
@@ -63,11 +63,11 @@ import Testing
         print("screen at \(columns) columns:\n" + terminal.screen.map(\.text).joined(separator: "\n"))
     }
 
-    @Test func theLiveAreaNeverOutgrowsTheWindow() throws {
+    @Test func theLiveAreaNeverOutgrowsTheWindow() async throws {
         try #require(PseudoTerminalRun.available, "needs util-linux script for a pseudo-terminal")
         let repo = try Self.repository()
         let rows = 6
-        let run = try PseudoTerminalRun.omnibus(repo, ["build", "app", "--jobs", "11"], columns: 80, rows: rows)
+        let run = try await PseudoTerminalRun.omnibus(repo, ["build", "app", "--jobs", "11"], columns: 80, rows: rows)
         #expect(run.status == 0, "\(run.text)")
         var terminal = TerminalScreen(columns: 80, rows: rows)
         var sawMore = false
@@ -88,38 +88,38 @@ import Testing
 
     /// A log, a dumb terminal or `--color never` get no escape sequence at all.
     @Test(arguments: [["NO_COLOR": "1", "TERM": "dumb"], ["CI": "true"], ["TERM": "dumb"]])
-    func plainModesWriteNoEscape(environment: [String: String]) throws {
+    func plainModesWriteNoEscape(environment: [String: String]) async throws {
         try #require(PseudoTerminalRun.available, "needs util-linux script for a pseudo-terminal")
         let repo = try TestRepository("plain")
         try repo.localSoftware("one", extra: ["license_files: [README]"], steps: ["run: \"sleep 0.2\""])
         try repo.project(dependencies: ["one"])
-        let run = try PseudoTerminalRun.omnibus(repo, ["build", "app"], columns: 80, environment: environment)
+        let run = try await PseudoTerminalRun.omnibus(repo, ["build", "app"], columns: 80, environment: environment)
         #expect(run.status == 0, "\(run.text)")
         #expect(!run.bytes.contains(0x1B), "\(environment): \(run.text.debugDescription)")
         #expect(run.text.contains("one: done in "))
     }
 
-    @Test func colorNeverOnATerminalIsLiveWithoutColour() throws {
+    @Test func colorNeverOnATerminalIsLiveWithoutColour() async throws {
         try #require(PseudoTerminalRun.available, "needs util-linux script for a pseudo-terminal")
         let repo = try TestRepository("nocolor")
         try repo.localSoftware("one", extra: ["license_files: [README]"], steps: ["run: \"sleep 0.2\""])
         try repo.project(dependencies: ["one"])
-        let never = try PseudoTerminalRun.omnibus(repo, ["build", "app", "--color", "never"], columns: 80)
+        let never = try await PseudoTerminalRun.omnibus(repo, ["build", "app", "--color", "never"], columns: 80)
         #expect(never.status == 0, "\(never.text)")
         #expect(never.text.contains("\u{1B}[J"), "still live")
         #expect(!never.text.contains("m\u{1B}") && !never.text.contains("\u{1B}[3"), "no SGR colour: \(never.text.debugDescription)")
-        let colored = try PseudoTerminalRun.omnibus(repo, ["build", "app"], columns: 80, environment: ["NO_COLOR": "1"])
+        let colored = try await PseudoTerminalRun.omnibus(repo, ["build", "app"], columns: 80, environment: ["NO_COLOR": "1"])
         #expect(!colored.text.contains("\u{1B}[3"), "NO_COLOR: \(colored.text.debugDescription)")
     }
 
-    @Test func pipedOutputHasNoEscapeUnlessColourIsForced() throws {
+    @Test func pipedOutputHasNoEscapeUnlessColourIsForced() async throws {
         let repo = try TestRepository("piped")
         try repo.localSoftware("one", extra: ["license_files: [README]"], steps: ["run: \"true\""])
         try repo.project(dependencies: ["one"])
-        let piped = try repo.omnibus(["build", "app"], environment: ["CI": "", "TERM": "xterm-256color"])
+        let piped = try await repo.omnibus(["build", "app"], environment: ["CI": "", "TERM": "xterm-256color"])
         #expect(piped.status == 0, "\(piped.stderr)")
         #expect(!(piped.stdout + piped.stderr).contains("\u{1B}"))
-        let forced = try repo.omnibus(["build", "app", "--color", "always"], environment: ["CI": "", "TERM": "xterm-256color"])
+        let forced = try await repo.omnibus(["build", "app", "--color", "always"], environment: ["CI": "", "TERM": "xterm-256color"])
         #expect(forced.stderr.contains("\u{1B}[32m"), "colour forced: \(forced.stderr.debugDescription)")
         #expect((forced.stdout + forced.stderr).range(of: "\u{1B}\\[[0-9]*[ABGJK]", options: .regularExpression) == nil,
                 "no cursor movement when piped")

@@ -4,17 +4,17 @@ import Foundation
 /// it needs a shell and the commands the scripts call, with the libraries they load (found
 /// with `ldd`, the ground truth here).
 enum MiniRoot {
-    static func make(at root: String, commands: [String]) throws {
+    static func make(at root: String, commands: [String]) async throws {
         let fm = FileManager.default
         for dir in ["bin", "usr/bin", "tmp", "etc", "var/lib/rpm"] {
             try fm.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
         }
         var files = Set<String>()
         for command in commands {
-            let path = try CommandResult.run(["sh", "-c", "command -v \(command)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let path = try await CommandResult.run(["sh", "-c", "command -v \(command)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             guard path.hasPrefix("/") else { continue }
             files.insert(path)
-            let libraries = try CommandResult.run(["ldd", path]).stdout
+            let libraries = try await CommandResult.run(["ldd", path]).stdout
             for line in libraries.split(separator: "\n") {
                 for word in line.split(whereSeparator: \.isWhitespace) where word.hasPrefix("/") { files.insert(String(word)) }
             }

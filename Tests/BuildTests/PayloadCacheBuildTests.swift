@@ -31,15 +31,15 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: repo.cacheDir + "/payload-segments")) ?? []).filter { $0.hasSuffix(".json") }
     }
 
-    @Test func aRebuildWithOneChangedSoftwareGivesTheColdPackages() throws {
+    @Test func aRebuildWithOneChangedSoftwareGivesTheColdPackages() async throws {
         let repo = try Self.repository("payload-cache", two: "two")
-        let first = try repo.omnibus(["build", "app"])
+        let first = try await repo.omnibus(["build", "app"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(Self.keptSegments(repo).count == 3, "one kept segment per layer")
 
         try repo.localSoftware("two", version: "2", steps: [#"mkdir: "{{embedded}}/share/two""#,
                                                             #"run: "seq 1 20000 | sed 's/$/ changed/' > $DESTDIR{{embedded}}/share/two/data""#])
-        let warm = try repo.omnibus(["build", "app"])
+        let warm = try await repo.omnibus(["build", "app"])
         #expect(warm.status == 0, "\(warm.stderr)")
         let warmPackages = try Self.packages(repo)
         #expect(warmPackages.count == 3)
@@ -47,26 +47,26 @@ import Testing
 
         // Cold: nothing kept, the same install dir and records.
         try FileManager.default.removeItem(atPath: repo.cacheDir + "/payload-segments")
-        let cold = try repo.omnibus(["package", "app"])
+        let cold = try await repo.omnibus(["package", "app"])
         #expect(cold.status == 0, "\(cold.stderr)")
         #expect(try Self.packages(repo) == warmPackages, "a rebuild reusing layers differs from a cold packaging")
 
         let deb = try #require(warmPackages.keys.first { $0.hasSuffix(".deb") })
         let unpacked = repo.root + "/x"
-        #expect(try CommandResult.run(["dpkg-deb", "-x", repo.root + "/pkg/" + deb, unpacked]).status == 0)
+        #expect(try await CommandResult.run(["dpkg-deb", "-x", repo.root + "/pkg/" + deb, unpacked]).status == 0)
         let data = try String(contentsOfFile: unpacked + repo.installDir + "/embedded/share/two/data", encoding: .utf8)
         #expect(data.hasPrefix("1 changed\n"))
 
-        let cleared = try CommandResult.run([OmnibusBinaryPath.path, "cache", "clear", "app", "--cache-dir", repo.cacheDir])
+        let cleared = try await CommandResult.run([OmnibusBinaryPath.path, "cache", "clear", "app", "--cache-dir", repo.cacheDir])
         #expect(cleared.status == 0, "\(cleared.stderr)")
         #expect(Self.keptSegments(repo).isEmpty, "cache clear left kept payload segments")
     }
 
-    @Test func cleanAllRemovesTheKeptSegments() throws {
+    @Test func cleanAllRemovesTheKeptSegments() async throws {
         let repo = try Self.repository("payload-clean", two: "two")
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         #expect(!Self.keptSegments(repo).isEmpty)
-        let clean = try repo.omnibus(["clean", "app", "--all"])
+        let clean = try await repo.omnibus(["clean", "app", "--all"])
         #expect(clean.status == 0, "\(clean.stderr)")
         #expect(clean.stdout.contains("compressed payload segment"), "\(clean.stdout)")
         #expect(Self.keptSegments(repo).isEmpty)

@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct PlatformBuildTests {
     static let installDir = "/opt/omnibus-roots-demo"
 
-    @Test func demoBuildsForTwoPlatformsAndTheMatrixSaysWhereItRuns() throws {
+    @Test func demoBuildsForTwoPlatformsAndTheMatrixSaysWhereItRuns() async throws {
         if let reason = TestRoots.unavailable { print("skipped: \(reason)"); return }
         let repo = try TestRepository("platforms")
         for path in ["Software/greet.yml", "Software/libgreet.yml", "src/greet", "src/libgreet"] {
@@ -19,7 +19,7 @@ import Testing
         let hostHadIt = FileManager.default.fileExists(atPath: Self.installDir)
 
         let output = repo.root + "/pkg"
-        let build = try repo.omnibus(["build", "demo", "--cache-dir", TestRoots.cacheDir, "--output-dir", output])
+        let build = try await repo.omnibus(["build", "demo", "--cache-dir", TestRoots.cacheDir, "--output-dir", output])
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         // The host's install dir is never made or filled by a platform build.
         #expect(FileManager.default.fileExists(atPath: Self.installDir) == hostHadIt)
@@ -36,19 +36,19 @@ import Testing
                 let floor = (object["base_system"] as? [String: Any])?["glibc"] as? String
                 #expect(floor != nil, "\(file): no glibc floor")
                 let deb = dir + "/" + String(file.dropLast(".metadata.json".count))
-                let depends = try CommandResult.run(["dpkg-deb", "-f", deb, "Depends"]).stdout
+                let depends = try await CommandResult.run(["dpkg-deb", "-f", deb, "Depends"]).stdout
                 #expect(depends.contains("libc6 (>= \(floor ?? "?"))"), "\(deb): Depends \(depends)")
                 // No packaged byte names where it was built: not the work dir, not the repository.
                 let unpacked = repo.root + "/unpacked-" + platform
-                #expect(try CommandResult.run(["dpkg-deb", "-x", deb, unpacked]).status == 0)
+                #expect(try await CommandResult.run(["dpkg-deb", "-x", deb, unpacked]).status == 0)
                 for leak in [repo.workDir, repo.root + "/src"] {
-                    let found = try CommandResult.run(["grep", "-rlaF", leak, unpacked])
+                    let found = try await CommandResult.run(["grep", "-rlaF", leak, unpacked])
                     #expect(found.stdout.isEmpty, "\(platform): packaged files name \(leak): \(found.stdout)")
                 }
             }
         }
 
-        let matrix = try repo.omnibus(["matrix", "demo", "--cache-dir", TestRoots.cacheDir, "--work-dir", repo.workDir,
+        let matrix = try await repo.omnibus(["matrix", "demo", "--cache-dir", TestRoots.cacheDir, "--work-dir", repo.workDir,
                                        "--output-dir", output, "--format", "json"])
         let data = Data(matrix.stdout.utf8)
         let cells = ((try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["matrix"] as? [[String: Any]]) ?? []
@@ -76,7 +76,7 @@ import Testing
 /// A definition whose build would find a header only the host has: built on the host it finds
 /// it, built for debian-12 in its clean root it does not.
 @Suite struct HostLeakTests {
-    @Test func aHostOnlyHeaderDoesNotReachAPlatformBuild() throws {
+    @Test func aHostOnlyHeaderDoesNotReachAPlatformBuild() async throws {
         if let reason = TestRoots.unavailable { print("skipped: \(reason)"); return }
         let header = "omnibus-leak-\(getpid()).h"
         try "#define LEAK 1\n".write(toFile: "/usr/local/include/" + header, atomically: true, encoding: .utf8)
@@ -85,9 +85,9 @@ import Testing
         // Like a configure check: the step fails when the compiler finds the header.
         try repo.localSoftware("probe", steps: ["run: \"! printf '#include <\(header)>\\\\n' | cc -E -x c - >/dev/null 2>&1\""])
         try repo.project(dependencies: ["probe"])
-        let onHost = try repo.omnibus(["build", "app", "--no-cache", "--platform", "host"])
+        let onHost = try await repo.omnibus(["build", "app", "--no-cache", "--platform", "host"])
         #expect(onHost.status == 1, "the host build should see \(header): \(onHost.stderr)")
-        let inRoot = try repo.omnibus(["build", "app", "--no-cache", "--platform", "debian-12", "--cache-dir", TestRoots.cacheDir])
+        let inRoot = try await repo.omnibus(["build", "app", "--no-cache", "--platform", "debian-12", "--cache-dir", TestRoots.cacheDir])
         #expect(inRoot.status == 0, "\(inRoot.stdout)\n\(inRoot.stderr)")
     }
 }

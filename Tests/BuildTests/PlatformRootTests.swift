@@ -63,13 +63,13 @@ enum TestRoots {
     }
 
     /// On the host, every missing build dependency is named in one message with its apt-get line.
-    @Test func missingHostBuildDependenciesGiveOneMessage() throws {
+    @Test func missingHostBuildDependenciesGiveOneMessage() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dpkg-query") else { print("skipped: no dpkg-query"); return }
         let repo = try TestRepository("hostdeps")
         try repo.localSoftware("tool", extra: ["build_dependencies: { debian: [dpkg, omnibus-absent-one, omnibus-absent-two] }"],
                                steps: ["run: \"true\""])
         try repo.project(dependencies: ["tool"])
-        let result = try repo.omnibus(["build", "app"])
+        let result = try await repo.omnibus(["build", "app"])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("omnibus-absent-one, omnibus-absent-two"), "\(result.stderr)")
         #expect(result.stderr.contains("apt-get install omnibus-absent-one omnibus-absent-two"), "\(result.stderr)")
@@ -77,11 +77,11 @@ enum TestRoots {
         #expect(!FileManager.default.fileExists(atPath: repo.installDir), "nothing may build before the check")
     }
 
-    @Test func platformsAndKeysAreValidatedWithPositions() throws {
+    @Test func platformsAndKeysAreValidatedWithPositions() async throws {
         let repo = try TestRepository("platkeys")
         try repo.localSoftware("tool", extra: ["build_dependencies: { debain: [autoconf] }", "network: yes"], steps: ["run: \"true\""])
         try repo.project(dependencies: ["tool"], extra: "platforms: [debain-12, host]\nsmoke_test: \"\"")
-        let result = try repo.omnibus(["validate"])
+        let result = try await repo.omnibus(["validate"])
         #expect(result.status == 2)
         let text = result.stdout + result.stderr
         #expect(text.contains("Projects/app.yml:7:13"), "\(text)")
@@ -89,7 +89,7 @@ enum TestRoots {
         #expect(text.contains("unknown platform family 'debain' (did you mean 'debian'?)"), "\(text)")
         #expect(text.contains("'network' must be true or false"), "\(text)")
         #expect(text.contains("'smoke_test' must be one command line"), "\(text)")
-        let flag = try repo.omnibus(["build", "app", "--platform", "debian-21"])
+        let flag = try await repo.omnibus(["build", "app", "--platform", "debian-21"])
         #expect(flag.status == 2)
         #expect(flag.stderr.contains("did you mean 'debian-12'?"), "\(flag.stderr)")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the real `omnibus` on a pseudo-terminal of a given size, through util-linux `script`,
 /// and returns every byte it wrote there, as a terminal would receive them.
@@ -14,7 +15,7 @@ enum PseudoTerminalRun {
     /// `environment` is added to the test's own, without `CI` (a test run may be in CI) and with
     /// `TERM=xterm-256color` unless given.
     static func omnibus(_ repo: TestRepository, _ arguments: [String], columns: Int, rows: Int = 24,
-                        environment: [String: String] = [:]) throws -> Output {
+                        environment: [String: String] = [:]) async throws -> Output {
         var scoped = [arguments[0], "--root", repo.root]
         if ["build", "health-check"].contains(arguments[0]) { scoped += ["--work-dir", repo.workDir, "--cache-dir", repo.cacheDir] }
         scoped += arguments.dropFirst()
@@ -34,8 +35,7 @@ enum PseudoTerminalRun {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try await process.runUntilExit()
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: log)))
         // `script` frames the session with a header line and, at the end, a trailer line.
         if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")), bytes.starts(with: Array("Script started".utf8)) {

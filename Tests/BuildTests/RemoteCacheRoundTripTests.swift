@@ -2,10 +2,11 @@ import Digest
 import Foundation
 import OmnibusKit
 import Testing
+import TestSupport
 
 /// A layer uploaded from one machine's cache and restored into another's, through a real nginx
 /// with WebDAV PUT.
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .ownThread, .timeLimit(.minutes(1)))
 struct RemoteCacheRoundTripTests {
     typealias Support = RemoteCacheTestSupport
 

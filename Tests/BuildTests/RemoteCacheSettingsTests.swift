@@ -2,10 +2,11 @@ import Digest
 import Foundation
 import OmnibusKit
 import Testing
+import TestSupport
 
 /// Settings, keys and credentials, before any request: read-only and trusting no one unless told,
 /// keys that openssl agrees with, and credentials taken in a fixed order without ever being shown.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.ownThread, .timeLimit(.minutes(1)))
 struct RemoteCacheSettingsTests {
     typealias Support = RemoteCacheTestSupport
     /// Port 9 (discard) on loopback: never listened to here, and never contacted by these tests.
@@ -58,7 +59,7 @@ struct RemoteCacheSettingsTests {
         #expect(throws: RemoteCacheSettingsError.invalidTimeout(0)) { try Support.settings(Self.nowhere, requestTimeout: 0) }
     }
 
-    @Test func keysAreGeneratedPrivateAndAgreeWithOpenSSL() throws {
+    @Test func keysAreGeneratedPrivateAndAgreeWithOpenSSL() async throws {
         let dir = try LayerEntryFixture.machine("keys")
         defer { LayerEntryFixture.remove(dir) }
         let path = dir + "/ci.pem"
@@ -76,7 +77,7 @@ struct RemoteCacheSettingsTests {
         }
 
         // openssl reads the key omnibus wrote and derives the same public key.
-        let pubout = try CommandResult.run(["openssl", "pkey", "-in", path, "-pubout"])
+        let pubout = try await CommandResult.run(["openssl", "pkey", "-in", path, "-pubout"])
         #expect(pubout.stdout == publicKey.pem)
 
         try publicKey.hex.write(toFile: dir + "/ci.hex", atomically: true, encoding: .utf8)

@@ -1,10 +1,11 @@
 import Foundation
 import OmnibusKit
 import Testing
+import TestSupport
 
 /// A server that is down, hangs or wants credentials: the outcome says so, quickly, and nothing
 /// is thrown at the build.
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .ownThread, .timeLimit(.minutes(1)))
 struct RemoteCacheTransportTests {
     typealias Support = RemoteCacheTestSupport
 

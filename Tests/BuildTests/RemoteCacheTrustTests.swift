@@ -2,11 +2,12 @@ import Digest
 import Foundation
 import OmnibusKit
 import Testing
+import TestSupport
 
 /// Whoever can write to the server cannot put anything into a reader's cache: altered blobs,
 /// records from unknown or altered signers, and signed blobs that disagree with their own layer
 /// record are all refused, and no entry appears.
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .ownThread, .timeLimit(.minutes(1)))
 struct RemoteCacheTrustTests {
     typealias Support = RemoteCacheTestSupport
 

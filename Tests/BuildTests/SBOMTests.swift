@@ -6,15 +6,15 @@ import Testing
 @Suite(.serialized) struct SBOMTests {
     static let spdxValidator = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         .contains { FileManager.default.isExecutableFile(atPath: "\($0)/pyspdxtools") }
-    static let cycloneDXValidator = (try? CommandResult.run(["python3", "-c", "import cyclonedx.validation.json, jsonschema"]).status) == 0
+    static let cycloneDXValidator = (try? CommandResult.runBriefly(["python3", "-c", "import cyclonedx.validation.json, jsonschema"]).status) == 0
 
     /// `pyspdxtools -i FILE`; nil when the document is valid, else what it says.
-    static func spdxProblems(_ path: String) throws -> String? {
-        let result = try CommandResult.run(["pyspdxtools", "-i", path])
+    static func spdxProblems(_ path: String) async throws -> String? {
+        let result = try await CommandResult.run(["pyspdxtools", "-i", path])
         return result.status == 0 ? nil : result.stdout + result.stderr
     }
 
-    static func cycloneDXProblems(_ path: String) throws -> String? {
+    static func cycloneDXProblems(_ path: String) async throws -> String? {
         let script = """
             import sys
             from cyclonedx.schema import SchemaVersion
@@ -24,7 +24,7 @@ import Testing
                 print(error)
                 sys.exit(1)
             """
-        let result = try CommandResult.run(["python3", "-c", script, path])
+        let result = try await CommandResult.run(["python3", "-c", script, path])
         return result.status == 0 ? nil : result.stdout + result.stderr
     }
 
@@ -33,14 +33,14 @@ import Testing
     /// a local server's `127.0.0.1`.
     static let zsrcURL = "https://downloads.example.org/zsrc/zsrc-3.0.tar.gz"
 
-    static func repository(_ label: String, served: String) throws -> TestRepository {
+    static func repository(_ label: String, served: String) async throws -> TestRepository {
         let repo = try BuildReportTests.repository(label)
         let work = served + "/zsrc-3.0"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         try "data\n".write(toFile: work + "/data", atomically: true, encoding: .utf8)
-        #expect(try CommandResult.run(["tar", "-C", served, "--mtime=@0", "--owner=0", "--group=0", "--sort=name",
+        #expect(try await CommandResult.run(["tar", "-C", served, "--mtime=@0", "--owner=0", "--group=0", "--sort=name",
                                        "-czf", served + "/zsrc-3.0.tar.gz", "zsrc-3.0"]).status == 0)
-        let sha = String(try CommandResult.run(["sha256sum", served + "/zsrc-3.0.tar.gz"]).stdout.prefix(64))
+        let sha = String(try await CommandResult.run(["sha256sum", served + "/zsrc-3.0.tar.gz"]).stdout.prefix(64))
         try repo.write("Software/zsrc.yml", """
             name: zsrc
             default_version: "3.0"
@@ -61,25 +61,25 @@ import Testing
 
     @Test(.enabled(if: spdxValidator, "pyspdxtools is not installed (pip install spdx-tools)"),
           .enabled(if: cycloneDXValidator, "the CycloneDX validator is missing (pip install 'cyclonedx-python-lib[json-validation]')"))
-    func everyPackageHasValidSPDXAndCycloneDXDocuments() throws {
+    func everyPackageHasValidSPDXAndCycloneDXDocuments() async throws {
         let served = FileManager.default.temporaryDirectory.appendingPathComponent("omnibus-sbom-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
-        let repo = try Self.repository("sbom", served: served)
-        let build = try repo.omnibus(["build", "app", "--offline", "--source-mirror", served])
+        let repo = try await Self.repository("sbom", served: served)
+        let build = try await repo.omnibus(["build", "app", "--offline", "--source-mirror", served])
         #expect(build.status == 0, "\(build.stderr)")
         let pkg = repo.root + "/pkg"
         let files = try Self.sbomFiles(in: pkg)
         #expect(files == ["app-1.0.0-1.debian12.x86_64.tar.gz.cdx.json", "app-1.0.0-1.debian12.x86_64.tar.gz.spdx.json",
                           "app_1.0.0-1_amd64.deb.cdx.json", "app_1.0.0-1_amd64.deb.spdx.json"], "\(files)")
         for file in files {
-            let problems = file.hasSuffix(".spdx.json") ? try Self.spdxProblems(pkg + "/" + file) : try Self.cycloneDXProblems(pkg + "/" + file)
+            let problems = await file.hasSuffix(".spdx.json") ? try Self.spdxProblems(pkg + "/" + file) : try Self.cycloneDXProblems(pkg + "/" + file)
             #expect(problems == nil, "\(file): \(problems ?? "")")
         }
 
         let deb = pkg + "/app_1.0.0-1_amd64.deb"
         let metadata = try BuildReportTests.json(at: deb + ".metadata.json")
         let sha = try #require(metadata["sha256"] as? String)
-        let zsrcSHA = String(try CommandResult.run(["sha256sum", served + "/zsrc-3.0.tar.gz"]).stdout.prefix(64))
+        let zsrcSHA = String(try await CommandResult.run(["sha256sum", served + "/zsrc-3.0.tar.gz"]).stdout.prefix(64))
 
         let spdx = try BuildReportTests.json(at: deb + ".spdx.json")
         #expect(spdx["spdxVersion"] as? String == "SPDX-2.3")
@@ -119,21 +119,21 @@ import Testing
         let badSPDX = String(decoding: try Data(contentsOf: URL(fileURLWithPath: deb + ".spdx.json")), as: UTF8.self)
             .replacingOccurrences(of: "\"Apache-2.0\"", with: "\"Not-A-Licence\"")
         try badSPDX.write(toFile: broken + "/x.spdx.json", atomically: true, encoding: .utf8)
-        #expect(try Self.spdxProblems(broken + "/x.spdx.json") != nil)
+        await #expect(try Self.spdxProblems(broken + "/x.spdx.json") != nil)
         let badCDX = String(decoding: try Data(contentsOf: URL(fileURLWithPath: deb + ".cdx.json")), as: UTF8.self)
             .replacingOccurrences(of: "\"SHA-256\"", with: "\"SHA256\"")
         try badCDX.write(toFile: broken + "/x.cdx.json", atomically: true, encoding: .utf8)
-        #expect(try Self.cycloneDXProblems(broken + "/x.cdx.json") != nil)
+        await #expect(try Self.cycloneDXProblems(broken + "/x.cdx.json") != nil)
     }
 
-    @Test func sbomsAreTheSameBytesFromAnotherWorkDirAndCache() throws {
+    @Test func sbomsAreTheSameBytesFromAnotherWorkDirAndCache() async throws {
         let served = FileManager.default.temporaryDirectory.appendingPathComponent("omnibus-sbom-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
-        let repo = try Self.repository("sbom-repro", served: served)
+        let repo = try await Self.repository("sbom-repro", served: served)
         var outputs: [String] = []
         for run in ["a", "b"] {
             let base = repo.root + "/../run-" + run
-            let result = try CommandResult.run([OmnibusBinaryPath.path, "build", "--root", repo.root, "--work-dir", base + "/work",
+            let result = try await CommandResult.run([OmnibusBinaryPath.path, "build", "--root", repo.root, "--work-dir", base + "/work",
                                                 "--cache-dir", base + "/cache", "--output-dir", base + "/pkg",
                                                 "--offline", "--source-mirror", served, "app"],
                                                environment: ["OMNIBUS_LIBRARY": repo.root + "/no-library"])

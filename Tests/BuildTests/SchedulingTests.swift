@@ -25,10 +25,10 @@ import Testing
         try repo.project(dependencies: ["top"])
     }
 
-    @Test func diamondBuildsIndependentSoftwareConcurrently() throws {
+    @Test func diamondBuildsIndependentSoftwareConcurrently() async throws {
         let repo = try TestRepository("diamond")
         try diamond(repo)
-        let build = try repo.omnibus(["build", "app", "--jobs", "2"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         let base = try interval(repo, "base"), left = try interval(repo, "left")
         let right = try interval(repo, "right"), top = try interval(repo, "top")
@@ -40,16 +40,16 @@ import Testing
         #expect(build.stderr.contains("right: step 2/2"))
     }
 
-    @Test func oneJobBuildsOneAtATime() throws {
+    @Test func oneJobBuildsOneAtATime() async throws {
         let repo = try TestRepository("serial")
         try diamond(repo, seconds: 0.5)
-        let build = try repo.omnibus(["build", "app", "--jobs", "1"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "1"])
         #expect(build.status == 0)
         let left = try interval(repo, "left"), right = try interval(repo, "right")
         #expect(left.1 <= right.0 || right.1 <= left.0)
     }
 
-    @Test func failureReportsStepCommandStatusOutputAndLog() throws {
+    @Test func failureReportsStepCommandStatusOutputAndLog() async throws {
         let repo = try TestRepository("fail")
         try repo.localSoftware("broken", steps: [
             #"run: "echo preparing""#,
@@ -61,7 +61,7 @@ import Testing
         let seconds = 20 + Double(Int.random(in: 10_000...99_999)) / 10_000_000
         try timedSoftware(repo, "slow", deps: [], seconds: seconds, extra: "; touch \(finished)")
         try repo.project(dependencies: ["slow", "broken"])
-        let build = try repo.omnibus(["build", "app", "--jobs", "2"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 1)
         let log = repo.workDir + "/app/logs/broken.log"
         #expect(build.stderr.contains("broken: step 2/2 (run: for i in $(seq 1 40); do echo line $i; done; echo 'compiler says no' >&2; exit 3) failed: command exited with status 3: /bin/sh -c 'for i in"))
@@ -73,11 +73,11 @@ import Testing
         // The other build was stopped rather than left to finish its 20 seconds.
         #expect(!FileManager.default.fileExists(atPath: finished))
         #expect(!FileManager.default.fileExists(atPath: repo.installDir + "/version-manifest.json"))
-        let leftover = try CommandResult.run(["pgrep", "-f", "sleep \(seconds)".replacingOccurrences(of: ".", with: "\\.")])
+        let leftover = try await CommandResult.run(["pgrep", "-f", "sleep \(seconds)".replacingOccurrences(of: ".", with: "\\.")])
         #expect(leftover.stdout.isEmpty, "no build process is left running")
     }
 
-    @Test func buildStepsInheritOnlyTheStandardStreams() throws {
+    @Test func buildStepsInheritOnlyTheStandardStreams() async throws {
         // Two builds at once: neither step may hold the other's log file or output pipe (a
         // reader waiting for a pipe that a sibling's child keeps open would stall a build). The
         // inner sh lists its own descriptors, so the outer shell's private ones do not count.
@@ -89,7 +89,7 @@ import Testing
             ])
         }
         try repo.project(dependencies: ["one", "two"])
-        let build = try repo.omnibus(["build", "app", "--jobs", "2"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "2"])
         #expect(build.status == 0, "\(build.stderr)")
         for name in ["one", "two"] {
             let fds = try String(contentsOfFile: repo.installDir + "/embedded/share/fds-\(name)", encoding: .utf8)
@@ -97,12 +97,12 @@ import Testing
         }
     }
 
-    @Test func changeRebuildsOnlyThatSoftwareAndItsDependents() throws {
+    @Test func changeRebuildsOnlyThatSoftwareAndItsDependents() async throws {
         let repo = try TestRepository("incremental")
         try diamond(repo, seconds: 0.1)
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         try timedSoftware(repo, "right", deps: ["base"], seconds: 0.2)
-        let again = try repo.omnibus(["build", "app"])
+        let again = try await repo.omnibus(["build", "app"])
         #expect(again.status == 0)
         #expect(again.stderr.contains("base: restored from cache"))
         #expect(again.stderr.contains("left: restored from cache"))
@@ -111,29 +111,29 @@ import Testing
         #expect(again.stdout.contains("(2 built, 2 restored from cache)"))
     }
 
-    @Test func existingInstallDirNotMadeByOmnibusIsLeftAlone() throws {
+    @Test func existingInstallDirNotMadeByOmnibusIsLeftAlone() async throws {
         let repo = try TestRepository("guard")
         try diamond(repo, seconds: 0.1)
         try FileManager.default.createDirectory(atPath: repo.installDir, withIntermediateDirectories: true)
         try "precious".write(toFile: repo.installDir + "/data.txt", atomically: true, encoding: .utf8)
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 2)
         #expect(build.stderr.contains("\(repo.installDir) exists and was not created by omnibus"))
         #expect(try String(contentsOfFile: repo.installDir + "/data.txt", encoding: .utf8) == "precious")
     }
 
-    @Test func emptyInstallDirIsAdoptedAndRebuildsStartFresh() throws {
+    @Test func emptyInstallDirIsAdoptedAndRebuildsStartFresh() async throws {
         let repo = try TestRepository("adopt")
         try diamond(repo, seconds: 0.1)
         try FileManager.default.createDirectory(atPath: repo.installDir, withIntermediateDirectories: true)
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         try "stray".write(toFile: repo.installDir + "/stray.txt", atomically: true, encoding: .utf8)
-        #expect(try repo.omnibus(["build", "app"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: repo.installDir + "/stray.txt"))
         #expect(FileManager.default.fileExists(atPath: repo.installDir + "/embedded/times/top"))
     }
 
-    @Test func conflictingFilesFromTwoSoftwareAreAnError() throws {
+    @Test func conflictingFilesFromTwoSoftwareAreAnError() async throws {
         let repo = try TestRepository("conflict")
         for (name, content) in [("one", "1"), ("two", "2")] {
             try repo.localSoftware(name, steps: [
@@ -142,12 +142,12 @@ import Testing
             ])
         }
         try repo.project(dependencies: ["one", "two"])
-        let build = try repo.omnibus(["build", "app", "--jobs", "1"])
+        let build = try await repo.omnibus(["build", "app", "--jobs", "1"])
         #expect(build.status == 1)
         #expect(build.stderr.contains("two installs \(repo.installDir)/embedded/etc/shared.conf with different content than 'one' already installed there"))
     }
 
-    @Test func rebuildingFromScratchGivesIdenticalLayers() throws {
+    @Test func rebuildingFromScratchGivesIdenticalLayers() async throws {
         let repo = try TestRepository("repro")
         try repo.copyFromOmnibus("src/libgreet", to: "src/libgreet")
         try repo.copyFromOmnibus("src/greet", to: "src/greet")
@@ -159,9 +159,9 @@ import Testing
                  repo.workDir + "/app/layers/greet.json", repo.installDir + "/embedded/bin/greet"]
                 .map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         }
-        #expect(try repo.omnibus(["build", "app", "--no-cache"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app", "--no-cache"]).status == 0)
         let first = try snapshot()
-        #expect(try repo.omnibus(["build", "app", "--no-cache"]).status == 0)
+        #expect(try await repo.omnibus(["build", "app", "--no-cache"]).status == 0)
         #expect(try snapshot() == first)
     }
 }

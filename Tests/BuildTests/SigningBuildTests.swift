@@ -17,20 +17,20 @@ struct SigningBuildTests {
         let home: String
         let fingerprint: String
 
-        init() throws {
+        init() async throws {
             var template = Array("/tmp/gb-XXXXXX".utf8CString)
             _ = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
             home = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            let made = try CommandResult.run(["gpg", "--batch", "--homedir", home, "--passphrase", "", "--quick-gen-key",
+            let made = try await CommandResult.run(["gpg", "--batch", "--homedir", home, "--passphrase", "", "--quick-gen-key",
                                               "Omnibus Build Test <b@example.com>", "ed25519", "sign", "never"])
             guard made.status == 0 else { throw KeyringError(message: made.stderr) }
-            let listing = try CommandResult.run(["gpg", "--batch", "--homedir", home, "--with-colons", "--list-secret-keys"]).stdout
+            let listing = try await CommandResult.run(["gpg", "--batch", "--homedir", home, "--with-colons", "--list-secret-keys"]).stdout
             fingerprint = listing.split(separator: "\n").first { $0.hasPrefix("fpr:") }
                 .map { String($0.split(separator: ":", omittingEmptySubsequences: false)[9]) } ?? ""
         }
 
         func remove() {
-            _ = try? CommandResult.run(["gpgconf", "--homedir", home, "--kill", "all"])
+            _ = try? CommandResult.runBriefly(["gpgconf", "--homedir", home, "--kill", "all"])
             try? FileManager.default.removeItem(atPath: home)
         }
     }
@@ -46,12 +46,12 @@ struct SigningBuildTests {
 
     static let epoch = ["SOURCE_DATE_EPOCH": "1700000000"]
 
-    @Test func buildSignsWithTheConfiguredKeyAndPackageAgreesByteForByte() throws {
-        let keyring = try Keyring()
+    @Test func buildSignsWithTheConfiguredKeyAndPackageAgreesByteForByte() async throws {
+        let keyring = try await Keyring()
         defer { keyring.remove() }
         let repo = try repository("signed")
         try repo.write("omnibus.config.yml", "signing:\n  key: \(keyring.fingerprint)\n  gnupg_home: \(keyring.home)\n")
-        let build = try repo.omnibus(["build", "app"], environment: Self.epoch)
+        let build = try await repo.omnibus(["build", "app"], environment: Self.epoch)
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
 
         let output = repo.root + "/pkg"
@@ -66,13 +66,13 @@ struct SigningBuildTests {
         // rpm trusts the package once the key is imported.
         let database = repo.root + "/../rpmdb"
         try FileManager.default.createDirectory(atPath: database, withIntermediateDirectories: true)
-        let exported = try CommandResult.run(["gpg", "--batch", "--homedir", keyring.home, "--armor", "--output",
+        let exported = try await CommandResult.run(["gpg", "--batch", "--homedir", keyring.home, "--armor", "--output",
                                               database + "/key.asc", "--export", keyring.fingerprint])
         #expect(exported.status == 0)
-        #expect(try CommandResult.run(["rpmkeys", "--dbpath", database, "--import", database + "/key.asc"]).status == 0)
-        let check = try CommandResult.run(["rpm", "--dbpath", database, "-K", output + "/" + rpm])
+        #expect(try await CommandResult.run(["rpmkeys", "--dbpath", database, "--import", database + "/key.asc"]).status == 0)
+        let check = try await CommandResult.run(["rpm", "--dbpath", database, "-K", output + "/" + rpm])
         #expect(check.status == 0 && check.stdout.hasSuffix("digests signatures OK\n"), "\(check.stdout)\(check.stderr)")
-        let verified = try CommandResult.run(["gpg", "--batch", "--homedir", keyring.home, "--verify",
+        let verified = try await CommandResult.run(["gpg", "--batch", "--homedir", keyring.home, "--verify",
                                               output + "/" + tar + ".asc", output + "/" + tar])
         #expect(verified.status == 0, "\(verified.stderr)")
 
@@ -81,7 +81,7 @@ struct SigningBuildTests {
 
         // `package`, the key from the environment this time (GNUPGHOME as gpg reads it): same bytes.
         try repo.write("omnibus.config.yml", "\n")
-        let again = try repo.omnibus(["package", "app"], environment: Self.epoch.merging(
+        let again = try await repo.omnibus(["package", "app"], environment: Self.epoch.merging(
             ["OMNIBUS_SIGNING_KEY": keyring.fingerprint, "GNUPGHOME": keyring.home]) { $1 })
         #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
         for file in files {
@@ -89,22 +89,22 @@ struct SigningBuildTests {
         }
 
         // --no-sign: the unsigned packages, and no stale signature beside them.
-        let unsigned = try repo.omnibus(["package", "app", "--no-sign"], environment: Self.epoch.merging(
+        let unsigned = try await repo.omnibus(["package", "app", "--no-sign"], environment: Self.epoch.merging(
             ["OMNIBUS_SIGNING_KEY": keyring.fingerprint, "GNUPGHOME": keyring.home]) { $1 })
         #expect(unsigned.status == 0, "\(unsigned.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: output)
         #expect(!left.contains { $0.hasSuffix(".asc") }, "\(left)")
         let plain = try String(contentsOfFile: output + "/" + rpm + ".metadata.json", encoding: .utf8)
         #expect(!plain.contains("signing_key"))
-        let unsignedCheck = try CommandResult.run(["rpm", "--dbpath", database, "-K", output + "/" + rpm])
+        let unsignedCheck = try await CommandResult.run(["rpm", "--dbpath", database, "-K", output + "/" + rpm])
         #expect(unsignedCheck.stdout.hasSuffix(": digests OK\n"), "\(unsignedCheck.stdout)")
     }
 
-    @Test func anUnknownKeyStopsTheBuildBeforeItStarts() throws {
-        let keyring = try Keyring()
+    @Test func anUnknownKeyStopsTheBuildBeforeItStarts() async throws {
+        let keyring = try await Keyring()
         defer { keyring.remove() }
         let repo = try repository("unknown-key")
-        let build = try repo.omnibus(["build", "app", "--signing-key", "nobody@example.com"],
+        let build = try await repo.omnibus(["build", "app", "--signing-key", "nobody@example.com"],
                                      environment: ["GNUPGHOME": keyring.home])
         #expect(build.status == 2, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stderr.contains("signing key 'nobody@example.com'"), "\(build.stderr)")
@@ -114,7 +114,7 @@ struct SigningBuildTests {
         #expect(!FileManager.default.fileExists(atPath: repo.workDir + "/app/logs"))
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/pkg"))
 
-        let contradiction = try repo.omnibus(["package", "app", "--signing-key", keyring.fingerprint, "--no-sign"])
+        let contradiction = try await repo.omnibus(["package", "app", "--signing-key", keyring.fingerprint, "--no-sign"])
         #expect(contradiction.status != 0 && contradiction.stderr.contains("--signing-key and --no-sign"), "\(contradiction.stderr)")
     }
 }

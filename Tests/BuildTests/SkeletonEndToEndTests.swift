@@ -8,21 +8,21 @@ import Testing
     static let hasPackageTools = ["/usr/bin/dpkg", "/usr/bin/rpm", "/usr/bin/lintian", "/usr/bin/rpmlint"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test(.enabled(if: isRoot && hasPackageTools, "needs root, dpkg, rpm, lintian and rpmlint: it installs the generated package for real"))
-    func newProjectBuildsInstallsAndRemoves() throws {
+    func newProjectBuildsInstallsAndRemoves() async throws {
         let name = "skel\(UUID().uuidString.prefix(6).lowercased())"
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(name)").path
         let repo = base + "/omnibus-\(name)"
         defer {
-            _ = try? SystemDpkg.run(["--purge", name])
+            _ = try? SystemDpkg.runBriefly(["--purge", name])
             try? FileManager.default.removeItem(atPath: "/opt/\(name)")
         }
         let omnibus = OmnibusBinaryPath.path
-        let created = try CommandResult.run([omnibus, "new", name], in: base.isEmpty ? nil : try makeDirectory(base))
+        let created = try await CommandResult.run([omnibus, "new", name], in: base.isEmpty ? nil : try makeDirectory(base))
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(try CommandResult.run([omnibus, "validate"], in: repo).status == 0)
+        #expect(try await CommandResult.run([omnibus, "validate"], in: repo).status == 0)
 
         let scoped = ["--work-dir", base + "/work", "--cache-dir", base + "/cache"]
-        let build = try CommandResult.run([omnibus, "build", name] + scoped, in: repo)
+        let build = try await CommandResult.run([omnibus, "build", name] + scoped, in: repo)
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stdout.contains("health check passed"))
         let deb = repo + "/pkg/\(name)_0.1.0-1_amd64.deb"
@@ -31,30 +31,30 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: file), "\(file)")
             #expect(FileManager.default.fileExists(atPath: file + ".metadata.json"), "\(file).metadata.json")
         }
-        #expect(try lintTags(["lintian", "--tag-display-limit", "0", deb]) == Self.expectedLintian)
-        #expect(try lintTags(["rpmlint", rpm]) == Self.expectedRPMLint)
+        await #expect(try lintTags(["lintian", "--tag-display-limit", "0", deb]) == Self.expectedLintian)
+        await #expect(try lintTags(["rpmlint", rpm]) == Self.expectedRPMLint)
 
         // The build's own copy goes; dpkg must bring it back.
         try FileManager.default.removeItem(atPath: "/opt/\(name)")
 
-        let install = try SystemDpkg.run(["-i", deb])
+        let install = try await SystemDpkg.run(["-i", deb])
         #expect(install.status == 0, "\(install.stderr)")
-        let fromPath = try CommandResult.run(["sh", "-c", "hello"], environment: ["PATH": "/usr/bin:/bin"])
+        let fromPath = try await CommandResult.run(["sh", "-c", "hello"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(fromPath.stdout == "Hello from \(name)!\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello") == "/opt/\(name)/bin/hello")
-        let remove = try SystemDpkg.run(["-r", name])
+        let remove = try await SystemDpkg.run(["-r", name])
         #expect(remove.status == 0, "\(remove.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/opt/\(name)"))
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello")) == nil)
 
         let root = base + "/rpmroot"
-        try MiniRoot.make(at: root, commands: ["sh", "chown", "ln", "readlink", "basename", "rm", "find", "chmod"])
-        let rpmInstall = try CommandResult.run(["rpm", "-i", "--root", root, "--nodeps", rpm])
+        try await MiniRoot.make(at: root, commands: ["sh", "chown", "ln", "readlink", "basename", "rm", "find", "chmod"])
+        let rpmInstall = try await CommandResult.run(["rpm", "-i", "--root", root, "--nodeps", rpm])
         #expect(rpmInstall.status == 0, "\(rpmInstall.stderr)")
         #expect(FileManager.default.isExecutableFile(atPath: root + "/opt/\(name)/embedded/bin/hello"))
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/hello") == "/opt/\(name)/bin/hello",
                 "the package's own link")
-        let rpmErase = try CommandResult.run(["rpm", "-e", "--root", root, "--nodeps", name])
+        let rpmErase = try await CommandResult.run(["rpm", "-e", "--root", root, "--nodeps", name])
         #expect(rpmErase.status == 0, "\(rpmErase.stderr)")
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/usr/bin/hello")) == nil, "erase removed the link")
         #expect(!FileManager.default.fileExists(atPath: root + "/opt/\(name)/embedded/bin/hello"))
@@ -63,7 +63,7 @@ import Testing
     /// `omnibus new` commits the skeleton, so the first build's packages carry that commit's time,
     /// not the 2000-01-01 fallback of a repository without commits; dpkg-deb, tar and rpm read it back.
     @Test(.enabled(if: isRoot && hasPackageTools, "needs root (it builds into /opt), dpkg-deb and rpm"))
-    func packagesAreDatedAtTheSkeletonsCommit() throws {
+    func packagesAreDatedAtTheSkeletonsCommit() async throws {
         let name = "skel\(UUID().uuidString.prefix(6).lowercased())"
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("dated-\(name)").path
         let repo = base + "/omnibus-\(name)"
@@ -74,22 +74,22 @@ import Testing
         let omnibus = OmnibusBinaryPath.path
         // An empty SOURCE_DATE_EPOCH counts as unset, whatever the environment running the tests says.
         let unset = ["SOURCE_DATE_EPOCH": ""]
-        let created = try CommandResult.run([omnibus, "new", name], in: try makeDirectory(base), environment: unset)
+        let created = try await CommandResult.run([omnibus, "new", name], in: try makeDirectory(base), environment: unset)
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.contains("made it a git repository with one commit"), "\(created.stdout)")
-        #expect(try CommandResult.run(["git", "-C", repo, "rev-list", "--count", "HEAD"]).stdout == "1\n")
-        #expect(try CommandResult.run(["git", "-C", repo, "status", "--porcelain"]).stdout == "", "every file committed")
-        let commitTime = try #require(Int(try CommandResult.run(["git", "-C", repo, "log", "-1", "--format=%ct"]).stdout
+        #expect(try await CommandResult.run(["git", "-C", repo, "rev-list", "--count", "HEAD"]).stdout == "1\n")
+        #expect(try await CommandResult.run(["git", "-C", repo, "status", "--porcelain"]).stdout == "", "every file committed")
+        let commitTime = try #require(Int(try await CommandResult.run(["git", "-C", repo, "log", "-1", "--format=%ct"]).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)))
 
-        let build = try CommandResult.run([omnibus, "build", name, "--work-dir", base + "/work", "--cache-dir", base + "/cache"],
+        let build = try await CommandResult.run([omnibus, "build", name, "--work-dir", base + "/work", "--cache-dir", base + "/cache"],
                                           in: repo, environment: unset)
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         let deb = repo + "/pkg/\(name)_0.1.0-1_amd64.deb"
 
         let metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: deb + ".metadata.json"))) as? [String: Any]
         #expect((metadata?["build_epoch"] as? NSNumber)?.intValue == commitTime)
-        let rpmTime = try CommandResult.run(["rpm", "-qp", "--qf", "%{BUILDTIME}", repo + "/pkg/\(name)-0.1.0-1.x86_64.rpm"])
+        let rpmTime = try await CommandResult.run(["rpm", "-qp", "--qf", "%{BUILDTIME}", repo + "/pkg/\(name)-0.1.0-1.x86_64.rpm"])
         #expect(rpmTime.stdout == String(commitTime), "\(rpmTime.stderr)")
 
         let stamp = DateFormatter()
@@ -98,7 +98,7 @@ import Testing
         stamp.dateFormat = "yyyy-MM-dd HH:mm:ss"
         let committed = stamp.string(from: Date(timeIntervalSince1970: TimeInterval(commitTime)))
         for part in ["--fsys-tarfile", "--ctrl-tarfile"] {
-            let listing = try CommandResult.run(["sh", "-c", "dpkg-deb \(part) \"$1\" | tar -tv --full-time", "sh", deb], environment: ["TZ": "UTC"])
+            let listing = try await CommandResult.run(["sh", "-c", "dpkg-deb \(part) \"$1\" | tar -tv --full-time", "sh", deb], environment: ["TZ": "UTC"])
             #expect(listing.status == 0, "\(listing.stderr)")
             // mode owner size date time path: files built after the commit are lowered to it,
             // generated members carry it, and nothing is later.
@@ -121,14 +121,14 @@ import Testing
     /// installed, a postinst-made link once pointed /usr/bin/python3 into /opt and its removal
     /// deleted /usr/bin/python3. The skeleton's links are package files, so dpkg refuses the clash.
     @Test(.enabled(if: isRoot && hasPackageTools, "needs root and dpkg: it installs packages for real"))
-    func anotherPackagesCommandIsNeverTakenOver() throws {
+    func anotherPackagesCommandIsNeverTakenOver() async throws {
         let name = "skel\(UUID().uuidString.prefix(6).lowercased())"
         let owner = name + "-owner"
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("hijack-\(name)").path
         let repo = base + "/omnibus-\(name)"
         defer {
-            _ = try? SystemDpkg.run(["--purge", name])
-            _ = try? SystemDpkg.run(["--purge", owner])
+            _ = try? SystemDpkg.runBriefly(["--purge", name])
+            _ = try? SystemDpkg.runBriefly(["--purge", owner])
             try? FileManager.default.removeItem(atPath: "/opt/\(name)")
             try? FileManager.default.removeItem(atPath: base)
         }
@@ -140,21 +140,21 @@ import Testing
             .write(toFile: ownerTree + "/DEBIAN/control", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: ownerTree + "/usr/bin/hello", withDestinationPath: "/bin/true")
         let ownerDeb = base + "/owner.deb"
-        #expect(try CommandResult.run(["dpkg-deb", "--build", "--root-owner-group", ownerTree, ownerDeb]).status == 0)
-        #expect(try SystemDpkg.run(["-i", ownerDeb]).status == 0)
+        #expect(try await CommandResult.run(["dpkg-deb", "--build", "--root-owner-group", ownerTree, ownerDeb]).status == 0)
+        await #expect(try SystemDpkg.run(["-i", ownerDeb]).status == 0)
 
         let omnibus = OmnibusBinaryPath.path
-        #expect(try CommandResult.run([omnibus, "new", name], in: base).status == 0)
-        let build = try CommandResult.run([omnibus, "build", name, "--work-dir", base + "/work", "--cache-dir", base + "/cache"], in: repo)
+        #expect(try await CommandResult.run([omnibus, "new", name], in: base).status == 0)
+        let build = try await CommandResult.run([omnibus, "build", name, "--work-dir", base + "/work", "--cache-dir", base + "/cache"], in: repo)
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         try FileManager.default.removeItem(atPath: "/opt/\(name)")
 
         // The link is the package's own file now, so dpkg itself refuses the clash, before unpacking anything.
-        let install = try SystemDpkg.run(["-i", repo + "/pkg/\(name)_0.1.0-1_amd64.deb"])
+        let install = try await SystemDpkg.run(["-i", repo + "/pkg/\(name)_0.1.0-1_amd64.deb"])
         #expect(install.status != 0)
         #expect(install.stderr.contains("trying to overwrite '/usr/bin/hello', which is also in package \(owner)"), "\(install.stderr)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/usr/bin/hello") == "/bin/true")
-        let verify = try CommandResult.run(["dpkg", "-V", owner])
+        let verify = try await CommandResult.run(["dpkg", "-V", owner])
         #expect(verify.status == 0 && verify.stdout.isEmpty, "\(verify.stdout)\(verify.stderr)")
     }
 
@@ -172,8 +172,8 @@ import Testing
     ]
 
     /// The tags of `<letter>: <package>: <tag> ...` (lintian) or `<package>.<arch>: <letter>: <tag> ...` (rpmlint).
-    private func lintTags(_ command: [String]) throws -> Set<String> {
-        let result = try CommandResult.run(command)
+    private func lintTags(_ command: [String]) async throws -> Set<String> {
+        let result = try await CommandResult.run(command)
         var tags = Set<String>()
         for line in result.stdout.split(separator: "\n") {
             let fields = line.split(separator: " ")

@@ -21,7 +21,7 @@ import Testing
         try repo.project(dependencies: ["last"], extra: "package: { formats: [tar] }")
     }
 
-    @Test func strayFilesSymlinksAndNewDirectoriesInKnownDirectoriesAreCaught() throws {
+    @Test func strayFilesSymlinksAndNewDirectoriesInKnownDirectoriesAreCaught() async throws {
         let repo = try TestRepository("straykinds")
         try Self.chain(repo, lastSteps: [
             #"run: "echo stray > {{embedded}}/lib/libstray.so""#,
@@ -29,7 +29,7 @@ import Testing
             #"run: "mkdir -p {{embedded}}/lib/d2/new/deep && echo x > {{embedded}}/lib/d2/new/deep/x""#,
             #"run: "mkdir -p $DESTDIR{{embedded}}/share/last && echo ok > $DESTDIR{{embedded}}/share/last/ok""#,
         ])
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 1, "\(build.stderr)")
         #expect(build.stderr.contains("last wrote into the install dir \(repo.installDir) instead of its staging root $DESTDIR: "),
                 "\(build.stderr)")
@@ -40,33 +40,33 @@ import Testing
                     == ["embedded/lib/libstray.so", "embedded/share/doc/link", "embedded/lib/d2/new/deep/x"], "\(listed)")
     }
 
-    @Test func renamingAnOwnedFileIsCaught() throws {
+    @Test func renamingAnOwnedFileIsCaught() async throws {
         let repo = try TestRepository("strayrename")
         try Self.chain(repo, lastSteps: [#"run: "mv {{embedded}}/lib/d1/f {{embedded}}/lib/d1/g""#])
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 1)
         #expect(build.stderr.contains("instead of its staging root $DESTDIR: embedded/lib/d1/g."), "\(build.stderr)")
     }
 
-    @Test func aStrayWriteRightAfterAMergeIsCaught() throws {
+    @Test func aStrayWriteRightAfterAMergeIsCaught() async throws {
         // No pause anywhere: the check's records are as fresh as they get (the same clock tick).
         let repo = try TestRepository("strayfresh")
         try repo.localSoftware("base", steps: [#"run: "mkdir -p $DESTDIR{{embedded}}/lib && echo b > $DESTDIR{{embedded}}/lib/b""#])
         try repo.localSoftware("last", dependencies: ["base"], steps: [#"run: "echo s > {{embedded}}/lib/s""#])
         try repo.project(dependencies: ["last"], extra: "package: { formats: [tar] }")
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 1)
         #expect(build.stderr.contains("last wrote into the install dir \(repo.installDir) instead of its staging root $DESTDIR: embedded/lib/s."),
                 "\(build.stderr)")
     }
 
-    @Test func theCheckReadsAgainOnlyTheDirectoriesThatChanged() throws {
+    @Test func theCheckReadsAgainOnlyTheDirectoriesThatChanged() async throws {
         let repo = try TestRepository("strayreport")
         try Self.chain(repo, dirs: 30, lastSteps: [
             #"run: "mkdir -p $DESTDIR{{embedded}}/share/last && echo ok > $DESTDIR{{embedded}}/share/last/ok""#,
         ])
         let report = repo.root + "/report.json"
-        let build = try repo.omnibus(["build", "app", "--report", report])
+        let build = try await repo.omnibus(["build", "app", "--report", report])
         #expect(build.status == 0, "\(build.stderr)")
         let software = try #require(try BuildReportTests.json(at: report)["software"] as? [[String: Any]])
         func check(_ name: String) throws -> (listed: Int, visited: Int) {

@@ -7,7 +7,13 @@ import Foundation
 enum SystemDpkg {
     static let lock = "/tmp/omnibus-tests-dpkg.lock"
 
-    static func run(_ arguments: [String]) throws -> CommandResult {
-        try CommandResult.run(["flock", lock, "dpkg"] + arguments)
+    static func run(_ arguments: [String]) async throws -> CommandResult {
+        try await CommandResult.run(["flock", lock, "dpkg"] + arguments)
+    }
+
+    /// For a test's `defer`, where nothing can be awaited: a purge is brief, unless another
+    /// test holds the lock for as long as its own short dpkg run.
+    static func runBriefly(_ arguments: [String]) throws -> CommandResult {
+        try CommandResult.runBriefly(["flock", lock, "dpkg"] + arguments)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A throwaway packaging repository with its own install dir, work dir and cache under /tmp, so
@@ -77,12 +78,12 @@ struct TestRepository {
     }
 
     /// Runs the real binary against this repository with private work and cache dirs.
-    func omnibus(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    func omnibus(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
         // Commands that build or read builds get private work and cache dirs; others only the root.
         let buildsSomething = ["build", "package", "clean", "health-check"].contains(arguments.first ?? "")
         let scoped = ["--root", root] + (buildsSomething ? ["--work-dir", workDir, "--cache-dir", cacheDir] : [])
         let command = arguments.first.map { [$0] + scoped + Array(arguments.dropFirst()) } ?? scoped
-        return try CommandResult.run([OmnibusBinaryPath.path] + command, environment: ["OMNIBUS_LIBRARY": root + "/no-library"].merging(environment) { $1 })
+        return try await CommandResult.run([OmnibusBinaryPath.path] + command, environment: ["OMNIBUS_LIBRARY": root + "/no-library"].merging(environment) { $1 })
     }
 }
 
@@ -91,29 +92,53 @@ struct CommandResult {
     let stdout: String
     let stderr: String
 
-    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    /// Runs a command to its end, its output captured through files (no pipe can fill up).
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> CommandResult {
+        let started = try Started(arguments, directory, environment)
+        defer { started.removeOutputs() }
+        try await started.process.runUntilExit()
+        return started.result()
+    }
+
+    /// For a probe or a clean-up that ends in well under a second where no `await` can be
+    /// (a static property, a `defer`): waiting holds the calling thread, so never for a build.
+    static func runBriefly(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+        let started = try Started(arguments, directory, environment)
+        defer { started.removeOutputs() }
+        try started.process.run()
+        started.process.waitUntilExit()
+        return started.result()
+    }
+
+    /// A process set up with its output files, not yet running.
+    private struct Started {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
-        process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = ProcessInfo.processInfo.environment
-        env["CI"] = "true"
-        process.environment = env.merging(environment) { $1 }
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)").path
-        let errFile = outFile + ".err"
-        _ = FileManager.default.createFile(atPath: outFile, contents: nil)
-        _ = FileManager.default.createFile(atPath: errFile, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: outFile)
-        process.standardError = FileHandle(forWritingAtPath: errFile)
-        try process.run()
-        process.waitUntilExit()
-        defer {
+        var errFile: String { outFile + ".err" }
+
+        init(_ arguments: [String], _ directory: String?, _ environment: [String: String]) throws {
+            process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
+            process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            var env = ProcessInfo.processInfo.environment
+            env["CI"] = "true"
+            process.environment = env.merging(environment) { $1 }
+            _ = FileManager.default.createFile(atPath: outFile, contents: nil)
+            _ = FileManager.default.createFile(atPath: errFile, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: outFile)
+            process.standardError = FileHandle(forWritingAtPath: errFile)
+        }
+
+        func result() -> CommandResult {
+            CommandResult(status: process.terminationStatus,
+                          stdout: (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? "",
+                          stderr: (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? "")
+        }
+
+        func removeOutputs() {
             try? FileManager.default.removeItem(atPath: outFile)
             try? FileManager.default.removeItem(atPath: errFile)
         }
-        return CommandResult(status: process.terminationStatus,
-                             stdout: (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? "",
-                             stderr: (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? "")
     }
 }
 

@@ -28,35 +28,35 @@ import Testing
         return repo
     }
 
-    static func build(_ repo: TestRepository) throws -> [String] {
-        let build = try repo.omnibus(["build", "app"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+    static func build(_ repo: TestRepository) async throws -> [String] {
+        let build = try await repo.omnibus(["build", "app"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         #expect(build.stdout.contains("where it runs: needs glibc >= "), "\(build.stdout)")
         return try FileManager.default.contentsOfDirectory(atPath: repo.root + "/pkg")
             .filter { $0.hasSuffix(".deb") || $0.hasSuffix(".rpm") || $0.hasSuffix(".tar.gz") || $0.hasSuffix(".tar.xz") }.sorted()
     }
 
-    @Test func twoWorkDirsGiveIdenticalPackagesThatNeverNameTheWorkDir() throws {
+    @Test func twoWorkDirsGiveIdenticalPackagesThatNeverNameTheWorkDir() async throws {
         let first = try Self.repository("leak-a", installDir: nil)
-        let packages = try Self.build(first)
+        let packages = try await Self.build(first)
         #expect(!packages.isEmpty)
         let deb = try #require(packages.first { $0.hasSuffix(".deb") })
         let unpacked = first.root + "/../unpacked"
-        #expect(try CommandResult.run(["dpkg-deb", "-x", first.root + "/pkg/" + deb, unpacked]).status == 0)
+        #expect(try await CommandResult.run(["dpkg-deb", "-x", first.root + "/pkg/" + deb, unpacked]).status == 0)
         let config = try String(contentsOfFile: unpacked + first.installDir + "/embedded/share/recorder/config", encoding: .utf8)
         #expect(config == "CFLAGS=-I\(first.installDir)/embedded/include -O2\nCXXFLAGS=-I\(first.installDir)/embedded/include -O2\n")
         // The prefix map still reaches the compiler: __FILE__ and the debug info name "./main.c".
-        let run = try CommandResult.run([first.installDir + "/embedded/bin/recorder"])
+        let run = try await CommandResult.run([first.installDir + "/embedded/bin/recorder"])
         #expect(run.stdout == "./main.c\n")
         for needle in [first.workDir, first.root, first.cacheDir] {
-            let grep = try CommandResult.run(["grep", "-rlaF", needle, unpacked])
+            let grep = try await CommandResult.run(["grep", "-rlaF", needle, unpacked])
             #expect(grep.stdout.isEmpty, "packaged files naming \(needle): \(grep.stdout)")
         }
 
         // The same definitions from another work dir, into the same install dir.
         try FileManager.default.removeItem(atPath: first.installDir)
         let second = try Self.repository("leak-b", installDir: first.installDir)
-        #expect(try Self.build(second) == packages)
+        await #expect(try Self.build(second) == packages)
         for package in packages {
             let a = try Data(contentsOf: URL(fileURLWithPath: first.root + "/pkg/" + package))
             let b = try Data(contentsOf: URL(fileURLWithPath: second.root + "/pkg/" + package))
@@ -65,52 +65,52 @@ import Testing
         try? FileManager.default.removeItem(atPath: first.installDir)
     }
 
-    @Test func packagesCarryTheBaseDependenciesTheirFilesNeed() throws {
+    @Test func packagesCarryTheBaseDependenciesTheirFilesNeed() async throws {
         let repo = try Self.repository("base-deps", installDir: nil)
-        let packages = try Self.build(repo)
+        let packages = try await Self.build(repo)
         let deb = repo.root + "/pkg/" + (try #require(packages.first { $0.hasSuffix(".deb") }))
-        let depends = try CommandResult.run(["dpkg-deb", "-f", deb, "Depends"]).stdout
+        let depends = try await CommandResult.run(["dpkg-deb", "-f", deb, "Depends"]).stdout
         let metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: deb + ".metadata.json"))) as? [String: Any]
         let floors = try #require(metadata?["base_system"] as? [String: String])
         let glibc = try #require(floors["glibc"])
         #expect(depends == "libc6 (>= \(glibc))\n", "\(depends)")
         if let rpmFile = packages.first(where: { $0.hasSuffix(".rpm") }), Tools.rpm != nil {
             let rpm = repo.root + "/pkg/" + rpmFile
-            let requires = Set(try CommandResult.run(["rpm", "-qp", "--requires", rpm]).stdout.split(separator: "\n").map(String.init))
+            let requires = Set(try await CommandResult.run(["rpm", "-qp", "--requires", rpm]).stdout.split(separator: "\n").map(String.init))
             // What rpm's own generator derives from the packaged executables.
             let unpacked = repo.root + "/../rpm-root"
             try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
-            #expect(try CommandResult.run(["sh", "-c", "rpm2cpio '\(rpm)' | cpio -idm --quiet", ], in: unpacked).status == 0)
-            let executables = try CommandResult.run(["find", unpacked, "-type", "f", "-perm", "/111"]).stdout
-            let elfdeps = try CommandResult.run(["sh", "-c", "printf '%s' \"$0\" | /usr/lib/rpm/elfdeps -R", executables])
+            #expect(try await CommandResult.run(["sh", "-c", "rpm2cpio '\(rpm)' | cpio -idm --quiet", ], in: unpacked).status == 0)
+            let executables = try await CommandResult.run(["find", unpacked, "-type", "f", "-perm", "/111"]).stdout
+            let elfdeps = try await CommandResult.run(["sh", "-c", "printf '%s' \"$0\" | /usr/lib/rpm/elfdeps -R", executables])
             let derived = Set(elfdeps.stdout.split(separator: "\n").map(String.init)).filter { !$0.hasPrefix("libgreet") }
             #expect(!derived.isEmpty)
             #expect(derived.isSubset(of: requires), "missing: \(derived.subtracting(requires))")
             // libgreet is inside the package: not required from the system, not provided to it.
             #expect(!requires.contains { $0.hasPrefix("libgreet") })
-            let provides = try CommandResult.run(["rpm", "-qp", "--provides", rpm]).stdout
+            let provides = try await CommandResult.run(["rpm", "-qp", "--provides", rpm]).stdout
             #expect(!provides.contains("libgreet"))
         }
     }
 
-    @Test func baseDependenciesCanBeTurnedOffButTheFloorIsStillRecorded() throws {
+    @Test func baseDependenciesCanBeTurnedOffButTheFloorIsStillRecorded() async throws {
         let repo = try Self.repository("no-base", installDir: nil, extra: "package: { base_dependencies: false }")
-        let packages = try Self.build(repo)
+        let packages = try await Self.build(repo)
         let deb = repo.root + "/pkg/" + (try #require(packages.first { $0.hasSuffix(".deb") }))
-        let control = try CommandResult.run(["dpkg-deb", "-f", deb]).stdout
+        let control = try await CommandResult.run(["dpkg-deb", "-f", deb]).stdout
         #expect(control.contains("Package: app\n"))
         #expect(!control.contains("Depends:"), "\(control)")
         let metadata = try String(contentsOfFile: deb + ".metadata.json", encoding: .utf8)
         #expect(metadata.contains("\"base_system\": {\"glibc\": "))
         if let rpmFile = packages.first(where: { $0.hasSuffix(".rpm") }), Tools.rpm != nil {
-            let requires = try CommandResult.run(["rpm", "-qp", "--requires", repo.root + "/pkg/" + rpmFile]).stdout
+            let requires = try await CommandResult.run(["rpm", "-qp", "--requires", repo.root + "/pkg/" + rpmFile]).stdout
             #expect(!requires.contains("libc.so.6"))
         }
     }
 
-    @Test func aBadBaseDependenciesValueIsRefusedWithItsLocation() throws {
+    @Test func aBadBaseDependenciesValueIsRefusedWithItsLocation() async throws {
         let repo = try Self.repository("bad-base", installDir: nil, extra: "package: { base_dependencies: sometimes }")
-        let validate = try repo.omnibus(["validate"])
+        let validate = try await repo.omnibus(["validate"])
         #expect(validate.status != 0)
         let output = validate.stdout + validate.stderr
         #expect(output.contains("Projects/app.yml:7:"), "\(output)")

@@ -5,14 +5,14 @@ import Testing
 @Suite struct CLITests {
     static let fixtures = OmnibusBinary.repositoryRoot + "/Tests/DefinitionsTests/Fixtures"
 
-    @Test func validatePassesOnEverythingShipped() throws {
-        let result = try OmnibusBinary.run(["validate"])
+    @Test func validatePassesOnEverythingShipped() async throws {
+        let result = try await OmnibusBinary.run(["validate"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("ok: "))
     }
 
-    @Test func validateReportsAllProblemsWithExitTwo() throws {
-        let result = try OmnibusBinary.run(["validate", "--root", Self.fixtures + "/many-problems"],
+    @Test func validateReportsAllProblemsWithExitTwo() async throws {
+        let result = try await OmnibusBinary.run(["validate", "--root", Self.fixtures + "/many-problems"],
                                            environment: ["OMNIBUS_LIBRARY": "/nonexistent"])
         #expect(result.status == 2)
         #expect(result.stderr == """
@@ -25,21 +25,21 @@ import Testing
             """)
     }
 
-    @Test func validateOneProject() throws {
-        let result = try OmnibusBinary.run(["validate", "demo"])
+    @Test func validateOneProject() async throws {
+        let result = try await OmnibusBinary.run(["validate", "demo"])
         #expect(result.status == 0)
         #expect(result.stdout == "ok: 1 project, 2 software definitions valid\n")
     }
 
-    @Test func listShowsProjectsAndSoftwareVersions() throws {
-        let result = try OmnibusBinary.run(["list"])
+    @Test func listShowsProjectsAndSoftwareVersions() async throws {
+        let result = try await OmnibusBinary.run(["list"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("  demo           1.0.0  /opt/demo\n"))
         #expect(result.stdout.contains("zlib        1.3.1 (also 1.2.13.dfsg)  Software/zlib.yml"))
     }
 
-    @Test func graphFormats() throws {
-        let text = try OmnibusBinary.run(["graph", "demo"])
+    @Test func graphFormats() async throws {
+        let text = try await OmnibusBinary.run(["graph", "demo"])
         #expect(text.status == 0)
         #expect(text.stdout == """
             demo (Projects/demo.yml)
@@ -49,20 +49,20 @@ import Testing
             build order: libgreet, greet
 
             """)
-        let json = try OmnibusBinary.run(["graph", "archive-tools", "--format", "json"])
+        let json = try await OmnibusBinary.run(["graph", "archive-tools", "--format", "json"])
         let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(decoded?["order"] as? [String] == ["zlib", "bzip2", "xz", "zstd", "openssl", "libarchive"])
-        let dot = try OmnibusBinary.run(["graph", "archive-tools", "--format", "dot"])
+        let dot = try await OmnibusBinary.run(["graph", "archive-tools", "--format", "dot"])
         #expect(dot.stdout.hasPrefix("digraph \"archive-tools\" {"))
         #expect(dot.stdout.contains("\"openssl\" -> \"zlib\";"))
     }
 
-    @Test func graphRendersWithGraphvizWhenInstalled() throws {
+    @Test func graphRendersWithGraphvizWhenInstalled() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dot") else {
             print("skipped: graphviz (dot) is not installed; apt-get install graphviz")
             return
         }
-        let dot = try OmnibusBinary.run(["graph", "archive-tools", "--format", "dot"])
+        let dot = try await OmnibusBinary.run(["graph", "archive-tools", "--format", "dot"])
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("g-\(UUID().uuidString).dot").path
         try dot.stdout.write(toFile: file, atomically: true, encoding: .utf8)
         let process = Process()
@@ -75,18 +75,18 @@ import Testing
         #expect(svg.contains("<svg") && svg.contains("libarchive"))
     }
 
-    @Test func unknownProjectAndUsageErrorsExitTwo() throws {
-        let unknown = try OmnibusBinary.run(["graph", "dmeo"])
+    @Test func unknownProjectAndUsageErrorsExitTwo() async throws {
+        let unknown = try await OmnibusBinary.run(["graph", "dmeo"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr == "unknown project 'dmeo' (did you mean 'demo'?); projects: archive-tools, demo, greeter, omnibus\n")
-        let usage = try OmnibusBinary.run(["graph", "demo", "--format", "svg"])
+        let usage = try await OmnibusBinary.run(["graph", "demo", "--format", "svg"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--format"))
-        #expect(try OmnibusBinary.run(["frobnicate"]).status == 2)
+        #expect(try await OmnibusBinary.run(["frobnicate"]).status == 2)
     }
 
-    @Test func versionNamesTheLinkedLibraries() throws {
-        let result = try OmnibusBinary.run(["version"])
+    @Test func versionNamesTheLinkedLibraries() async throws {
+        let result = try await OmnibusBinary.run(["version"])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("omnibus ") == true)
@@ -94,15 +94,15 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("OpenSSL 3.") })
     }
 
-    @Test func rootOptionSelectsAnotherRepository() throws {
-        let result = try OmnibusBinary.run(["validate", "--root", Self.fixtures + "/cycle"], in: "/tmp",
+    @Test func rootOptionSelectsAnotherRepository() async throws {
+        let result = try await OmnibusBinary.run(["validate", "--root", Self.fixtures + "/cycle"], in: "/tmp",
                                            environment: ["OMNIBUS_LIBRARY": "/nonexistent"])
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("Software/c.yml:4:16: dependency cycle: a -> b -> c -> a\n"))
     }
 
-    @Test func helpExitsZero() throws {
-        let result = try OmnibusBinary.run(["--help"])
+    @Test func helpExitsZero() async throws {
+        let result = try await OmnibusBinary.run(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Exit status: 0 success"))
     }

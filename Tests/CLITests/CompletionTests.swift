@@ -5,8 +5,8 @@ import Testing
 /// and its completion function called with the words of a command line.
 @Suite struct CompletionTests {
     /// The completions bash offers for `words`, the last one being completed, run in `directory`.
-    static func complete(_ words: [String], in directory: String) throws -> [String] {
-        let script = try OmnibusBinary.run(["--generate-completion-script", "bash"])
+    static func complete(_ words: [String], in directory: String) async throws -> [String] {
+        let script = try await OmnibusBinary.run(["--generate-completion-script", "bash"])
         #expect(script.status == 0)
         let scratch = try ScratchDirectory("completion")
         try scratch.write("omnibus.bash", script.stdout)
@@ -36,30 +36,30 @@ import Testing
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }.sorted()
     }
 
-    @Test func projectNamesOfTheCurrentDirectory() throws {
+    @Test func projectNamesOfTheCurrentDirectory() async throws {
         let root = OmnibusBinary.repositoryRoot
-        #expect(try Self.complete(["omnibus", "build", ""], in: root) == ["archive-tools", "demo", "greeter", "omnibus"])
-        #expect(try Self.complete(["omnibus", "graph", "gr"], in: root) == ["greeter"])
-        #expect(try Self.complete(["omnibus", "validate", "a"], in: root) == ["archive-tools"])
-        #expect(try Self.complete(["omnibus", "cache", "clear", "om"], in: root) == ["omnibus"])
+        #expect(try await Self.complete(["omnibus", "build", ""], in: root) == ["archive-tools", "demo", "greeter", "omnibus"])
+        #expect(try await Self.complete(["omnibus", "graph", "gr"], in: root) == ["greeter"])
+        #expect(try await Self.complete(["omnibus", "validate", "a"], in: root) == ["archive-tools"])
+        #expect(try await Self.complete(["omnibus", "cache", "clear", "om"], in: root) == ["omnibus"])
     }
 
-    @Test func projectNamesOfTheRootOption() throws {
+    @Test func projectNamesOfTheRootOption() async throws {
         let repo = try ScratchDirectory("completion-root")
         try repo.write("Projects/alpha.yml", "name: alpha\n")
         try repo.write("Projects/beta.yaml", "name: beta\n")
         // Not a definition: not offered.
         try repo.write("Projects/notes.txt", "")
         for command in ["package", "mirror", "publish", "health-check", "clean"] {
-            #expect(try Self.complete(["omnibus", command, "--root", repo.path, ""], in: "/") == ["alpha", "beta"], "\(command)")
+            #expect(try await Self.complete(["omnibus", command, "--root", repo.path, ""], in: "/") == ["alpha", "beta"], "\(command)")
         }
-        #expect(try Self.complete(["omnibus", "build", "--root=\(repo.path)", "b"], in: "/") == ["beta"])
+        #expect(try await Self.complete(["omnibus", "build", "--root=\(repo.path)", "b"], in: "/") == ["beta"])
     }
 
-    @Test func outsideARepositoryNothingIsOfferedAndNothingPrinted() throws {
+    @Test func outsideARepositoryNothingIsOfferedAndNothingPrinted() async throws {
         let empty = try ScratchDirectory("completion-empty")
-        #expect(try Self.complete(["omnibus", "build", ""], in: empty.path) == [])
-        let direct = try OmnibusBinary.run(["---completion", "build", "--", "positional@0", "2", "0", "omnibus", "build", ""], in: empty.path)
+        await #expect(try Self.complete(["omnibus", "build", ""], in: empty.path) == [])
+        let direct = try await OmnibusBinary.run(["---completion", "build", "--", "positional@0", "2", "0", "omnibus", "build", ""], in: empty.path)
         #expect(direct.status == 0)
         // ArgumentParser ends the (empty) list with a newline; nothing else is said.
         #expect(direct.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)

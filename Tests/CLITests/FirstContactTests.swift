@@ -4,17 +4,17 @@ import Testing
 /// What a new user meets first: `--version`, a command run in the wrong directory, `mirror`
 /// with definitions it cannot fill from Debian.
 @Suite struct FirstContactTests {
-    @Test func versionFlagPrintsTheFirstLineOfVersion() throws {
-        let flag = try OmnibusBinary.run(["--version"])
-        let command = try OmnibusBinary.run(["version"])
+    @Test func versionFlagPrintsTheFirstLineOfVersion() async throws {
+        let flag = try await OmnibusBinary.run(["--version"])
+        let command = try await OmnibusBinary.run(["version"])
         #expect(flag.status == 0)
         #expect(flag.stdout == "omnibus 0.1.0\n")
         #expect(command.stdout.split(separator: "\n").first.map(String.init) == "omnibus 0.1.0")
     }
 
-    @Test func commandsOutsideAPackagingRepositoryExitTwoSayingWhereTheyLooked() throws {
+    @Test func commandsOutsideAPackagingRepositoryExitTwoSayingWhereTheyLooked() async throws {
         let empty = try ScratchDirectory("empty")
-        let here = try OmnibusBinary.run(["validate"], in: empty.path)
+        let here = try await OmnibusBinary.run(["validate"], in: empty.path)
         #expect(here.status == 2)
         #expect(here.stdout.isEmpty)
         #expect(here.stderr == """
@@ -25,13 +25,13 @@ import Testing
             """)
         for arguments in [["build", "app"], ["graph", "app"], ["list"], ["package", "app"], ["clean", "app"],
                           ["health-check", "app"], ["mirror", "app", "--dir", empty.path + "/m"], ["publish", "app"]] {
-            let result = try OmnibusBinary.run(arguments + ["--root", empty.path])
+            let result = try await OmnibusBinary.run(arguments + ["--root", empty.path])
             #expect(result.status == 2, "\(arguments)")
             #expect(result.stderr.hasPrefix("not a packaging repository: --root \(empty.path) has no Projects/"), "\(arguments): \(result.stderr)")
         }
     }
 
-    @Test func anyMarkerMakesAPackagingRepository() throws {
+    @Test func anyMarkerMakesAPackagingRepository() async throws {
         for marker in ["Projects/", "Software/", "omnibus.config.yml"] {
             let repo = try ScratchDirectory("marker")
             if marker.hasSuffix("/") {
@@ -39,15 +39,15 @@ import Testing
             } else {
                 try repo.write(marker, "# defaults\n")
             }
-            let result = try OmnibusBinary.run(["validate", "--root", repo.path], environment: ["OMNIBUS_LIBRARY": "/nonexistent"])
+            let result = try await OmnibusBinary.run(["validate", "--root", repo.path], environment: ["OMNIBUS_LIBRARY": "/nonexistent"])
             #expect(result.status == 0, "\(marker): \(result.stderr)")
             #expect(result.stdout == "ok: 0 projects, 0 software definitions valid\n", "\(marker)")
         }
     }
 
-    @Test func theLayerCacheNeedsNoRepository() throws {
+    @Test func theLayerCacheNeedsNoRepository() async throws {
         let empty = try ScratchDirectory("cache")
-        let result = try OmnibusBinary.run(["cache", "list", "--cache-dir", empty.path + "/cache"], in: empty.path)
+        let result = try await OmnibusBinary.run(["cache", "list", "--cache-dir", empty.path + "/cache"], in: empty.path)
         #expect(result.status == 0, "\(result.stderr)")
     }
 
@@ -78,10 +78,10 @@ import Testing
         return repo
     }
 
-    @Test func mirrorExitsOneListingDefinitionsWithoutDebianSource() throws {
+    @Test func mirrorExitsOneListingDefinitionsWithoutDebianSource() async throws {
         let repo = try Self.repositoryWithoutDebianSource()
         let mirror = repo.path + "/mirror"
-        let result = try OmnibusBinary.run(["mirror", "app", "--dir", mirror, "--root", repo.path],
+        let result = try await OmnibusBinary.run(["mirror", "app", "--dir", mirror, "--root", repo.path],
                                            environment: ["OMNIBUS_LIBRARY": "/nonexistent"])
         #expect(result.status == 1)
         #expect(result.stdout == "nothing to fetch from Debian for app\n")
@@ -93,7 +93,7 @@ import Testing
 
         // Put there by hand with the right checksum, it is no longer missing.
         try repo.write("mirror/hello-1.tar.gz", "")
-        let filled = try OmnibusBinary.run(["mirror", "app", "--dir", mirror, "--root", repo.path],
+        let filled = try await OmnibusBinary.run(["mirror", "app", "--dir", mirror, "--root", repo.path],
                                            environment: ["OMNIBUS_LIBRARY": "/nonexistent"])
         #expect(filled.status == 0, "\(filled.stderr)")
         #expect(filled.stdout.hasSuffix("mirror ready: omnibus build app --source-mirror \(mirror)\n"))

@@ -9,8 +9,8 @@ import Testing
 
     /// The long options listed under OPTIONS (the USAGE line is cut short to `[<options>]` once
     /// a command has many), without `--help` and `--version`, which every command has.
-    static func options(of command: String) throws -> Set<String> {
-        let help = try OmnibusBinary.run([command, "--help"])
+    static func options(of command: String) async throws -> Set<String> {
+        let help = try await OmnibusBinary.run([command, "--help"])
         #expect(help.status == 0)
         let section = help.stdout.components(separatedBy: "\nOPTIONS:\n").dropFirst().first ?? ""
         return Set(section.split(separator: "\n").flatMap { line -> [String] in
@@ -22,33 +22,33 @@ import Testing
         }).subtracting(["--help", "--version"])
     }
 
-    @Test func cleanTakesOnlyTheDirectories() throws {
-        #expect(try Self.options(of: "clean") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--no-wait", "--output-dir",
+    @Test func cleanTakesOnlyTheDirectories() async throws {
+        await #expect(try Self.options(of: "clean") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--no-wait", "--output-dir",
                                                   "--all", "--packages"])
     }
 
-    @Test func healthCheckTakesNoBuildOption() throws {
-        #expect(try Self.options(of: "health-check")
+    @Test func healthCheckTakesNoBuildOption() async throws {
+        await #expect(try Self.options(of: "health-check")
                 == ["--root", "--software-dir", "--path", "--allow", "--work-dir", "--cache-dir", "--format", "--color", "--quiet"])
     }
 
     /// The directories too: the work dir's layer records order the payload, the cache keeps it.
-    @Test func packageTakesTheDirectoriesOutputAndSigningOptions() throws {
-        #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--output-dir", "--no-wait",
+    @Test func packageTakesTheDirectoriesOutputAndSigningOptions() async throws {
+        await #expect(try Self.options(of: "package") == ["--root", "--software-dir", "--work-dir", "--cache-dir", "--output-dir", "--no-wait",
                                                     "--signing-key", "--no-sign", "--color", "--quiet"])
     }
 
-    @Test func buildTakesEveryBuildOption() throws {
-        let options = try Self.options(of: "build")
+    @Test func buildTakesEveryBuildOption() async throws {
+        let options = try await Self.options(of: "build")
         for option in Self.buildOnly + ["--work-dir", "--cache-dir", "--output-dir", "--signing-key", "--no-sign", "--report", "--color", "--quiet"] {
             #expect(options.contains(option), "\(option)")
         }
     }
 
     /// Only the commands that render a run's progress take the display options.
-    @Test func displayOptionsOnlyWhereARunIsShown() throws {
+    @Test func displayOptionsOnlyWhereARunIsShown() async throws {
         for command in ["clean", "validate", "list", "graph", "publish", "mirror"] {
-            let options = try Self.options(of: command)
+            let options = try await Self.options(of: command)
             #expect(!options.contains("--color") && !options.contains("--quiet"), "\(command): \(options)")
         }
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `validate` on definitions built to exhaust it ends with exit 2 and a short, located report,
 /// under a memory ceiling and in seconds, through the real binary.
-@Suite(.timeLimit(.minutes(3))) struct HostileDefinitionTests {
+@Suite(.ownThread, .timeLimit(.minutes(3))) struct HostileDefinitionTests {
     /// A repository with one software definition, `Software/x.yml`.
     static func repository(_ definition: Data) throws -> String {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)").path

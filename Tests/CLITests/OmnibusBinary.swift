@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `omnibus` executable, as a user would.
 struct OmnibusBinary {
@@ -25,31 +26,32 @@ struct OmnibusBinary {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
-    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        try runProgram(path, arguments, in: directory ?? repositoryRoot,
-                       environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await runProgram(path, arguments, in: directory ?? repositoryRoot,
+                             environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
     }
 
-    /// Runs any program with exactly `environment`, both output streams captured.
+    /// Runs any program with exactly `environment`, both output streams captured through files
+    /// (no pipe can fill up and block it).
     static func runProgram(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                           environment: [String: String]) throws -> Result {
+                           environment: [String: String]) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes concurrently so a chatty command cannot fill one and block.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)").path
+        let errFile = outFile + ".err"
+        _ = FileManager.default.createFile(atPath: outFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outFile)
+            try? FileManager.default.removeItem(atPath: errFile)
+        }
+        process.standardOutput = FileHandle(forWritingAtPath: outFile)
+        process.standardError = FileHandle(forWritingAtPath: errFile)
+        try await process.runUntilExit()
+        let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
+        return Result(status: process.terminationStatus, stdout: read(outFile), stderr: read(errFile))
     }
 }

@@ -1,11 +1,12 @@
 import Definitions
 import Foundation
 import Testing
+import TestSupport
 
 /// Alias bombs and oversized documents end in one located problem, quickly and in little memory,
 /// instead of exhausting either. The numbers are those of `DefinitionLimits` and
 /// docs/definitions.md, written out so a change to them shows here.
-@Suite(.timeLimit(.minutes(2))) struct AliasLimitTests {
+@Suite(.ownThread, .timeLimit(.minutes(2))) struct AliasLimitTests {
     let scratch: ScratchRepository
 
     init() throws {

@@ -2,6 +2,7 @@ import Definitions
 import Foundation
 import OmnibusKit
 import Testing
+import TestSupport
 
 /// Mutations of the shipped definitions (`Software/*.yml`, `Projects/*.yml`) through the loaders:
 /// every input must end in a definition or a `DefinitionError` whose problems are located in the
@@ -11,7 +12,7 @@ import Testing
 /// `OMNIBUS_FUZZ_ITERATIONS=1000000 swift test --filter Fuzz` for a long run, `OMNIBUS_FUZZ_SEED`
 /// for other inputs; the input being loaded is always at `<tmp>/omnibus-fuzz-yaml-<pid>/`, so
 /// the one that crashed the run can be replayed.
-@Suite struct DefinitionFuzzTests {
+@Suite(.ownThread) struct DefinitionFuzzTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
     static let iterations = ProcessInfo.processInfo.environment["OMNIBUS_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 3_000

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Fetch
 
 /// The tool runner behind git and apt-get.
-struct CommandRunnerTests {
+@Suite(.ownThread) struct CommandRunnerTests {
     @Test func capturesOutputStatusAndWorkingDirectory() async throws {
         let work = try TemporaryDirectory("cmd")
         let result = try await CommandRunner.run(["sh", "-c", "pwd; echo oops >&2; exit 3"], in: work.path)

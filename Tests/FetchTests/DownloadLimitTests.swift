@@ -1,12 +1,13 @@
 import Digest
 import Foundation
 import Testing
+import TestSupport
 @testable import Fetch
 import Scratch
 
 /// Downloads that go wrong slowly: servers that stall, trickle or hang up, and a user who gives
 /// up. Each test sets small limits so that a regression fails in seconds instead of minutes.
-@Suite(.enabled(if: Tools.has("python3"), "python3 runs the test HTTP server"), .timeLimit(.minutes(1)))
+@Suite(.enabled(if: Tools.has("python3"), "python3 runs the test HTTP server"), .ownThread, .timeLimit(.minutes(1)))
 struct DownloadLimitTests {
     let work: TemporaryDirectory
     let served: String

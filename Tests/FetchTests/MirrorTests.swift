@@ -1,10 +1,11 @@
 import Digest
 import Foundation
 import Testing
+import TestSupport
 @testable import Fetch
 
 /// Source mirrors (directories and URLs) and mirror-only sources.
-@Suite(.enabled(if: Tools.has("python3"), "python3 runs the test HTTP server"))
+@Suite(.ownThread, .enabled(if: Tools.has("python3"), "python3 runs the test HTTP server"))
 struct MirrorTests {
     let work: TemporaryDirectory
     let tarball: String

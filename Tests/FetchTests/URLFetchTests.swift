@@ -1,10 +1,11 @@
 import Digest
 import Foundation
 import Testing
+import TestSupport
 @testable import Fetch
 
 /// `url` sources against a real HTTP server on 127.0.0.1.
-@Suite(.enabled(if: Tools.has("python3"), "python3 runs the test HTTP server"))
+@Suite(.ownThread, .enabled(if: Tools.has("python3"), "python3 runs the test HTTP server"))
 struct URLFetchTests {
     let work: TemporaryDirectory
     let served: String

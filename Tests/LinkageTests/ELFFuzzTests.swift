@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Linkage
 
 /// Mutations of real ELF files (`/bin/true` and a shared library of the system) through the ELF
@@ -9,7 +10,7 @@ import Testing
 /// Short by default (a few thousand inputs from a fixed seed). docs/fuzzing.md:
 /// `OMNIBUS_FUZZ_ITERATIONS=1000000 swift test --filter Fuzz` for a long run, `OMNIBUS_FUZZ_SEED`
 /// for other inputs; the input being read is always at `<tmp>/omnibus-fuzz-elf-<pid>/`.
-@Suite struct ELFFuzzTests {
+@Suite(.ownThread) struct ELFFuzzTests {
     static let iterations = ProcessInfo.processInfo.environment["OMNIBUS_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 3_000
     /// The short run takes seconds; a long one is bounded by the time per input only.
     static let timeLimitMinutes = iterations <= 3_000 ? 10 : 7 * 24 * 60

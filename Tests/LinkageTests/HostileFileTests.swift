@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Linkage
 
 /// Truncated and corrupted ELF files give an error for that file, never a crash or a hang.
-@Suite(.timeLimit(.minutes(2))) struct HostileFileTests {
+@Suite(.ownThread, .timeLimit(.minutes(2))) struct HostileFileTests {
     /// A small deterministic generator, so a failure can be replayed.
     struct XorShift: RandomNumberGenerator {
         var state: UInt64

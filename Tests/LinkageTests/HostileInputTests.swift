@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Linkage
 
 /// The two inputs of the hardening issue: one file with tens of thousands of `DT_NEEDED` entries
@@ -8,7 +9,7 @@ import Testing
 /// counted (files opened, directories read and consulted, `DT_NEEDED` entries followed), not
 /// timed: before memoised search lists and the limits, the counts below grew fourfold when the
 /// input doubled.
-@Suite(.timeLimit(.minutes(5))) struct HostileInputTests {
+@Suite(.ownThread, .timeLimit(.minutes(5))) struct HostileInputTests {
     /// `lib/libwide.so` needing `needed` libraries that exist nowhere, with an RPATH of
     /// `directories` existing (empty) directories, all inside the install dir.
     static func wideLibrary(in install: TemporaryDirectory, needed: Int, directories: Int) throws {

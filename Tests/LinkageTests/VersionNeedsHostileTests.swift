@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Linkage
 
 /// Truncated and corrupted `.gnu.version_r` sections are refused with an error naming the file
 /// and the structure, never a crash or an endless walk of `vn_next`/`vna_next` links.
-@Suite(.timeLimit(.minutes(2))) struct VersionNeedsHostileTests {
+@Suite(.ownThread, .timeLimit(.minutes(2))) struct VersionNeedsHostileTests {
     /// A program and the file offset and size of its `.gnu.version_r`, from `readelf -S`.
     static func fixture(_ scratch: TemporaryDirectory) throws -> (bytes: [UInt8], offset: Int, size: Int) {
         let path = try VersionNeedsTests.compileC(scratch)

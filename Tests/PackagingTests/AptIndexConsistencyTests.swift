@@ -12,10 +12,10 @@ import Testing
     func anArchitectureAllIndexStaysInStepWithTheOthers() async throws {
         let base = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let host = try #require(Command.run("dpkg", ["--print-architecture"]).text.split(separator: "\n").first.map(String.init))
-        let common = try Self.deb(in: base + "/a", name: "omnibus-common", architecture: "all")
-        let tool = try Self.deb(in: base + "/b", name: "omnibus-tool", architecture: host)
-        let changed = try Self.deb(in: base + "/c", name: "omnibus-common", architecture: "all", compression: "xz")
+        let host = try await #require(Command.run("dpkg", ["--print-architecture"]).text.split(separator: "\n").first.map(String.init))
+        let common = try await Self.deb(in: base + "/a", name: "omnibus-common", architecture: "all")
+        let tool = try await Self.deb(in: base + "/b", name: "omnibus-tool", architecture: host)
+        let changed = try await Self.deb(in: base + "/c", name: "omnibus-common", architecture: "all", compression: "xz")
         let repository = base + "/apt"
         let options = RepositoryTests.aptOptions(repository)
         _ = try await AptRepository(options).publish([common], replace: false, epoch: Self.epoch, signer: nil)
@@ -44,7 +44,7 @@ import Testing
         let base = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: base) }
         let claims = "Filename: ../../evil.deb\nSize: 1\nMD5sum: 00\nSHA1: 00\nSHA256: 00\nSHA512: 00\n"
-        let deb = try Self.deb(in: base + "/a", name: "omnibus-claims", architecture: "all", extra: claims)
+        let deb = try await Self.deb(in: base + "/a", name: "omnibus-claims", architecture: "all", extra: claims)
         let repository = base + "/apt"
         _ = try await AptRepository(RepositoryTests.aptOptions(repository)).publish([deb], replace: false, epoch: Self.epoch, signer: nil)
         let stanza = try #require(try ControlStanza.parseAll(String(contentsOfFile: repository + "/dists/stable/main/binary-all/Packages",
@@ -68,7 +68,7 @@ import Testing
 
     /// A minimal deb made by dpkg-deb itself, so its control file says exactly what the test wants.
     static func deb(in directory: String, name: String, architecture: String, compression: String = "gzip",
-                    extra: String = "") throws -> String {
+                    extra: String = "") async throws -> String {
         let root = directory + "/root"
         try FileManager.default.createDirectory(atPath: root + "/DEBIAN", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/usr/share/\(name)", withIntermediateDirectories: true)
@@ -77,7 +77,7 @@ import Testing
             + extra + "Description: test package\n"
         try Data(control.utf8).write(to: URL(fileURLWithPath: root + "/DEBIAN/control"))
         let output = directory + "/\(name)_1.0_\(architecture).deb"
-        let built = try Command.run("dpkg-deb", ["--root-owner-group", "-Z", compression, "--build", root, output],
+        let built = try await Command.run("dpkg-deb", ["--root-owner-group", "-Z", compression, "--build", root, output],
                                     environment: ["SOURCE_DATE_EPOCH": String(epoch), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
         guard built.succeeded else { throw FixtureError(message: "dpkg-deb: \(built.error)") }
         return output

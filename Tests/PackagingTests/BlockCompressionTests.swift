@@ -33,7 +33,7 @@ import Testing
     static let tool: [ArchiveCompression.Algorithm: String] = [.gzip: "gzip", .xz: "xz", .zstd: "zstd"]
 
     @Test(arguments: ArchiveCompression.Algorithm.allCases)
-    func everyThreadCountGivesTheSameBytesThatTheToolReads(algorithm: ArchiveCompression.Algorithm) throws {
+    func everyThreadCountGivesTheSameBytesThatTheToolReads(algorithm: ArchiveCompression.Algorithm) async throws {
         let blockSize = try BlockCompressor.blockSize(for: Self.compression(algorithm, threads: 1))
         let input = Self.sample(blockSize * 3 + blockSize / 2)
         var outputs: [[UInt8]] = []
@@ -60,19 +60,19 @@ import Testing
         let path = directory + "/sample." + algorithm.fileExtension
         try Data(outputs[0]).write(to: URL(fileURLWithPath: path))
         let tool = Self.tool[algorithm]!
-        let test = try Command.run(tool, ["-t", path])
+        let test = try await Command.run(tool, ["-t", path])
         #expect(test.succeeded, "\(tool) -t: \(test.error)")
-        let decompressed = try Command.run(tool, ["-dc", path])
+        let decompressed = try await Command.run(tool, ["-dc", path])
         #expect(decompressed.succeeded && Array(decompressed.output) == input, "\(tool) -dc does not give the input back")
         if algorithm == .xz {
             // One stream holding every block, which readers that stop after one stream need.
-            let listing = try Command.run("xz", ["--robot", "--list", path]).text
+            let listing = try await Command.run("xz", ["--robot", "--list", path]).text
             let totals = listing.split(separator: "\n").first { $0.hasPrefix("totals") }?.split(separator: "\t") ?? []
             #expect(totals.count > 2 && totals[1] == "1" && Int(totals[2]) == 4, "\(listing)")
         }
     }
 
-    @Test func anEmptyStreamIsOneTheToolsRead() throws {
+    @Test func anEmptyStreamIsOneTheToolsRead() async throws {
         for algorithm in ArchiveCompression.Algorithm.allCases {
             var output: [UInt8] = []
             let compressor = try BlockCompressor(ArchiveCompression(algorithm)) { output.append(contentsOf: $0) }
@@ -80,21 +80,21 @@ import Testing
             let path = FileManager.default.temporaryDirectory.path + "/empty-\(UUID().uuidString)." + algorithm.fileExtension
             try Data(output).write(to: URL(fileURLWithPath: path))
             defer { unlink(path) }
-            let decompressed = try Command.run(Self.tool[algorithm]!, ["-dc", path])
+            let decompressed = try await Command.run(Self.tool[algorithm]!, ["-dc", path])
             #expect(decompressed.succeeded && decompressed.output.isEmpty, "\(algorithm): \(decompressed.error)")
         }
     }
 
     /// A fixture with a 6 MiB file, so the data spans several blocks.
-    static func largeFixture() throws -> Fixture {
-        let fixture = try Fixture.make()
+    static func largeFixture() async throws -> Fixture {
+        let fixture = try await Fixture.make()
         try Data(sample(6 << 20)).write(to: URL(fileURLWithPath: fixture.root + "/share/large.bin"))
         return fixture
     }
 
     @Test(arguments: ArchiveCompression.Algorithm.allCases)
-    func packagesAreTheSameForEveryThreadCountAndTheToolsReadThem(algorithm: ArchiveCompression.Algorithm) throws {
-        let fixture = try Self.largeFixture()
+    func packagesAreTheSameForEveryThreadCountAndTheToolsReadThem(algorithm: ArchiveCompression.Algorithm) async throws {
+        let fixture = try await Self.largeFixture()
         defer { fixture.remove() }
         let info = fixture.info()
         var digests: [[String]] = []
@@ -108,24 +108,24 @@ import Testing
             digests.append(last.map(\.metadata.sha256))
         }
         #expect(digests[1] == digests[0] && digests[2] == digests[0], "\(digests)")
-        let deb = try Command.run("dpkg-deb", ["-c", last[0].path])
+        let deb = try await Command.run("dpkg-deb", ["-c", last[0].path])
         #expect(deb.succeeded && deb.text.contains("./opt/\(fixture.name)/share/large.bin"), "\(deb.error)")
         let unpacked = fixture.base + "/dpkg-x"
-        #expect(try Command.run("dpkg-deb", ["-x", last[0].path, unpacked]).succeeded)
+        #expect(try await Command.run("dpkg-deb", ["-x", last[0].path, unpacked]).succeeded)
         #expect(FileManager.default.contentsEqual(atPath: unpacked + fixture.installDir + "/share/large.bin",
                                                   andPath: fixture.root + "/share/large.bin"))
-        let rpm = try Command.run("rpm", ["-K", "--nosignature", last[1].path])
+        let rpm = try await Command.run("rpm", ["-K", "--nosignature", last[1].path])
         #expect(rpm.succeeded, "\(rpm.text) \(rpm.error)")
-        let rpmList = try Command.run("rpm", ["-qlp", last[1].path])
+        let rpmList = try await Command.run("rpm", ["-qlp", last[1].path])
         #expect(rpmList.succeeded && rpmList.text.contains(fixture.installDir + "/share/large.bin"), "\(rpmList.error)")
-        let tar = try Command.run("tar", ["-tf", last[2].path])
+        let tar = try await Command.run("tar", ["-tf", last[2].path])
         #expect(tar.succeeded && tar.text.contains("./opt/\(fixture.name)/share/large.bin"), "\(tar.error)")
     }
 
     /// The tarball is the deb's `data.tar.<ext>` byte for byte, made by one compression.
     @Test(arguments: ArchiveCompression.Algorithm.allCases)
-    func theTarballIsTheDebsDataTar(algorithm: ArchiveCompression.Algorithm) throws {
-        let fixture = try Self.largeFixture()
+    func theTarballIsTheDebsDataTar(algorithm: ArchiveCompression.Algorithm) async throws {
+        let fixture = try await Self.largeFixture()
         defer { fixture.remove() }
         let info = fixture.info()
         let contents = try fixture.contents(info)
@@ -138,7 +138,7 @@ import Testing
         let built = try packagers.map { try PackageWriter.stage($0, contents: contents, info: info, outputDirectory: output,
                                                                 payloads: payloads).commit() }
         let member = "data.tar." + algorithm.fileExtension
-        let data = try Command.run("ar", ["p", built[0].path, member])
+        let data = try await Command.run("ar", ["p", built[0].path, member])
         #expect(data.succeeded, "\(data.error)")
         #expect(data.output == (try Data(contentsOf: URL(fileURLWithPath: built[1].path))), "\(member) is not the tarball")
         // The shared pass gives what each format gives on its own.

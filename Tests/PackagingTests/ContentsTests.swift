@@ -4,8 +4,8 @@ import Testing
 @testable import Packaging
 
 @Suite struct ContentsTests {
-    @Test func entriesAreSortedWithKindsModesAndStableInodes() throws {
-        let fixture = try Fixture.make()
+    @Test func entriesAreSortedWithKindsModesAndStableInodes() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let contents = try fixture.contents(info)
@@ -34,8 +34,8 @@ import Testing
         #expect(contents.entries.allSatisfy { $0.user == "root" && $0.group == "root" })
     }
 
-    @Test func excludePatternsDropTheDirectoryAndEverythingBelow() throws {
-        let fixture = try Fixture.make()
+    @Test func excludePatternsDropTheDirectoryAndEverythingBelow() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let contents = try fixture.contents(fixture.info())
         #expect(!contents.entries.contains { $0.path.contains("/embedded/share/man") })
@@ -61,8 +61,8 @@ import Testing
         #expect(ExcludePattern(pattern).matches(path) == matches)
     }
 
-    @Test func timesAreClampedBetweenTheFloorAndSourceDateEpoch() throws {
-        let fixture = try Fixture.make()
+    @Test func timesAreClampedBetweenTheFloorAndSourceDateEpoch() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let readme = fixture.root + "/share/doc/notes with spaces.txt"
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 86_400)], ofItemAtPath: readme)
@@ -77,15 +77,15 @@ import Testing
         #expect(zero.entries.allSatisfy { $0.modificationTime == PackageInfo.minimumEpoch })
     }
 
-    @Test func ownersComeFromTheInfoNotFromTheDisk() throws {
-        let fixture = try Fixture.make()
+    @Test func ownersComeFromTheInfoNotFromTheDisk() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let contents = try fixture.contents(fixture.info(user: "app", group: "staff"))
         #expect(contents.entries.allSatisfy { $0.user == "app" && $0.group == "staff" })
     }
 
-    @Test func configFilesMustBeRegularFilesInThePackage() throws {
-        let fixture = try Fixture.make()
+    @Test func configFilesMustBeRegularFilesInThePackage() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         var info = fixture.info()
         info.configFiles = ["/etc/elsewhere.conf"]
@@ -98,8 +98,8 @@ import Testing
         }
     }
 
-    @Test func specialFilesAndBadNamesAreRefusedWithTheirPath() throws {
-        let fixture = try Fixture.make()
+    @Test func specialFilesAndBadNamesAreRefusedWithTheirPath() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let fifo = fixture.root + "/var/pipe"
         #expect(mkfifo(fifo, 0o644) == 0)

@@ -7,20 +7,20 @@ import Testing
     static let hasDpkgDeb = Command.which("dpkg-deb") != nil
 
     @Test(.enabled(if: hasDpkgDeb, "dpkg-deb is not installed"), arguments: ArchiveCompression.Algorithm.allCases)
-    func dpkgDebReadsControlContentsAndData(algorithm: ArchiveCompression.Algorithm) throws {
-        let fixture = try Fixture.make()
+    func dpkgDebReadsControlContentsAndData(algorithm: ArchiveCompression.Algorithm) async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try fixture.build(DebPackager(compression: ArchiveCompression(algorithm)), info: fixture.info())
         let deb = built.path
         #expect(URL(fileURLWithPath: deb).lastPathComponent == "\(fixture.name)_1.4.2-1_\(PackageArchitecture.host.debian).deb")
 
         // Members in the order dpkg requires.
-        let members = try Command.run("ar", ["t", deb])
+        let members = try await Command.run("ar", ["t", deb])
         #expect(members.text == "debian-binary\ncontrol.tar.gz\ndata.tar.\(algorithm.fileExtension)\n")
 
-        let info = try Command.run("dpkg-deb", ["--info", deb])
+        let info = try await Command.run("dpkg-deb", ["--info", deb])
         #expect(info.succeeded, "\(info.error)")
-        let control = try Command.run("dpkg-deb", ["--field", deb])
+        let control = try await Command.run("dpkg-deb", ["--field", deb])
         let expectedControl = """
             Package: \(fixture.name)
             Version: 1.4.2-1
@@ -40,16 +40,16 @@ import Testing
             """
         #expect(control.text == expectedControl, "dpkg-deb --field said:\n\(control.text)")
 
-        let controlMembers = try Command.shell("dpkg-deb --ctrl-tarfile \(Command.quote(deb)) | tar -tvf -")
+        let controlMembers = try await Command.shell("dpkg-deb --ctrl-tarfile \(Command.quote(deb)) | tar -tvf -")
         let controlLines = controlMembers.text.split(separator: "\n")
         #expect(controlLines.map { String($0.split(separator: " ").last!) } == ["./", "./conffiles", "./control", "./md5sums", "./postinst"])
         #expect(controlLines.allSatisfy { $0.contains(" root/root ") })
         #expect(controlLines.last?.hasPrefix("-rwxr-xr-x") == true)
-        let conffiles = try Command.shell("dpkg-deb --ctrl-tarfile \(Command.quote(deb)) | tar -xOf - ./conffiles")
+        let conffiles = try await Command.shell("dpkg-deb --ctrl-tarfile \(Command.quote(deb)) | tar -xOf - ./conffiles")
         #expect(conffiles.text == "\(fixture.installDir)/etc/\(fixture.name).conf\n")
 
         // Every member root-owned, named ./..., sorted, parents first, with the disk's modes.
-        let listing = try Command.run("dpkg-deb", ["--contents", deb])
+        let listing = try await Command.run("dpkg-deb", ["--contents", deb])
         let lines = listing.text.split(separator: "\n").map(String.init)
         let names = lines.map { line in String(line[line.range(of: " ./")!.upperBound...]).components(separatedBy: " link to ")[0].components(separatedBy: " -> ")[0] }
         #expect(names.prefix(3) == ["", "opt/", "opt/\(fixture.name)/"])
@@ -66,13 +66,13 @@ import Testing
         // data.tar is GNU tar ("ustar  \0" magic), not pax, and its files match md5sums.
         let scratch = fixture.base + "/unpacked"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let data = try Command.shell("dpkg-deb --fsys-tarfile \(Command.quote(deb)) > \(Command.quote(scratch))/data.tar")
+        let data = try await Command.shell("dpkg-deb --fsys-tarfile \(Command.quote(deb)) > \(Command.quote(scratch))/data.tar")
         #expect(data.succeeded)
         let tarBytes = try Data(contentsOf: URL(fileURLWithPath: scratch + "/data.tar"))
         #expect(tarBytes[257..<265] == Data("ustar  \0".utf8))
         #expect(tarBytes.range(of: Data("PaxHeader".utf8)) == nil)
-        #expect(try Command.run("dpkg-deb", ["-x", deb, scratch + "/tree"]).succeeded)
-        let sums = try Command.shell("dpkg-deb --ctrl-tarfile \(Command.quote(deb)) | tar -xOf - ./md5sums > \(Command.quote(scratch))/md5sums && cd \(Command.quote(scratch))/tree && md5sum --strict -c ../md5sums")
+        #expect(try await Command.run("dpkg-deb", ["-x", deb, scratch + "/tree"]).succeeded)
+        let sums = try await Command.shell("dpkg-deb --ctrl-tarfile \(Command.quote(deb)) | tar -xOf - ./md5sums > \(Command.quote(scratch))/md5sums && cd \(Command.quote(scratch))/tree && md5sum --strict -c ../md5sums")
         #expect(sums.succeeded, "\(sums.text) \(sums.error)")
         #expect(sums.text.split(separator: "\n").count == 6)
         #expect(!sums.text.contains(".conf:"), "conffiles are not listed in md5sums")
@@ -104,12 +104,12 @@ import Testing
     ]
 
     @Test(.enabled(if: hasLintian, "lintian is not installed"))
-    func lintianReportsOnlyTheDocumentedTags() throws {
-        let fixture = try Fixture.make()
+    func lintianReportsOnlyTheDocumentedTags() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         // An epoch of 0 (as from a repository without history) must still give no "ancient" files.
         let built = try fixture.build(DebPackager(compression: ArchiveCompression(.xz)), info: fixture.info(epoch: 0))
-        let result = try Command.run("lintian", ["--tag-display-limit", "0", built.path])
+        let result = try await Command.run("lintian", ["--tag-display-limit", "0", built.path])
         let tags = Set(result.text.split(separator: "\n").compactMap { line -> String? in
             let fields = line.split(separator: " ")
             guard fields.count >= 3, line.dropFirst().hasPrefix(": ") else { return nil }

@@ -23,8 +23,8 @@ import Testing
         ]
     }
 
-    @Test func extraEntriesJoinThePathOrderWithTheirOwnersAndModes() throws {
-        let fixture = try Fixture.make()
+    @Test func extraEntriesJoinThePathOrderWithTheirOwnersAndModes() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         var info = fixture.info()
         info.extraEntries = try Self.extras(fixture)
@@ -44,32 +44,32 @@ import Testing
     }
 
     @Test(.enabled(if: Command.which("dpkg-deb") != nil && Command.which("rpm") != nil, "needs dpkg-deb and rpm to read the packages"))
-    func dpkgAndRPMReadThemBack() throws {
-        let fixture = try Fixture.make()
+    func dpkgAndRPMReadThemBack() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         var info = fixture.info()
         info.extraEntries = try Self.extras(fixture)
         let deb = try fixture.build(DebPackager(), info: info)
-        let listing = try Command.run("dpkg-deb", ["-c", deb.path]).text
+        let listing = try await Command.run("dpkg-deb", ["-c", deb.path]).text
         func line(_ suffix: String) -> String? { listing.split(separator: "\n").map(String.init).first { $0.hasSuffix(suffix) } }
         #expect(line(" ./var/log/\(fixture.name)/")?.hasPrefix("drwxr-x--- daemon/adm ") == true, "\(listing)")
         #expect(line(" ./usr/bin/\(fixture.name) -> \(fixture.installDir)/bin/\(fixture.name)")?.hasPrefix("lrwxrwxrwx root/root ") == true)
         #expect(listing.contains("./etc/\(fixture.name)/\n") && listing.contains("./lib/systemd/system/\n"), "parents for dpkg")
-        let conffiles = try Command.run("sh", ["-c", "dpkg-deb --ctrl-tarfile '\(deb.path)' | tar -xO ./conffiles"]).text
+        let conffiles = try await Command.run("sh", ["-c", "dpkg-deb --ctrl-tarfile '\(deb.path)' | tar -xO ./conffiles"]).text
         #expect(conffiles == "/etc/\(fixture.name)/\(fixture.name).conf\n\(fixture.installDir)/etc/\(fixture.name).conf\n")
 
         let rpm = try fixture.build(RPMPackager(), info: info)
-        let files = try Command.run("rpm", ["-qpl", rpm.path]).text.split(separator: "\n").map(String.init)
+        let files = try await Command.run("rpm", ["-qpl", rpm.path]).text.split(separator: "\n").map(String.init)
         #expect(files.contains("/var/log/\(fixture.name)") && files.contains("/usr/bin/\(fixture.name)"))
         #expect(!files.contains("/etc") && !files.contains("/usr/bin") && !files.contains("/lib/systemd/system"), "rpm claims only what was declared")
-        let config = try Command.run("rpm", ["-qpc", rpm.path]).text
+        let config = try await Command.run("rpm", ["-qpc", rpm.path]).text
         #expect(config == "/etc/\(fixture.name)/\(fixture.name).conf\n\(fixture.installDir)/etc/\(fixture.name).conf\n")
-        let owners = try Command.run("rpm", ["-qp", "--qf", "[%{FILEUSERNAME}:%{FILEGROUPNAME}:%{FILEMODES:octal} %{FILENAMES}\\n]", rpm.path]).text
+        let owners = try await Command.run("rpm", ["-qp", "--qf", "[%{FILEUSERNAME}:%{FILEGROUPNAME}:%{FILEMODES:octal} %{FILENAMES}\\n]", rpm.path]).text
         #expect(owners.contains("daemon:adm:40750 /var/log/\(fixture.name)\n"), "\(owners)")
     }
 
-    @Test func anEntryInsideTheInstallDirIsRefused() throws {
-        let fixture = try Fixture.make()
+    @Test func anEntryInsideTheInstallDirIsRefused() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         var info = fixture.info()
         info.extraEntries = [.init(path: fixture.installDir + "/x", kind: .directory)]

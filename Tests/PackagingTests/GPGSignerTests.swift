@@ -12,10 +12,10 @@ import Testing
     }
 
     /// `gpg --list-packets` of a signature: its creation time and the issuer's fingerprint.
-    static func packet(_ signature: Data, in keyring: TestKeyring) throws -> (created: Int64?, issuer: String?) {
+    static func packet(_ signature: Data, in keyring: TestKeyring) async throws -> (created: Int64?, issuer: String?) {
         let path = keyring.home + "/signature-\(UUID().uuidString).sig"
         try signature.write(to: URL(fileURLWithPath: path))
-        let text = try keyring.gpg(["--list-packets", path]).text
+        let text = try await keyring.gpg(["--list-packets", path]).text
         let created = text.components(separatedBy: "created ").dropFirst().first
             .flatMap { Int64($0.prefix { $0.isNumber }) }
         let issuer = text.components(separatedBy: "issuer fpr v4 ").dropFirst().first.map { String($0.prefix(40)) }
@@ -24,18 +24,18 @@ import Testing
 
     @Test func findsTheKeyAndItsAlgorithm() async throws {
         for (algorithm, number) in [("ed25519", 22), ("rsa3072", 1)] {
-            let keyring = try TestKeyring.make(algorithm)
+            let keyring = try await TestKeyring.make(algorithm)
             defer { keyring.remove() }
             let key = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home).signingKey()
             #expect(key.fingerprint == keyring.fingerprint && key.signingFingerprint == keyring.fingerprint)
             #expect(key.algorithm == number && key.signsDeterministically)
-            let listed = try keyring.gpg(["--with-colons", "--list-keys", keyring.fingerprint]).text
+            let listed = try await keyring.gpg(["--with-colons", "--list-keys", keyring.fingerprint]).text
             let created = listed.split(separator: "\n").first { $0.hasPrefix("pub:") }?
                 .split(separator: ":", omittingEmptySubsequences: false)[5]
             #expect(created.map(String.init) == String(key.creationTime))
             // The public key, as users import it: what gpg --export gives.
             let exported = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home).publicKey(armored: false)
-            #expect(exported == (try keyring.gpg(["--export", keyring.fingerprint]).output))
+            await #expect(exported == (try keyring.gpg(["--export", keyring.fingerprint]).output))
             let armored = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home).publicKey(armored: true)
             #expect(String(decoding: armored, as: UTF8.self).hasPrefix("-----BEGIN PGP PUBLIC KEY BLOCK-----\n"))
             // A user id names the key as well as its fingerprint does.
@@ -44,31 +44,31 @@ import Testing
     }
 
     @Test func signsWithTheNewestSigningSubkeyAsGpgWould() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
-        try keyring.gpg(["--passphrase", "", "--pinentry-mode", "loopback", "--quick-add-key", keyring.fingerprint, "ed25519", "sign", "never"])
-        let subkey = try keyring.gpg(["--with-colons", "--list-secret-keys", keyring.fingerprint]).text
+        try await keyring.gpg(["--passphrase", "", "--pinentry-mode", "loopback", "--quick-add-key", keyring.fingerprint, "ed25519", "sign", "never"])
+        let subkey = try await keyring.gpg(["--with-colons", "--list-secret-keys", keyring.fingerprint]).text
             .split(separator: "\n").filter { $0.hasPrefix("fpr:") }.last?.split(separator: ":", omittingEmptySubsequences: false)[9]
         let signer = GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home, signatureTime: 1_700_000_000)
         let key = try await signer.signingKey()
         #expect(key.fingerprint == keyring.fingerprint)
         #expect(key.signingFingerprint == subkey.map(String.init) && key.signingFingerprint != key.fingerprint)
         let signature = try await signer.detachedSignature(ofFile: try Self.file("data\n", in: keyring))
-        #expect(try Self.packet(signature, in: keyring).issuer == key.signingFingerprint)
+        await #expect(try Self.packet(signature, in: keyring).issuer == key.signingFingerprint)
     }
 
     @Test func datesSignaturesAtTheEpochButNeverBeforeTheKey() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
         let input = try Self.file("dated\n", in: keyring)
         let created = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home).signingKey().creationTime
         let later = created + 86_400
         let dated = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home, signatureTime: later)
             .detachedSignature(ofFile: input)
-        #expect(try Self.packet(dated, in: keyring).created == later)
+        await #expect(try Self.packet(dated, in: keyring).created == later)
         let raised = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home, signatureTime: 1_000_000)
             .detachedSignature(ofFile: input)
-        #expect(try Self.packet(raised, in: keyring).created == created)
+        await #expect(try Self.packet(raised, in: keyring).created == created)
         // EdDSA, the same date: the same bytes.
         let again = try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home, signatureTime: later)
             .detachedSignature(ofFile: input)
@@ -78,14 +78,14 @@ import Testing
         #expect(String(decoding: armored, as: UTF8.self).hasPrefix("-----BEGIN PGP SIGNATURE-----\n"))
         let path = keyring.home + "/input.txt.asc"
         try armored.write(to: URL(fileURLWithPath: path))
-        #expect(try keyring.gpg(["--verify", path, input]).error.contains("Good signature"))
+        await #expect(try keyring.gpg(["--verify", path, input]).error.contains("Good signature"))
     }
 
     @Test func readsThePassphraseFromAFile() async throws {
-        let keyring = try TestKeyring.make(passphrase: "correct horse")
+        let keyring = try await TestKeyring.make(passphrase: "correct horse")
         defer { keyring.remove() }
         // Forget the passphrase gpg-agent cached while making the key.
-        _ = try Command.run("gpgconf", ["--homedir", keyring.home, "--reload", "gpg-agent"])
+        _ = try await Command.run("gpgconf", ["--homedir", keyring.home, "--reload", "gpg-agent"])
         let input = try Self.file("secret\n", in: keyring)
         let passphrase = keyring.home + "/passphrase"
         try Data("correct horse\n".utf8).write(to: URL(fileURLWithPath: passphrase))
@@ -93,9 +93,9 @@ import Testing
             .detachedSignature(ofFile: input, armored: true)
         let path = input + ".asc"
         try signature.write(to: URL(fileURLWithPath: path))
-        #expect(try keyring.gpg(["--verify", path, input]).error.contains("Good signature"))
+        await #expect(try keyring.gpg(["--verify", path, input]).error.contains("Good signature"))
 
-        _ = try Command.run("gpgconf", ["--homedir", keyring.home, "--reload", "gpg-agent"])
+        _ = try await Command.run("gpgconf", ["--homedir", keyring.home, "--reload", "gpg-agent"])
         try Data("wrong\n".utf8).write(to: URL(fileURLWithPath: passphrase))
         let wrong = await #expect(throws: SigningError.self) {
             try await GPGSigner(key: keyring.fingerprint, passphraseFile: passphrase, homeDirectory: keyring.home)
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func anUnknownOrAmbiguousKeyIsRefusedWithAHint() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
         let unknown = await #expect(throws: SigningError.self) {
             try await GPGSigner(key: "nobody@example.com", homeDirectory: keyring.home).signingKey()
@@ -119,7 +119,7 @@ import Testing
         let message = try #require(unknown).description
         #expect(message.contains("'nobody@example.com'") && message.contains("gpg --list-secret-keys"), "\(message)")
 
-        try keyring.gpg(["--passphrase", "", "--pinentry-mode", "loopback", "--quick-gen-key",
+        try await keyring.gpg(["--passphrase", "", "--pinentry-mode", "loopback", "--quick-gen-key",
                          "Omnibus Test Two <t@example.com>", "ed25519", "sign", "never"])
         let ambiguous = await #expect(throws: SigningError.self) {
             try await GPGSigner(key: "t@example.com", homeDirectory: keyring.home).signingKey()
@@ -132,14 +132,14 @@ import Testing
     }
 
     @Test func aKeyThatCannotSignIsRefused() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
-        try keyring.gpg(["--quick-set-expire", keyring.fingerprint, "seconds=1"])
+        try await keyring.gpg(["--quick-set-expire", keyring.fingerprint, "seconds=1"])
         // gpg marks the key expired only once the second has passed; wait for its own word.
         var listed = ""
         for _ in 0..<50 where !listed.contains("sec:e:") {
             try await Task.sleep(nanoseconds: 100_000_000)
-            listed = try keyring.gpg(["--with-colons", "--list-secret-keys", keyring.fingerprint]).text
+            listed = try await keyring.gpg(["--with-colons", "--list-secret-keys", keyring.fingerprint]).text
         }
         let error = await #expect(throws: SigningError.self) {
             try await GPGSigner(key: keyring.fingerprint, homeDirectory: keyring.home).signingKey()

@@ -75,37 +75,37 @@ import Testing
     static let canInstallRPM = Command.isRoot && Command.which("rpm") != nil
 
     @Test(.enabled(if: canInstallRPM, "needs root and rpm (CI runs as root)"))
-    func rpmInstallKeepsEveryLinkGroupApart() throws {
+    func rpmInstallKeepsEveryLinkGroupApart() async throws {
         let tree = try Self.makeTree()
         defer { try? FileManager.default.removeItem(atPath: tree.base) }
         let rpm = try Self.build(RPMPackager(compression: ArchiveCompression(.gzip)), tree)
         let root = tree.base + "/rpmroot"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let install = try Command.run("rpm", ["-i", "--root", root, "--nodeps", "--noscripts", rpm])
+        let install = try await Command.run("rpm", ["-i", "--root", root, "--nodeps", "--noscripts", rpm])
         #expect(install.succeeded, "\(install.text)\(install.error)")
-        let verify = try Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", "omnibus-hardlinks"])
+        let verify = try await Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", "omnibus-hardlinks"])
         #expect(verify.succeeded && verify.text.isEmpty, "rpm -V: \(verify.text)\(verify.error)")
         try Self.expectGroupsIntact(tree, installedAt: root + tree.installDir)
     }
 
     @Test(.enabled(if: Command.which("dpkg-deb") != nil, "needs dpkg-deb"))
-    func debExtractsEveryLinkGroupApart() throws {
+    func debExtractsEveryLinkGroupApart() async throws {
         let tree = try Self.makeTree()
         defer { try? FileManager.default.removeItem(atPath: tree.base) }
         let deb = try Self.build(DebPackager(compression: ArchiveCompression(.xz)), tree)
         let target = tree.base + "/deb"
-        let extract = try Command.run("dpkg-deb", ["-x", deb, target])
+        let extract = try await Command.run("dpkg-deb", ["-x", deb, target])
         #expect(extract.succeeded, "\(extract.error)")
         try Self.expectGroupsIntact(tree, installedAt: target + tree.installDir)
     }
 
-    @Test func tarExtractsEveryLinkGroupApart() throws {
+    @Test func tarExtractsEveryLinkGroupApart() async throws {
         let tree = try Self.makeTree()
         defer { try? FileManager.default.removeItem(atPath: tree.base) }
         let tar = try Self.build(TarPackager(compression: ArchiveCompression(.zstd)), tree)
         let target = tree.base + "/tar"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        let extract = try Command.run("tar", ["-xf", tar, "-C", target])
+        let extract = try await Command.run("tar", ["-xf", tar, "-C", target])
         #expect(extract.succeeded, "\(extract.error)")
         try Self.expectGroupsIntact(tree, installedAt: target + tree.installDir)
     }

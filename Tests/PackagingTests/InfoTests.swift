@@ -74,7 +74,7 @@ import Testing
         #expect(described.extendedDescription == ["  First line", "", "Second paragraph", "    indented"])
     }
 
-    @Test func architectureNamesPerFormat() {
+    @Test func architectureNamesPerFormat() async {
         #expect(PackageArchitecture(machine: "x86_64").debian == "amd64")
         #expect(PackageArchitecture(machine: "aarch64").debian == "arm64")
         #expect(PackageArchitecture(machine: "aarch64").rpm == "aarch64")
@@ -83,7 +83,7 @@ import Testing
         #expect(PackageArchitecture.independent.debian == "all")
         #expect(PackageArchitecture.independent.rpm == "noarch")
         // The host's name maps to what dpkg itself reports.
-        if let dpkg = Command.which("dpkg"), let result = try? Command.run(dpkg, ["--print-architecture"]), result.succeeded {
+        if let dpkg = Command.which("dpkg"), let result = try? await Command.run(dpkg, ["--print-architecture"]), result.succeeded {
             #expect(PackageArchitecture.host.debian == result.text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
@@ -95,7 +95,7 @@ import Testing
         #expect(PlatformInfo.parse(osRelease: "").id == "linux")
     }
 
-    @Test func defaultPostinstFixesOwnershipWhenRun() throws {
+    @Test func defaultPostinstFixesOwnershipWhenRun() async throws {
         let script = MaintainerScripts.defaultPostinst(installDir: "/opt/my app", user: "svc", group: "svc")
         #expect(script.hasPrefix("#!/bin/sh\n"))
         #expect(script.contains("set -e\n"))
@@ -112,7 +112,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: directory + "/sub/tool", contents: Data())
         #expect(chmod(directory + "/sub/tool", 0o4755) == 0)
         let rendered = MaintainerScripts.defaultPostinst(installDir: directory, user: "root", group: "root")
-        #expect(try Command.run("/bin/sh", ["-c", rendered]).succeeded)
+        #expect(try await Command.run("/bin/sh", ["-c", rendered]).succeeded)
         var status = stat()
         #expect(stat(directory + "/sub/stray", &status) == 0)
         #expect(status.st_uid == 0 && status.st_gid == 0)

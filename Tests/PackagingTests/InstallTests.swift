@@ -9,9 +9,9 @@ import Testing
     static let canUseDpkg = Command.isRoot && Command.which("dpkg") != nil && Command.which("useradd") != nil
 
     @Test(.enabled(if: canUseDpkg, "needs root, dpkg and useradd (CI runs as root)"))
-    func dpkgInstallsWithOwnersModesAndScriptsThenRemoves() throws {
+    func dpkgInstallsWithOwnersModesAndScriptsThenRemoves() async throws {
         let user = try #require(try TestUser.ensure())
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         // Scripts as a project would write them: the default postinst plus a marker, a prerm.
         let marker = "/var/tmp/\(fixture.name).postinst"
@@ -30,12 +30,12 @@ import Testing
         let stray = fixture.installDir + "/stray"
         _ = FileManager.default.createFile(atPath: stray, contents: Data("x".utf8))
         defer {
-            _ = try? SystemDpkg.run(["--purge", fixture.name])
+            _ = try? SystemDpkg.runBriefly(["--purge", fixture.name])
             try? FileManager.default.removeItem(atPath: fixture.installDir)
             try? FileManager.default.removeItem(atPath: marker)
         }
 
-        let install = try SystemDpkg.run(["-i", built.path])
+        let install = try await SystemDpkg.run(["-i", built.path])
         #expect(install.succeeded, "\(install.text)\(install.error)")
         #expect(try String(contentsOfFile: marker, encoding: .utf8) == "configure\n")
         for (relative, mode) in [("bin/\(fixture.name)", 0o4755), ("bin/setgid-tool", 0o2755), ("embedded/lib/libdemo.so.1.0.0", 0o755),
@@ -49,12 +49,12 @@ import Testing
         lstat(fixture.installDir + "/share/doc/README.hardlink", &linkStatus)
         lstat(fixture.installDir + "/share/doc/README", &fileStatus)
         #expect(linkStatus.st_ino == fileStatus.st_ino)
-        let run = try Command.run(fixture.installDir + "/bin/\(fixture.name)", ["dpkg"])
+        let run = try await Command.run(fixture.installDir + "/bin/\(fixture.name)", ["dpkg"])
         #expect(run.text == "hello, dpkg (4)\n")
-        let verify = try Command.run("dpkg", ["--verify", fixture.name])
+        let verify = try await Command.run("dpkg", ["--verify", fixture.name])
         #expect(verify.succeeded && verify.text.isEmpty, "\(verify.text)")
 
-        let remove = try SystemDpkg.run(["-r", fixture.name])
+        let remove = try await SystemDpkg.run(["-r", fixture.name])
         #expect(remove.succeeded, "\(remove.error)")
         #expect(!FileManager.default.fileExists(atPath: marker), "prerm did not run")
         let left = try FileManager.default.subpathsOfDirectory(atPath: fixture.installDir).sorted()

@@ -6,8 +6,8 @@ import Testing
 @testable import Packaging
 
 @Suite struct PackageWriterTests {
-    @Test func writesThePackageAndItsMetadataAndNothingElse() throws {
-        let fixture = try Fixture.make()
+    @Test func writesThePackageAndItsMetadataAndNothingElse() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let output = fixture.base + "/pkg"
@@ -36,8 +36,8 @@ import Testing
         #expect(manifest["manifest_format"] as? Int == 1)
     }
 
-    @Test func aFailedBuildLeavesNothingBehind() throws {
-        let fixture = try Fixture.make()
+    @Test func aFailedBuildLeavesNothingBehind() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let contents = try fixture.contents(info)
@@ -52,8 +52,8 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: output).isEmpty)
     }
 
-    @Test func invalidInfoIsRefusedBeforeAnythingIsWritten() throws {
-        let fixture = try Fixture.make()
+    @Test func invalidInfoIsRefusedBeforeAnythingIsWritten() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let contents = try fixture.contents(fixture.info())
         var info = fixture.info()
@@ -65,8 +65,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
-    @Test func scratchDirectoriesOfRunsThatAreGoneAreRemovedAndThoseOfRunningOnesKept() throws {
-        let fixture = try Fixture.make()
+    @Test func scratchDirectoriesOfRunsThatAreGoneAreRemovedAndThoseOfRunningOnesKept() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let output = fixture.base + "/pkg"
         let gone = try Process.run(URL(fileURLWithPath: "/bin/true"), arguments: [])

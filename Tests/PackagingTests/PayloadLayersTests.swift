@@ -51,8 +51,8 @@ import Testing
     }
 
     @Test(arguments: algorithms)
-    func aChangedLayerIsCompressedAgainAndTheRestCopiedToTheColdBytes(algorithm: ArchiveCompression.Algorithm) throws {
-        let fixture = try Fixture.make()
+    func aChangedLayerIsCompressedAgainAndTheRestCopiedToTheColdBytes(algorithm: ArchiveCompression.Algorithm) async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let large = fixture.root + "/share/large.bin"
         try Self.sample(1).write(to: URL(fileURLWithPath: large))
@@ -76,34 +76,34 @@ import Testing
                 "reused layers differ from a cold packaging")
         #expect(coldAfter.packages[0].metadata.sha256 != cold.packages[0].metadata.sha256)
 
-        try Self.checkWithTheTools(warm.packages, fixture: fixture, algorithm: algorithm)
+        try await Self.checkWithTheTools(warm.packages, fixture: fixture, algorithm: algorithm)
     }
 
     /// dpkg-deb lists and unpacks the deb, rpm installs and verifies the rpm, the compressor
     /// tests the tarball (the deb's data tar), and the unpacked large file is the one on disk.
-    static func checkWithTheTools(_ packages: [BuiltPackage], fixture: Fixture, algorithm: ArchiveCompression.Algorithm) throws {
+    static func checkWithTheTools(_ packages: [BuiltPackage], fixture: Fixture, algorithm: ArchiveCompression.Algorithm) async throws {
         let (deb, rpm, tarball) = (packages[0].path, packages[1].path, packages[2].path)
-        let listing = try Command.run("dpkg-deb", ["-c", deb])
+        let listing = try await Command.run("dpkg-deb", ["-c", deb])
         #expect(listing.succeeded && listing.text.contains("./opt/\(fixture.name)/share/doc/README"), "\(listing.error)")
         let unpacked = fixture.base + "/dpkg-x-" + UUID().uuidString
-        let extract = try Command.run("dpkg-deb", ["-x", deb, unpacked])
+        let extract = try await Command.run("dpkg-deb", ["-x", deb, unpacked])
         #expect(extract.succeeded, "\(extract.error)")
         #expect(FileManager.default.contentsEqual(atPath: unpacked + fixture.installDir + "/share/large.bin",
                                                   andPath: fixture.root + "/share/large.bin"))
-        let test = try Command.run(BlockCompressionTests.tool[algorithm]!, ["-t", tarball])
+        let test = try await Command.run(BlockCompressionTests.tool[algorithm]!, ["-t", tarball])
         #expect(test.succeeded, "\(test.error)")
         let root = fixture.base + "/rpm-root-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let install = try Command.run("rpm", ["-i", "--root", root, "--nodeps", "--noscripts", rpm])
+        let install = try await Command.run("rpm", ["-i", "--root", root, "--nodeps", "--noscripts", rpm])
         #expect(install.succeeded, "\(install.text) \(install.error)")
-        let verify = try Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", fixture.name])
+        let verify = try await Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", fixture.name])
         #expect(verify.succeeded && verify.text.isEmpty, "rpm -V: \(verify.text) \(verify.error)")
         #expect(FileManager.default.contentsEqual(atPath: root + fixture.installDir + "/share/large.bin",
                                                   andPath: fixture.root + "/share/large.bin"))
     }
 
-    @Test func aFileChangedInPlaceIsNotServedFromTheStore() throws {
-        let fixture = try Fixture.make()
+    @Test func aFileChangedInPlaceIsNotServedFromTheStore() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         try Self.sample(1).write(to: URL(fileURLWithPath: fixture.root + "/share/large.bin"))
         let store = Self.store(fixture)
@@ -120,29 +120,29 @@ import Testing
         #expect(warm.reused == ["a-lib", "b-bin"])
         #expect(warm.packages.map(\.metadata.sha256) == cold.packages.map(\.metadata.sha256))
         let unpacked = fixture.base + "/x"
-        #expect(try Command.run("dpkg-deb", ["-x", warm.packages[0].path, unpacked]).succeeded)
+        #expect(try await Command.run("dpkg-deb", ["-x", warm.packages[0].path, unpacked]).succeeded)
         #expect(try String(contentsOfFile: unpacked + fixture.installDir + "/share/doc/README", encoding: .utf8) == text.uppercased())
     }
 
     /// The same files in another directory (another work dir's install tree): nothing matches
     /// the recorded stats, but the bytes do, so every layer is reused.
-    @Test func anotherDirectoryWithTheSameFilesReusesEveryLayer() throws {
-        let fixture = try Fixture.make()
+    @Test func anotherDirectoryWithTheSameFilesReusesEveryLayer() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         try Self.sample(1).write(to: URL(fileURLWithPath: fixture.root + "/share/large.bin"))
         let store = Self.store(fixture)
         let first = try Self.write(fixture, .xz, output: fixture.base + "/first", store: store)
         let copy = Fixture(base: fixture.base + "/elsewhere", root: fixture.base + "/elsewhere/root", name: fixture.name)
         try FileManager.default.createDirectory(atPath: copy.base, withIntermediateDirectories: true)
-        #expect(try Command.run("cp", ["-a", fixture.root, copy.root]).succeeded)
+        #expect(try await Command.run("cp", ["-a", fixture.root, copy.root]).succeeded)
         let warm = try Self.write(copy, .xz, output: copy.base + "/warm", store: store)
         #expect(warm.reused == ["a-lib", "b-bin", "c-doc"])
         #expect(warm.packages.map(\.metadata.sha256) == first.packages.map(\.metadata.sha256))
     }
 
     /// A damaged data file is noticed by its digest, removed, and the layer compressed again.
-    @Test func aDamagedEntryIsRemovedAndCompressedAgain() throws {
-        let fixture = try Fixture.make()
+    @Test func aDamagedEntryIsRemovedAndCompressedAgain() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let store = Self.store(fixture)
         let first = try Self.write(fixture, .gzip, output: fixture.base + "/first", store: store)
@@ -162,8 +162,8 @@ import Testing
     }
 
     /// rpm alone: its cpio payload is kept per layer like the data tar, and rpm reads it.
-    @Test func anRPMAloneKeepsItsLayers() throws {
-        let fixture = try Fixture.make()
+    @Test func anRPMAloneKeepsItsLayers() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let large = fixture.root + "/share/large.bin"
         try Self.sample(1).write(to: URL(fileURLWithPath: large))
@@ -184,20 +184,20 @@ import Testing
         let warm = try write(fixture.base + "/warm", store)
         #expect(warm.1 == ["a-lib", "c-doc"])
         #expect(warm.0.metadata.sha256 == cold.0.metadata.sha256)
-        let checked = try Command.run("rpm", ["-K", "--nosignature", warm.0.path])
+        let checked = try await Command.run("rpm", ["-K", "--nosignature", warm.0.path])
         #expect(checked.succeeded, "\(checked.text) \(checked.error)")
         let root = fixture.base + "/rpm-root"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let install = try Command.run("rpm", ["-i", "--root", root, "--nodeps", "--noscripts", warm.0.path])
+        let install = try await Command.run("rpm", ["-i", "--root", root, "--nodeps", "--noscripts", warm.0.path])
         #expect(install.succeeded, "\(install.text) \(install.error)")
-        let verify = try Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", fixture.name])
+        let verify = try await Command.run("rpm", ["--root", root, "-V", "--nodeps", "--noscripts", fixture.name])
         #expect(verify.succeeded && verify.text.isEmpty, "rpm -V: \(verify.text) \(verify.error)")
     }
 
     /// A temporary left by a killed run is removed by the next run that keeps a layer; the
     /// entries themselves stay.
-    @Test func temporariesOfKilledRunsAreSwept() throws {
-        let fixture = try Fixture.make()
+    @Test func temporariesOfKilledRunsAreSwept() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let store = Self.store(fixture)
         try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
@@ -211,8 +211,8 @@ import Testing
     }
 
     /// zstd is one frame: nothing is cut or kept, and the package is what it is without layers.
-    @Test func zstdIsNeitherCutNorKept() throws {
-        let fixture = try Fixture.make()
+    @Test func zstdIsNeitherCutNorKept() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let store = Self.store(fixture)
         let layered = try Self.write(fixture, .zstd, output: fixture.base + "/layered", store: store)
@@ -221,6 +221,6 @@ import Testing
         let again = try Self.write(fixture, .zstd, output: fixture.base + "/again", store: store)
         #expect(again.packages.map(\.metadata.sha256) == layered.packages.map(\.metadata.sha256))
         let unpacked = fixture.base + "/x"
-        #expect(try Command.run("dpkg-deb", ["-x", layered.packages[0].path, unpacked]).succeeded)
+        #expect(try await Command.run("dpkg-deb", ["-x", layered.packages[0].path, unpacked]).succeeded)
     }
 }

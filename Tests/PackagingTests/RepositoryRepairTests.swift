@@ -11,9 +11,9 @@ import Signing
 
     @Test(.enabled(if: TestKeyring.hasGPG && AptClient.available, "needs gpg and apt-get"))
     func aRetryAfterSigningFailedSignsWhatIsPublished() async throws {
-        let key = try TestKeyring.make()
+        let key = try await TestKeyring.make()
         defer { key.remove() }
-        let pair = try RepositoryTests.PackagePair()
+        let pair = try await RepositoryTests.PackagePair()
         defer { pair.remove() }
         let (first, second, debA, rpmA, debB, rpmB) = (pair.first, pair.second, pair.debA, pair.rpmA, pair.debB, pair.rpmB)
         let good = RepositorySigner(key.repositorySigner())
@@ -48,16 +48,16 @@ import Signing
         let apt = first.base + "/retried/apt", yum = first.base + "/retried/yum"
         for (signature, signed) in [(apt + "/dists/stable/Release.gpg", apt + "/dists/stable/Release"),
                                     (yum + "/repodata/repomd.xml.asc", yum + "/repodata/repomd.xml")] {
-            #expect(throws: Never.self, "\(signature) does not sign \(signed)") { try key.gpg(["--verify", signature, signed]) }
+            await #expect(throws: Never.self, "\(signature) does not sign \(signed)") { try await key.gpg(["--verify", signature, signed]) }
         }
-        let inRelease = try key.gpg(["--output", "-", "--decrypt", apt + "/dists/stable/InRelease"]).text
+        let inRelease = try await key.gpg(["--output", "-", "--decrypt", apt + "/dists/stable/InRelease"]).text
         #expect(inRelease == (try String(contentsOfFile: apt + "/dists/stable/Release", encoding: .utf8)))
 
         let client = try AptClient(repository: apt, key: apt + "/key.asc")
         defer { client.remove() }
-        let update = try client.run(["update"])
+        let update = try await client.run(["update"])
         #expect(update.succeeded && !(update.text + update.error).contains("W:"), "\(update.text)\(update.error)")
-        let install = try client.run(["install", "--download-only", "-y", second.name])
+        let install = try await client.run(["install", "--download-only", "-y", second.name])
         #expect(install.succeeded && install.text.contains("\(second.name) amd64 1.4.2-1"), "\(install.text)\(install.error)")
     }
 
@@ -65,9 +65,9 @@ import Signing
     /// what an interrupt leaves; publishing the same packages again finishes the switch.
     @Test(.enabled(if: TestKeyring.hasGPG, "needs gpg"))
     func aRetryAfterAStopBetweenTheRenamesFinishesTheSwitch() async throws {
-        let key = try TestKeyring.make()
+        let key = try await TestKeyring.make()
         defer { key.remove() }
-        let first = try Fixture.make()
+        let first = try await Fixture.make()
         defer { first.remove() }
         let debA = try first.build(DebPackager(), info: RepositoryTests.info(first, version: "1.0"))
         let debB = try first.build(DebPackager(), info: RepositoryTests.info(first, version: "2.0"))
@@ -96,7 +96,7 @@ import Signing
     }
 
     @Test func anAptIndexIsReadFromItsCompressedFormAndAMissingOneIsAnError() async throws {
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let old = try fixture.build(DebPackager(), info: RepositoryTests.info(fixture, version: "1.0"))
         let new = try fixture.build(DebPackager(), info: RepositoryTests.info(fixture, version: "2.0"))
@@ -125,7 +125,7 @@ import Signing
     }
 
     @Test func yumKeepsThePreviousIndexesAndRemovesAReplacedRpmOnlyAfterTheSwitch() async throws {
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let repository = fixture.base + "/yum"
         let rpms = try ["1.0", "2.0", "3.0"].map { try fixture.build(RPMPackager(), info: RepositoryTests.info(fixture, version: $0)) }
@@ -145,7 +145,7 @@ import Signing
         try FileManager.default.moveItem(atPath: repository + "/" + canonical, toPath: legacy)
         let four = try fixture.build(RPMPackager(), info: RepositoryTests.info(fixture, version: "4.0"))
         _ = try await YumRepository(path: repository).publish([four.path], replace: false, epoch: Self.epoch, signer: nil)
-        #expect(try RepositoryTests.document("primary", of: repository).contains("<location href=\"legacy.rpm\"/>"))
+        await #expect(try RepositoryTests.document("primary", of: repository).contains("<location href=\"legacy.rpm\"/>"))
         let changed = try fixture.build(RPMPackager(compression: .init(.xz)), info: RepositoryTests.info(fixture, version: "1.0"),
                                         output: fixture.base + "/changed")
         let broken = fixture.base + "/broken.rpm"
@@ -160,7 +160,7 @@ import Signing
         let replaced = try await YumRepository(path: repository).publish([changed.path], replace: true, epoch: Self.epoch, signer: nil)
         #expect(replaced.replaced == [canonical] && replaced.indexesWritten)
         #expect(!FileManager.default.fileExists(atPath: legacy))
-        let primary = try RepositoryTests.document("primary", of: repository)
+        let primary = try await RepositoryTests.document("primary", of: repository)
         #expect(!primary.contains("legacy.rpm") && primary.contains("<location href=\"\(canonical)\"/>"), "\(primary)")
     }
 }

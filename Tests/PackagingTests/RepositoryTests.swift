@@ -26,9 +26,9 @@ import Testing
         let first: Fixture, second: Fixture
         let debA: BuiltPackage, rpmA: BuiltPackage, debB: BuiltPackage, rpmB: BuiltPackage
 
-        init() throws {
-            first = try Fixture.make()
-            second = try Fixture.make()
+        init() async throws {
+            first = try await Fixture.make()
+            second = try await Fixture.make()
             debA = try first.build(DebPackager(), info: RepositoryTests.info(first))
             rpmA = try first.build(RPMPackager(), info: RepositoryTests.info(first))
             debB = try second.build(DebPackager(), info: RepositoryTests.info(second))
@@ -47,9 +47,9 @@ import Testing
 
     @Test(.enabled(if: AptClient.available && TestKeyring.hasGPG, "needs apt-get and gpg"))
     func aptInstallsFromTheSignedRepositoryAndRejectsATamperedInRelease() async throws {
-        let key = try TestKeyring.make()
+        let key = try await TestKeyring.make()
         defer { key.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let deb = try fixture.build(DebPackager(), info: Self.info(fixture))
         let repository = fixture.base + "/apt"
@@ -65,15 +65,15 @@ import Testing
         }
         let apt = try AptClient(repository: repository, key: repository + "/key.asc")
         defer { apt.remove() }
-        let update = try apt.run(["update"])
+        let update = try await apt.run(["update"])
         #expect(update.succeeded && !update.text.contains("W:") && !update.error.contains("W:"), "\(update.text)\(update.error)")
-        let install = try apt.run(["install", "-y", fixture.name])
+        let install = try await apt.run(["install", "-y", fixture.name])
         #expect(install.succeeded && install.text.contains(fixture.name), "\(install.text)\(install.error)")
         #expect(FileManager.default.fileExists(atPath: apt.dpkgRoot + fixture.installDir + "/bin/" + fixture.name))
         let status = try String(contentsOfFile: apt.dpkgRoot + "/var/lib/dpkg/status", encoding: .utf8)
         #expect(status.contains("Package: \(fixture.name)\nStatus: install ok installed\n"), "\(status)")
         // apt uses a file: repository's packages in place; `download` copies the one it verified.
-        let downloaded = try apt.run(["download", fixture.name], directory: apt.root)
+        let downloaded = try await apt.run(["download", fixture.name], directory: apt.root)
         #expect(downloaded.succeeded, "\(downloaded.text)\(downloaded.error)")
         let file = try #require(apt.downloaded.first)
         #expect(FileManager.default.contents(atPath: apt.root + "/" + file) == FileManager.default.contents(atPath: deb.path))
@@ -85,17 +85,17 @@ import Testing
         try text.write(toFile: inRelease, atomically: true, encoding: .utf8)
         let tampered = try AptClient(repository: repository, key: repository + "/key.asc")
         defer { tampered.remove() }
-        let refused = try tampered.run(["update"])
+        let refused = try await tampered.run(["update"])
         #expect(!refused.succeeded && (refused.text + refused.error).contains("BADSIG"), "\(refused.text)\(refused.error)")
-        let notInstalled = try tampered.run(["install", "--download-only", "-y", fixture.name])
+        let notInstalled = try await tampered.run(["install", "--download-only", "-y", fixture.name])
         #expect(!notInstalled.succeeded, "apt installed from a tampered repository: \(notInstalled.text)")
     }
 
     @Test(.enabled(if: DnfClient.available && TestKeyring.hasGPG, "needs dnf and gpg"))
     func dnfInstallsWithGpgcheckAndRepoGpgcheckAndRejectsATamperedRepomd() async throws {
-        let key = try TestKeyring.make()
+        let key = try await TestKeyring.make()
         defer { key.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         // dnf's gpgcheck needs signed packages: signed as `omnibus build --signing-key` signs them.
         let info = Self.info(fixture)
@@ -109,7 +109,7 @@ import Testing
 
         let dnf = try DnfClient()
         defer { dnf.remove() }
-        let install = try dnf.install(fixture.name, repository: repository, key: repository + "/key.asc")
+        let install = try await dnf.install(fixture.name, repository: repository, key: repository + "/key.asc")
         #expect(install.succeeded, "\(install.text)\(install.error)")
         #expect(FileManager.default.fileExists(atPath: dnf.root + "/root" + fixture.installDir + "/bin/" + fixture.name))
 
@@ -119,14 +119,14 @@ import Testing
         try text.write(toFile: repomd, atomically: true, encoding: .utf8)
         let tampered = try DnfClient()
         defer { tampered.remove() }
-        let refused = try tampered.install(fixture.name, repository: repository, key: repository + "/key.asc")
+        let refused = try await tampered.install(fixture.name, repository: repository, key: repository + "/key.asc")
         #expect(!refused.succeeded && (refused.text + refused.error).contains("signature verification error"),
                 "dnf installed from a repository whose repomd.xml was changed: \(refused.text)\(refused.error)")
     }
 
     @Test(.enabled(if: Command.which("createrepo_c") != nil && Command.which("gzip") != nil, "needs createrepo_c"))
     func yumIndexesMatchCreaterepo() async throws {
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         // The fixture's own info: dependencies, a config file and a scriptlet's /bin/sh.
         var info = fixture.info(epoch: Self.epoch)
@@ -139,12 +139,12 @@ import Testing
         let theirs = fixture.base + "/yum-theirs"
         try FileManager.default.createDirectory(atPath: theirs, withIntermediateDirectories: true)
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: ours).first { $0.hasSuffix(".rpm") })
-        try #require(try Command.run("cp", ["-p", ours + "/" + name, theirs + "/" + name]).succeeded)
-        let created = try Command.run("createrepo_c", ["--general-compress-type=gz", "--no-database", theirs])
+        try #require(try await Command.run("cp", ["-p", ours + "/" + name, theirs + "/" + name]).succeeded)
+        let created = try await Command.run("createrepo_c", ["--general-compress-type=gz", "--no-database", theirs])
         try #require(created.succeeded, "\(created.error)")
         for kind in ["primary", "filelists", "other"] {
-            let mine = try Self.packages(in: Self.document(kind, of: ours))
-            let reference = try Self.packages(in: Self.document(kind, of: theirs))
+            let mine = try await Self.packages(in: Self.document(kind, of: ours))
+            let reference = try await Self.packages(in: Self.document(kind, of: theirs))
             #expect(mine.count == 1 && mine == reference, "\(kind) differs:\nours:   \(mine)\ntheirs: \(reference)")
         }
         let repomd = try XMLDocument(contentsOf: URL(fileURLWithPath: ours + "/repodata/repomd.xml"))
@@ -159,7 +159,7 @@ import Testing
 
     @Test(.enabled(if: Command.which("dpkg-scanpackages") != nil && Command.which("reprepro") != nil, "needs dpkg-dev and reprepro"))
     func aptStanzaMatchesDpkgScanpackagesAndReprepro() async throws {
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let deb = try fixture.build(DebPackager(), info: fixture.info(epoch: Self.epoch))
         let ours = fixture.base + "/apt"
@@ -168,7 +168,7 @@ import Testing
         let stanza = try #require(try ControlStanza.parseAll(String(contentsOfFile: ours + "/dists/stable/main/\(architecture)/Packages",
                                                                    encoding: .utf8)).first)
 
-        let scanned = try Command.run("dpkg-scanpackages", ["--multiversion", "pool"], directory: ours)
+        let scanned = try await Command.run("dpkg-scanpackages", ["--multiversion", "pool"], directory: ours)
         let scan = try #require(try ControlStanza.parseAll(scanned.text).first, "\(scanned.error)")
         Self.expectSameFields(stanza, scan, tool: "dpkg-scanpackages", ignoring: ["SHA1"])
 
@@ -176,7 +176,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: reprepro + "/conf", withIntermediateDirectories: true)
         try Data("Codename: stable\nSuite: stable\nComponents: main\nArchitectures: \(stanza["Architecture"]!)\n".utf8)
             .write(to: URL(fileURLWithPath: reprepro + "/conf/distributions"))
-        let included = try Command.run("reprepro", ["-b", reprepro, "includedeb", "stable", deb.path])
+        let included = try await Command.run("reprepro", ["-b", reprepro, "includedeb", "stable", deb.path])
         try #require(included.succeeded, "\(included.text)\(included.error)")
         let theirs = try #require(try ControlStanza.parseAll(String(contentsOfFile: reprepro + "/dists/stable/main/\(architecture)/Packages",
                                                                    encoding: .utf8)).first)
@@ -185,9 +185,9 @@ import Testing
 
     @Test(.enabled(if: TestKeyring.hasGPG, "needs gpg"))
     func publishingIsIncrementalIdempotentAndReproducible() async throws {
-        let key = try TestKeyring.make()
+        let key = try await TestKeyring.make()
         defer { key.remove() }
-        let pair = try PackagePair()
+        let pair = try await PackagePair()
         defer { pair.remove() }
         let (first, second, debA, rpmA, debB, rpmB) = (pair.first, pair.second, pair.debA, pair.rpmA, pair.debB, pair.rpmB)
         let signer = RepositorySigner(key.repositorySigner())
@@ -204,7 +204,7 @@ import Testing
             _ = try await YumRepository(path: yum).publish([rpmB.path], replace: false, epoch: Self.epoch + 60, signer: signer)
             let packages = try String(contentsOfFile: apt + "/dists/stable/main/binary-\(Self.debArchitecture(debA.path))/Packages", encoding: .utf8)
             #expect(packages.contains("Package: \(first.name)\n") && packages.contains("Package: \(second.name)\n"))
-            let primary = try Self.document("primary", of: yum)
+            let primary = try await Self.document("primary", of: yum)
             #expect(primary.contains("<name>\(first.name)</name>") && primary.contains("<name>\(second.name)</name>"))
             #expect(afterA.keys.contains { $0.hasPrefix("apt/pool/") })
             let afterB = TreeBytes.of(first.base + "/\(copy)")
@@ -238,7 +238,7 @@ import Testing
     }
 
     @Test func aSecondPublishIntoTheSameRepositoryMeanwhileIsRefused() async throws {
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let deb = try fixture.build(DebPackager(), info: Self.info(fixture))
         let repository = fixture.base + "/apt"
@@ -262,10 +262,10 @@ import Testing
     }
 
     /// The repodata document the current repomd.xml names (the previous generation's stay beside it), decompressed.
-    static func document(_ kind: String, of repository: String) throws -> String {
+    static func document(_ kind: String, of repository: String) async throws -> String {
         let repodata = repository + "/repodata"
         let name = try #require(try Self.namedIndexes(repository).first { $0.hasSuffix("-\(kind).xml.gz") })
-        let result = try Command.run("gzip", ["-dc", repodata + "/" + name])
+        let result = try await Command.run("gzip", ["-dc", repodata + "/" + name])
         return result.text
     }
 

@@ -12,8 +12,8 @@ import Testing
 
     /// Two builds of the same tree, copied to different directories, touched at different times,
     /// written to different output directories at different moments: identical bytes.
-    @Test func everyFormatIsByteIdenticalAcrossDirectoriesAndTimes() throws {
-        let first = try Fixture.make()
+    @Test func everyFormatIsByteIdenticalAcrossDirectoriesAndTimes() async throws {
+        let first = try await Fixture.make()
         defer { first.remove() }
         let secondBase = FileManager.default.temporaryDirectory.path + "/elsewhere-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: secondBase, withIntermediateDirectories: true)
@@ -21,12 +21,12 @@ import Testing
         let secondRoot = secondBase + "/a/much/deeper/copy"
         try FileManager.default.createDirectory(atPath: secondBase + "/a/much/deeper", withIntermediateDirectories: true)
         // cp -a keeps hard links; the times are then moved to a later moment.
-        #expect(try Command.run("cp", ["-a", first.root, secondRoot]).succeeded)
-        #expect(try Command.shell("find \(Command.quote(secondRoot)) -exec touch -h -d '2030-01-01 12:00:00' {} +").succeeded)
+        #expect(try await Command.run("cp", ["-a", first.root, secondRoot]).succeeded)
+        #expect(try await Command.shell("find \(Command.quote(secondRoot)) -exec touch -h -d '2030-01-01 12:00:00' {} +").succeeded)
         let info = first.info()
         for packager in Self.packagers {
             let a = try PackageWriter.write(packager, contents: try first.contents(info), info: info, outputDirectory: first.base + "/out1")
-            Thread.sleep(forTimeInterval: 0.01)
+            try await Task.sleep(for: .milliseconds(10))
             let contents = try PackageContents.scan(root: secondRoot, info: info, exclude: Fixture.exclude)
             let b = try PackageWriter.write(packager, contents: contents, info: info, outputDirectory: secondBase + "/out2")
             #expect(a.metadata.sha256 == b.metadata.sha256, "\(URL(fileURLWithPath: a.path).lastPathComponent) differs")
@@ -37,8 +37,8 @@ import Testing
 
     /// The thread count is a speed setting only: xz and zstd payloads come out the same.
     @Test(arguments: [ArchiveCompression.Algorithm.xz, .zstd])
-    func threadCountDoesNotChangeTheBytes(algorithm: ArchiveCompression.Algorithm) throws {
-        let fixture = try Fixture.make()
+    func threadCountDoesNotChangeTheBytes(algorithm: ArchiveCompression.Algorithm) async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         // Enough data for several xz blocks (3 x the 1 MiB dictionary at level 1) and zstd jobs.
         var generator = SplitMix(seed: 42)

@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test(arguments: segmentable)
-    func reusedSegmentsAroundAChangedOneGiveTheColdBytes(algorithm: ArchiveCompression.Algorithm) throws {
+    func reusedSegmentsAroundAChangedOneGiveTheColdBytes(algorithm: ArchiveCompression.Algorithm) async throws {
         let compression = BlockCompressionTests.compression(algorithm, threads: 2)
         let blockSize = try BlockCompressor.blockSize(for: compression)
         let before = Self.parts(blockSize)
@@ -81,14 +81,14 @@ import Testing
         try Data(coldAfter.bytes).write(to: URL(fileURLWithPath: path))
         defer { unlink(path) }
         let tool = BlockCompressionTests.tool[algorithm]!
-        let test = try Command.run(tool, ["-t", path])
+        let test = try await Command.run(tool, ["-t", path])
         #expect(test.succeeded, "\(tool) -t: \(test.error)")
-        let decompressed = try Command.run(tool, ["-dc", path])
+        let decompressed = try await Command.run(tool, ["-dc", path])
         #expect(decompressed.succeeded && Array(decompressed.output) == Array(after.joined()), "\(tool) -dc does not give the input back")
         if algorithm == .xz {
             // Still one stream (dpkg and rpm read one), with a block ending at each boundary:
             // 2 + 1 + 0 + 2 blocks.
-            let listing = try Command.run("xz", ["--robot", "--list", path]).text
+            let listing = try await Command.run("xz", ["--robot", "--list", path]).text
             let totals = listing.split(separator: "\n").first { $0.hasPrefix("totals") }?.split(separator: "\t") ?? []
             #expect(totals.count > 2 && totals[1] == "1" && Int(totals[2]) == 5, "\(listing)")
         } else {

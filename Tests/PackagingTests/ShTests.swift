@@ -32,8 +32,8 @@ import Testing
     }
 
     /// What a tree holds: path, type, mode, owner, link target, size and link count of each entry.
-    static func tree(_ directory: String) throws -> [String] {
-        let listing = try Command.run("find", [directory, "-mindepth", "1", "-printf", "%P|%y|%m|%u:%g|%l|%s|%n\n"])
+    static func tree(_ directory: String) async throws -> [String] {
+        let listing = try await Command.run("find", [directory, "-mindepth", "1", "-printf", "%P|%y|%m|%u:%g|%l|%s|%n\n"])
         #expect(listing.succeeded, "\(listing.error)")
         return listing.text.split(separator: "\n").map { line in
             let fields = line.split(separator: "|", omittingEmptySubsequences: false)
@@ -45,8 +45,8 @@ import Testing
     static let cases: [(ArchiveCompression.Algorithm, String)] = [(.gzip, "dash"), (.gzip, "bash"), (.xz, "dash"), (.zstd, "bash")]
 
     @Test(arguments: cases)
-    func unpacksUnderTargetExactlyWhatTheTarballHolds(algorithm: ArchiveCompression.Algorithm, shell: String) throws {
-        let fixture = try Fixture.make()
+    func unpacksUnderTargetExactlyWhatTheTarballHolds(algorithm: ArchiveCompression.Algorithm, shell: String) async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture, algorithm)
         let platform = PlatformInfo.current().tag
@@ -54,15 +54,15 @@ import Testing
                 == "\(fixture.name)-1.4.2-1.\(platform).\(PackageArchitecture.host.rpm).sh")
 
         let target = fixture.base + "/target dir"
-        let run = try Command.run(shell, [built.installer, "--target", target, "--quiet"])
+        let run = try await Command.run(shell, [built.installer, "--target", target, "--quiet"])
         #expect(run.succeeded, "\(run.error)")
         #expect(run.text.isEmpty, "--quiet printed: \(run.text)")
         let unpacked = fixture.base + "/from-tar"
         try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
-        #expect(try Command.run("tar", ["-xpf", built.tarball, "-C", unpacked]).succeeded)
-        let installed = try Self.tree(target)
+        #expect(try await Command.run("tar", ["-xpf", built.tarball, "-C", unpacked]).succeeded)
+        let installed = try await Self.tree(target)
         #expect(installed.count > 10)
-        #expect(installed == (try Self.tree(unpacked)))
+        await #expect(installed == (try Self.tree(unpacked)))
         var linkStatus = stat(), fileStatus = stat()
         lstat(target + fixture.installDir + "/share/doc/README.hardlink", &linkStatus)
         lstat(target + fixture.installDir + "/share/doc/README", &fileStatus)
@@ -70,15 +70,15 @@ import Testing
         // The scripts act on the real install dir, so --target never runs them.
         #expect(!FileManager.default.fileExists(atPath: built.postinstMarker))
         #expect(!FileManager.default.fileExists(atPath: fixture.base + "/preinst-ran"))
-        let program = try Command.run(target + fixture.installDir + "/bin/\(fixture.name)", ["sh"],
+        let program = try await Command.run(target + fixture.installDir + "/bin/\(fixture.name)", ["sh"],
                                       environment: ["LD_LIBRARY_PATH": target + fixture.installDir + "/embedded/lib"])
         #expect(program.text == "hello, sh (2)\n")
 
-        let list = try Command.run(shell, [built.installer, "--list"])
+        let list = try await Command.run(shell, [built.installer, "--list"])
         #expect(list.succeeded, "\(list.error)")
         // The tarball is the deb's data tar (`./opt/...` and the parents `./`, `./opt/`); the
         // installer holds the same entries named from the root, without parents it must not touch.
-        let tarball = try Command.run("tar", ["-tf", built.tarball]).text.split(separator: "\n")
+        let tarball = try await Command.run("tar", ["-tf", built.tarball]).text.split(separator: "\n")
             .filter { $0 != "./" && $0 != "./opt/" }.map { $0.dropFirst(2) }
         #expect(list.text.split(separator: "\n") == tarball)
     }
@@ -86,8 +86,8 @@ import Testing
     /// One changed byte anywhere after the header, or a missing or extra byte, and the installer
     /// stops before unpacking anything: the target directory is not even created.
     @Test(arguments: ["dash", "bash"])
-    func aDamagedInstallerUnpacksNothing(shell: String) throws {
-        let fixture = try Fixture.make()
+    func aDamagedInstallerUnpacksNothing(shell: String) async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture)
         let original = try Data(contentsOf: URL(fileURLWithPath: built.installer))
@@ -103,14 +103,14 @@ import Testing
             ("half", original.prefix(layout.payloadStart + layout.payloadSize / 2), "is truncated"),
             ("appended", original + Data("x".utf8), "1 bytes more than expected"),
         ]
-        let good = try Command.run(shell, [built.installer, "--check"])
+        let good = try await Command.run(shell, [built.installer, "--check"])
         #expect(good.succeeded && good.text.contains("size and SHA-256 are correct"), "\(good.text)\(good.error)")
         for (label, bytes, message) in damaged {
             let path = fixture.base + "/\(label).sh"
             try bytes.write(to: URL(fileURLWithPath: path))
             let target = fixture.base + "/target-\(label)"
             for arguments in [["--target", target], ["--target", target, "--noexec"], ["--check"], ["--list"]] {
-                let run = try Command.run(shell, [path] + arguments)
+                let run = try await Command.run(shell, [path] + arguments)
                 #expect(run.status == 1, "\(label) \(arguments): status \(run.status)")
                 #expect(run.error.contains(message) && run.error.contains("Nothing was unpacked"), "\(label): \(run.error)")
                 #expect(!run.text.contains("opt/"), "\(label) \(arguments) listed files: \(run.text)")
@@ -119,13 +119,13 @@ import Testing
         }
     }
 
-    @Test func optionsAreCheckedAndDocumented() throws {
-        let fixture = try Fixture.make()
+    @Test func optionsAreCheckedAndDocumented() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture)
-        let help = try Command.run("dash", [built.installer, "--help"])
+        let help = try await Command.run("dash", [built.installer, "--help"])
         #expect(help.succeeded && help.text.contains("--target DIR") && help.text.contains("--noexec"), "\(help.text)")
-        let info = try Command.run("dash", [built.installer, "--info"])
+        let info = try await Command.run("dash", [built.installer, "--info"])
         #expect(info.succeeded)
         #expect(info.text.contains("Name:         \(fixture.name)\n") && info.text.contains("Version:      1.4.2-1\n")
                 && info.text.contains("Installs to:  \(fixture.installDir)\n")
@@ -133,12 +133,12 @@ import Testing
         for (arguments, message) in [(["--bogus"], "unknown option: --bogus"), (["--check", "--list"], "choose one of"),
                                      (["--target"], "--target needs a directory"), (["--target="], "--target needs a directory"),
                                      (["--", "extra"], "unexpected argument: extra"), (["configure"], "unknown option: configure")] {
-            let run = try Command.run("dash", [built.installer] + arguments)
+            let run = try await Command.run("dash", [built.installer] + arguments)
             #expect(run.status == 2 && run.error.contains(message) && run.error.contains("Usage: sh "), "\(arguments): \(run.error)")
         }
         // makeself's --keep changes nothing (nothing here is temporary); --target=DIR works too.
         let target = fixture.base + "/kept"
-        let keep = try Command.run("dash", [built.installer, "--keep", "--target=\(target)"])
+        let keep = try await Command.run("dash", [built.installer, "--keep", "--target=\(target)"])
         #expect(keep.succeeded && keep.text.contains("scripts not run"), "\(keep.error)")
         #expect(FileManager.default.fileExists(atPath: target + fixture.installDir + "/share/doc/README"))
     }
@@ -148,21 +148,21 @@ import Testing
     /// Installing again (a reinstall, a newer version) never overwrites an admin's configuration:
     /// unchanged it stays, and a packaged copy that differs is put beside it as `.new`.
     @Test(arguments: ["dash", "bash"])
-    func anEditedConfigFileIsKept(shell: String) throws {
-        let fixture = try Fixture.make()
+    func anEditedConfigFileIsKept(shell: String) async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture)
         let target = fixture.base + "/target"
-        #expect(try Command.run(shell, [built.installer, "--target", target, "--quiet"]).succeeded)
+        #expect(try await Command.run(shell, [built.installer, "--target", target, "--quiet"]).succeeded)
         let conf = target + fixture.installDir + "/etc/\(fixture.name).conf"
         let packaged = try String(contentsOfFile: conf, encoding: .utf8)
         // Unchanged: a second install leaves it and writes no .new.
-        #expect(try Command.run(shell, [built.installer, "--target", target, "--quiet"]).succeeded)
+        #expect(try await Command.run(shell, [built.installer, "--target", target, "--quiet"]).succeeded)
         #expect(try String(contentsOfFile: conf, encoding: .utf8) == packaged)
         #expect(!FileManager.default.fileExists(atPath: conf + ".new"))
         // Edited: kept, the packaged one beside it, and nothing set aside is left behind.
         try "edited=yes\n".write(toFile: conf, atomically: false, encoding: .utf8)
-        let again = try Command.run(shell, [built.installer, "--target", target])
+        let again = try await Command.run(shell, [built.installer, "--target", target])
         #expect(again.succeeded && again.text.contains("Kept the existing \(fixture.installDir)/etc/\(fixture.name).conf"), "\(again.text)\(again.error)")
         #expect(try String(contentsOfFile: conf, encoding: .utf8) == "edited=yes\n")
         #expect(try String(contentsOfFile: conf + ".new", encoding: .utf8) == packaged)
@@ -171,16 +171,16 @@ import Testing
 
     /// What an interrupted run left set aside is the admin's copy; and a failed unpack puts the
     /// copies back before the installer exits.
-    @Test func setAsideCopiesSurviveInterruptsAndFailures() throws {
-        let fixture = try Fixture.make()
+    @Test func setAsideCopiesSurviveInterruptsAndFailures() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture)
         let target = fixture.base + "/target"
-        #expect(try Command.run("dash", [built.installer, "--target", target, "--quiet"]).succeeded)
+        #expect(try await Command.run("dash", [built.installer, "--target", target, "--quiet"]).succeeded)
         let conf = target + fixture.installDir + "/etc/\(fixture.name).conf"
         let packaged = try String(contentsOfFile: conf, encoding: .utf8)
         try "admin=1\n".write(toFile: conf + ".omnibus-kept", atomically: false, encoding: .utf8)
-        #expect(try Command.run("dash", [built.installer, "--target", target, "--quiet"]).succeeded)
+        #expect(try await Command.run("dash", [built.installer, "--target", target, "--quiet"]).succeeded)
         #expect(try String(contentsOfFile: conf, encoding: .utf8) == "admin=1\n")
         #expect(try String(contentsOfFile: conf + ".new", encoding: .utf8) == packaged)
         #expect(!FileManager.default.fileExists(atPath: conf + ".omnibus-kept"))
@@ -190,14 +190,14 @@ import Testing
         let program = target + fixture.installDir + "/bin/\(fixture.name)"
         try FileManager.default.removeItem(atPath: program)
         try FileManager.default.createDirectory(atPath: program + "/blocker", withIntermediateDirectories: true)
-        let failed = try Command.run("dash", [built.installer, "--target", target, "--quiet"])
+        let failed = try await Command.run("dash", [built.installer, "--target", target, "--quiet"])
         #expect(!failed.succeeded && failed.error.contains("unpacking into"), "\(failed.error)")
         #expect(try String(contentsOfFile: conf, encoding: .utf8) == "edited=yes\n")
         #expect(!FileManager.default.fileExists(atPath: conf + ".omnibus-kept"))
     }
 
-    @Test func aSymlinkedInstallDirStaysALink() throws {
-        let fixture = try Fixture.make()
+    @Test func aSymlinkedInstallDirStaysALink() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture)
         let target = fixture.base + "/target"
@@ -205,7 +205,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: target + "/opt", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: target + fixture.installDir, withDestinationPath: elsewhere)
-        let run = try Command.run("dash", [built.installer, "--target", target])
+        let run = try await Command.run("dash", [built.installer, "--target", target])
         #expect(run.succeeded, "\(run.error)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: target + fixture.installDir) == elsewhere)
         #expect(FileManager.default.isExecutableFile(atPath: elsewhere + "/bin/\(fixture.name)"))
@@ -213,26 +213,26 @@ import Testing
 
     /// Installing into / needs root; unpacking elsewhere does not.
     @Test(.enabled(if: canSwitchUser, "needs root and setpriv to run the installer as another user"))
-    func withoutRootOnlyTargetWorks() throws {
-        let fixture = try Fixture.make()
+    func withoutRootOnlyTargetWorks() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture)
         let home = fixture.base + "/nobody"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        #expect(try Command.run("chown", ["65534:65534", home]).succeeded)
+        #expect(try await Command.run("chown", ["65534:65534", home]).succeeded)
         let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "dash", built.installer]
-        let refused = try Command.run("setpriv", asNobody, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": home])
+        let refused = try await Command.run("setpriv", asNobody, environment: ["PATH": "/usr/bin:/bin", "TMPDIR": home])
         #expect(refused.status == 1 && refused.error.contains("needs root") && refused.error.contains("--target DIR"), "\(refused.error)")
         #expect(!FileManager.default.fileExists(atPath: fixture.installDir))
-        let unpacked = try Command.run("setpriv", asNobody + ["--target", home + "/t"], environment: ["PATH": "/usr/bin:/bin"])
+        let unpacked = try await Command.run("setpriv", asNobody + ["--target", home + "/t"], environment: ["PATH": "/usr/bin:/bin"])
         #expect(unpacked.succeeded, "\(unpacked.error)")
         #expect(FileManager.default.isExecutableFile(atPath: home + "/t" + fixture.installDir + "/bin/\(fixture.name)"))
     }
 
     /// An xz installer on a system without xz (Debian's minbase has none) says which package
     /// is missing and unpacks nothing; with xz on PATH the same tools suffice.
-    @Test func aMissingDecompressorIsNamedBeforeAnythingIsUnpacked() throws {
-        let fixture = try Fixture.make()
+    @Test func aMissingDecompressorIsNamedBeforeAnythingIsUnpacked() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture, .xz)
         let tools = fixture.base + "/tools"
@@ -242,24 +242,24 @@ import Testing
         }
         let dash = try #require(Command.which("dash"))
         let target = fixture.base + "/target"
-        let refused = try Command.run(dash, [built.installer, "--target", target], environment: ["PATH": tools])
+        let refused = try await Command.run(dash, [built.installer, "--target", target], environment: ["PATH": tools])
         #expect(refused.status == 1 && refused.error.contains("needs 'xz' to unpack (Debian package xz-utils)"), "\(refused.error)")
         #expect(!FileManager.default.fileExists(atPath: target))
         try FileManager.default.createSymbolicLink(atPath: tools + "/xz", withDestinationPath: try #require(Command.which("xz")))
-        let unpacked = try Command.run(dash, [built.installer, "--target", target], environment: ["PATH": tools])
+        let unpacked = try await Command.run(dash, [built.installer, "--target", target], environment: ["PATH": tools])
         #expect(unpacked.succeeded, "\(unpacked.error)")
     }
 
     /// Package text with quotes and shell syntax is printed as written and never run.
-    @Test func packageTextStaysText() throws {
-        let fixture = try Fixture.make()
+    @Test func packageTextStaysText() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let marker = fixture.base + "/ran"
         var info = fixture.info()
         info.summary = "it's \"$(touch \(marker))\" `touch \(marker)` \\ $HOME ${x?}"
         let built = try fixture.build(ShPackager(), info: info)
         for shell in ["dash", "bash"] {
-            let run = try Command.run(shell, [built.path, "--info"])
+            let run = try await Command.run(shell, [built.path, "--info"])
             #expect(run.succeeded, "\(run.error)")
             #expect(run.text.contains("Summary:      \(info.summary)\n"), "\(run.text)")
         }
@@ -267,8 +267,8 @@ import Testing
     }
 
     /// The header alone parses as a POSIX script for dash, bash and bash --posix.
-    @Test func theHeaderIsValidShell() throws {
-        let fixture = try Fixture.make()
+    @Test func theHeaderIsValidShell() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try Self.build(fixture)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: built.installer))
@@ -277,7 +277,7 @@ import Testing
         try bytes.prefix(layout.dataStart).write(to: URL(fileURLWithPath: header))
         #expect(String(decoding: bytes.prefix(layout.dataStart), as: UTF8.self).hasSuffix("\nexit 0\n"))
         for shell in [["dash", "-n"], ["bash", "-n"], ["bash", "--posix", "-n"]] {
-            let check = try Command.run(shell[0], Array(shell.dropFirst()) + [header])
+            let check = try await Command.run(shell[0], Array(shell.dropFirst()) + [header])
             #expect(check.succeeded && check.error.isEmpty, "\(shell): \(check.error)")
         }
     }

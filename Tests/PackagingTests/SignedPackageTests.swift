@@ -20,24 +20,24 @@ import Testing
 
     @Test(.enabled(if: hasRPM, "gpg, rpm or rpmkeys is not installed"), arguments: ["ed25519", "rsa3072"])
     func rpmChecksBothSignaturesWithTheKeyImported(algorithm: String) async throws {
-        let keyring = try TestKeyring.make(algorithm)
+        let keyring = try await TestKeyring.make(algorithm)
         defer { keyring.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try await fixture.buildSigned(RPMPackager(), with: keyring)
         let database = fixture.base + "/rpmdb"
         try FileManager.default.createDirectory(atPath: database, withIntermediateDirectories: true)
 
         // Without the key: the signatures are there, but rpm cannot check them.
-        let unknown = try Command.run("rpm", ["--dbpath", database, "-Kv", built.path])
+        let unknown = try await Command.run("rpm", ["--dbpath", database, "-Kv", built.path])
         #expect(!unknown.succeeded && unknown.text.contains("NOKEY"), "\(unknown.text)\(unknown.error)")
 
-        try keyring.exportPublicKey(to: fixture.base + "/key.asc", armored: true)
-        let imported = try Command.run("rpmkeys", ["--dbpath", database, "--import", fixture.base + "/key.asc"])
+        try await keyring.exportPublicKey(to: fixture.base + "/key.asc", armored: true)
+        let imported = try await Command.run("rpmkeys", ["--dbpath", database, "--import", fixture.base + "/key.asc"])
         #expect(imported.succeeded, "\(imported.error)")
-        let check = try Command.run("rpm", ["--dbpath", database, "-K", built.path])
+        let check = try await Command.run("rpm", ["--dbpath", database, "-K", built.path])
         #expect(check.succeeded && check.text.hasSuffix(": digests signatures OK\n"), "\(check.text)\(check.error)")
-        let verbose = try Command.run("rpm", ["--dbpath", database, "-Kv", built.path]).text
+        let verbose = try await Command.run("rpm", ["--dbpath", database, "-Kv", built.path]).text
         let name = algorithm == "ed25519" ? "EdDSA" : "RSA"
         let keyID = keyring.fingerprint.suffix(8).lowercased()
         #expect(verbose.contains("Header V4 \(name)/SHA256 Signature, key ID \(keyID): OK"), "\(verbose)")
@@ -63,45 +63,45 @@ import Testing
 
     @Test(.enabled(if: canInstall, "needs root, gpg and rpm"))
     func rpmInstallsUnderSignatureLevelOnlyWithTheKey() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let built = try await PackageWriter.write(RPMPackager(), contents: try fixture.contents(info), info: info,
                                                   outputDirectory: fixture.base + "/out", signer: try await keyring.signer())
-        try keyring.exportPublicKey(to: fixture.base + "/key.asc", armored: true)
-        func install(into root: String) throws -> CommandResult {
+        try await keyring.exportPublicKey(to: fixture.base + "/key.asc", armored: true)
+        func install(into root: String) async throws -> CommandResult {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             // No shell in the empty root, so no scriptlets; the signature check comes first anyway.
-            return try Command.run("rpm", ["-i", "--root", root, "--define", "_pkgverify_level signature",
+            return try await Command.run("rpm", ["-i", "--root", root, "--define", "_pkgverify_level signature",
                                            "--nodeps", "--noscripts", built.path])
         }
-        let without = try install(into: fixture.base + "/root-without-key")
+        let without = try await install(into: fixture.base + "/root-without-key")
         #expect(!without.succeeded, "installed although the key is not trusted: \(without.text)")
         #expect(without.error.contains("does not verify") && without.error.contains("NOKEY"), "\(without.error)")
 
         let trusting = fixture.base + "/root-with-key"
         try FileManager.default.createDirectory(atPath: trusting, withIntermediateDirectories: true)
-        #expect(try Command.run("rpmkeys", ["--root", trusting, "--import", fixture.base + "/key.asc"]).succeeded)
-        let with = try install(into: trusting)
+        #expect(try await Command.run("rpmkeys", ["--root", trusting, "--import", fixture.base + "/key.asc"]).succeeded)
+        let with = try await install(into: trusting)
         #expect(with.succeeded, "\(with.text)\(with.error)")
         #expect(FileManager.default.fileExists(atPath: trusting + fixture.installDir + "/bin/\(fixture.name)"))
 
         // The same package unsigned is refused even where the key is trusted (rpm 6's default).
         let unsigned = try PackageWriter.write(RPMPackager(), contents: try fixture.contents(info), info: info,
                                                outputDirectory: fixture.base + "/unsigned")
-        let refused = try Command.run("rpm", ["-i", "--root", fixture.base + "/root-with-key", "--define", "_pkgverify_level signature",
+        let refused = try await Command.run("rpm", ["-i", "--root", fixture.base + "/root-with-key", "--define", "_pkgverify_level signature",
                                               "--nodeps", "--noscripts", "--replacepkgs", unsigned.path])
         #expect(!refused.succeeded && refused.error.contains("does not verify: no signature"), "\(refused.error)")
     }
 
     /// A debsig-verify policy trusting exactly this key, in directories of the test's own.
-    static func debsigPolicy(for keyring: TestKeyring, in base: String) throws -> [String] {
+    static func debsigPolicy(for keyring: TestKeyring, in base: String) async throws -> [String] {
         let policies = base + "/policies/" + keyring.fingerprint
         let keyrings = base + "/keyrings/" + keyring.fingerprint
         for directory in [policies, keyrings] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        try keyring.exportPublicKey(to: keyrings + "/omnibus.gpg", armored: false)
+        try await keyring.exportPublicKey(to: keyrings + "/omnibus.gpg", armored: false)
         try Data("""
             <?xml version="1.0"?>
             <!DOCTYPE Policy SYSTEM "https://www.debian.org/debsig/1.0/policy.dtd">
@@ -122,20 +122,20 @@ import Testing
     @Test(.enabled(if: hasDebsig, "gpg, dpkg-deb or debsig-verify is not installed"),
           arguments: [ArchiveCompression.Algorithm.gzip, .xz, .zstd])
     func debsigVerifyAcceptsTheDebAndRejectsAnAlteredOne(algorithm: ArchiveCompression.Algorithm) async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let packager = DebPackager(compression: ArchiveCompression(algorithm))
         let built = try await PackageWriter.write(packager, contents: try fixture.contents(info), info: info,
                                                   outputDirectory: fixture.base + "/out", signer: try await keyring.signer())
-        let options = try Self.debsigPolicy(for: keyring, in: fixture.base)
-        let verified = try Command.run("debsig-verify", options + [built.path])
+        let options = try await Self.debsigPolicy(for: keyring, in: fixture.base)
+        let verified = try await Command.run("debsig-verify", options + [built.path])
         #expect(verified.succeeded, "\(verified.text)\(verified.error)")
 
         // dpkg still reads the package: `_` members are skipped.
-        let contents = try Command.run("dpkg-deb", ["--contents", built.path])
+        let contents = try await Command.run("dpkg-deb", ["--contents", built.path])
         #expect(contents.succeeded && contents.text.contains("./opt/\(fixture.name)/bin/\(fixture.name)"), "\(contents.error)")
 
         // One byte of data.tar changed: debsig-verify checks the member bytes, not the archive.
@@ -148,28 +148,28 @@ import Testing
         bytes[index] ^= 0x01
         let altered = fixture.base + "/altered.deb"
         try bytes.write(to: URL(fileURLWithPath: altered))
-        let rejected = try Command.run("debsig-verify", options + [altered])
+        let rejected = try await Command.run("debsig-verify", options + [altered])
         #expect(!rejected.succeeded, "an altered deb verified: \(rejected.text)")
 
         // A key that is not in the policy does not verify either.
-        let stranger = try TestKeyring.make()
+        let stranger = try await TestKeyring.make()
         defer { stranger.remove() }
-        let strangerOptions = try Self.debsigPolicy(for: stranger, in: fixture.base + "/stranger")
-        #expect(!(try Command.run("debsig-verify", strangerOptions + [built.path])).succeeded)
+        let strangerOptions = try await Self.debsigPolicy(for: stranger, in: fixture.base + "/stranger")
+        #expect(!(try await Command.run("debsig-verify", strangerOptions + [built.path])).succeeded)
     }
 
     @Test(.enabled(if: TestKeyring.hasGPG, "gpg is not installed"))
     func tarGetsADetachedArmoredSignatureListedInTheMetadata() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try await fixture.buildSigned(TarPackager(), with: keyring)
         let signature = try #require(built.signaturePath)
         #expect(signature == built.path + ".asc")
         let text = try String(contentsOfFile: signature, encoding: .utf8)
         #expect(text.hasPrefix("-----BEGIN PGP SIGNATURE-----\n") && !text.contains("Version:"), "\(text)")
-        let verified = try keyring.gpg(["--verify", signature, built.path])
+        let verified = try await keyring.gpg(["--verify", signature, built.path])
         #expect(verified.error.contains("Good signature"), "\(verified.error)")
 
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: built.metadataPath))) as? [String: Any])
@@ -186,9 +186,9 @@ import Testing
     /// The metadata describes the signed file on disk, and signing only adds to the unsigned bytes.
     @Test(.enabled(if: TestKeyring.hasGPG, "gpg is not installed"))
     func metadataMatchesTheSignedFileAndSigningOnlyAdds() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let contents = try fixture.contents(info)
@@ -230,9 +230,9 @@ import Testing
     /// signature files and metadata included.
     @Test(.enabled(if: TestKeyring.hasGPG, "gpg is not installed"), arguments: ["ed25519", "rsa3072"])
     func signedPackagesAreByteIdenticalAcrossRuns(algorithm: String) async throws {
-        let keyring = try TestKeyring.make(algorithm)
+        let keyring = try await TestKeyring.make(algorithm)
         defer { keyring.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let contents = try fixture.contents(info)
@@ -257,9 +257,9 @@ import Testing
     /// deb member; rpmlint reports an unknown key instead of a missing signature.
     @Test(.enabled(if: TestKeyring.hasGPG && DebTests.hasLintian && RPMTests.hasRPMLint, "gpg, lintian or rpmlint is not installed"))
     func lintersSeeOnlyTheSignature() async throws {
-        let keyring = try TestKeyring.make()
+        let keyring = try await TestKeyring.make()
         defer { keyring.remove() }
-        let fixture = try Fixture.make()
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let info = fixture.info()
         let contents = try fixture.contents(info)
@@ -273,14 +273,14 @@ import Testing
         }
         let deb = try await PackageWriter.write(DebPackager(compression: ArchiveCompression(.xz)), contents: contents, info: info,
                                                 outputDirectory: fixture.base + "/deb", signer: signer)
-        let lintian = try Command.run("lintian", ["--tag-display-limit", "0", deb.path])
+        let lintian = try await Command.run("lintian", ["--tag-display-limit", "0", deb.path])
         #expect(findings(lintian, field: 2) == DebTests.expectedLintianTags.union(["misplaced-extra-member-in-deb"]),
                 "lintian said:\n\(lintian.text)\(lintian.error)")
 
         let rpm = try await PackageWriter.write(RPMPackager(compression: ArchiveCompression(.xz), vendor: "Example Inc.",
                                                             group: "Applications/System"),
                                                 contents: contents, info: info, outputDirectory: fixture.base + "/rpm", signer: signer)
-        let rpmlint = try Command.run("rpmlint", [rpm.path])
+        let rpmlint = try await Command.run("rpmlint", [rpm.path])
         // rpmlint checks the signature against this machine's rpm database, which lacks the test key.
         #expect(findings(rpmlint, field: 2) == RPMTests.expectedRPMLintFindings.subtracting(["no-signature"]).union(["unknown-key"]),
                 "rpmlint said:\n\(rpmlint.text)\(rpmlint.error)")

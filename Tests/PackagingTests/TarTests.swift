@@ -5,15 +5,15 @@ import Testing
 
 @Suite struct TarTests {
     @Test(arguments: ArchiveCompression.Algorithm.allCases)
-    func gnuTarListsTheInstallDirRootOwned(algorithm: ArchiveCompression.Algorithm) throws {
-        let fixture = try Fixture.make()
+    func gnuTarListsTheInstallDirRootOwned(algorithm: ArchiveCompression.Algorithm) async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try fixture.build(TarPackager(compression: ArchiveCompression(algorithm)), info: fixture.info())
         let platform = PlatformInfo.current().tag
         #expect(URL(fileURLWithPath: built.path).lastPathComponent
                 == "\(fixture.name)-1.4.2-1.\(platform).\(PackageArchitecture.host.rpm).tar.\(algorithm.fileExtension)")
         let flag = ["gzip": "-z", "xz": "-J", "zstd": "--zstd"][algorithm.rawValue]!
-        let listing = try Command.run("tar", [flag, "-tvf", built.path])
+        let listing = try await Command.run("tar", [flag, "-tvf", built.path])
         #expect(listing.succeeded, "\(listing.error)")
         let lines = listing.text.split(separator: "\n").map(String.init)
         // The deb's data members: `./`, `./opt/`, then the install dir, all root's.
@@ -25,18 +25,18 @@ import Testing
         // names the real install dir, so the loader is pointed at the unpacked one instead.
         let root = fixture.base + "/unpacked"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        #expect(try Command.run("tar", [flag, "-xf", built.path, "-C", root]).succeeded)
-        let run = try Command.run(root + fixture.installDir + "/bin/\(fixture.name)", ["tar"],
+        #expect(try await Command.run("tar", [flag, "-xf", built.path, "-C", root]).succeeded)
+        let run = try await Command.run(root + fixture.installDir + "/bin/\(fixture.name)", ["tar"],
                                   environment: ["LD_LIBRARY_PATH": root + fixture.installDir + "/embedded/lib"])
         #expect(run.text == "hello, tar (3)\n")
     }
 
-    @Test func gzipHeaderCarriesNoTimeAndNoName() throws {
-        let fixture = try Fixture.make()
+    @Test func gzipHeaderCarriesNoTimeAndNoName() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let built = try fixture.build(TarPackager(compression: ArchiveCompression(.gzip, level: 6)), info: fixture.info())
         let bytes = try Data(contentsOf: URL(fileURLWithPath: built.path))
         #expect(Array(bytes.prefix(10)) == [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3])
-        #expect(try Command.run("gzip", ["-t", built.path]).succeeded)
+        #expect(try await Command.run("gzip", ["-t", built.path]).succeeded)
     }
 }

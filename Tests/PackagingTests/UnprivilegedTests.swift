@@ -11,8 +11,8 @@ import Testing
 /// them): files are then read and created exactly as that user could. Without root the test runs
 /// as the (already unprivileged) current user.
 @Suite struct UnprivilegedTests {
-    @Test func aNonRootBuilderStillProducesRootOwnedEntries() throws {
-        let fixture = try Fixture.make()
+    @Test func aNonRootBuilderStillProducesRootOwnedEntries() async throws {
+        let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let output = fixture.base + "/out"
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -21,7 +21,7 @@ import Testing
         if Command.isRoot {
             let user = try #require(try TestUser.ensure())
             builder = (user.uid, user.gid)
-            #expect(try Command.run("chown", ["-R", "\(user.uid):\(user.gid)", fixture.root, output]).succeeded)
+            #expect(try await Command.run("chown", ["-R", "\(user.uid):\(user.gid)", fixture.root, output]).succeeded)
             guard let identity = FilesystemIdentity() else {
                 Issue.record("setfsuid/setfsgid are not available")
                 return
@@ -45,28 +45,28 @@ import Testing
             #expect(stat(package.path, &status) == 0)
             #expect(status.st_uid == builder.uid, "the package was written by the builder")
         }
-        try expectRootOwned(built)
+        try await expectRootOwned(built)
     }
 
-    private func expectRootOwned(_ built: [BuiltPackage]) throws {
+    private func expectRootOwned(_ built: [BuiltPackage]) async throws {
         for package in built {
             switch package.format {
             case "deb":
-                let listing = try Command.run("dpkg-deb", ["--contents", package.path]).text
+                let listing = try await Command.run("dpkg-deb", ["--contents", package.path]).text
                 #expect(!listing.isEmpty)
                 #expect(listing.split(separator: "\n").allSatisfy { $0.contains(" root/root ") })
-                let numeric = try Command.shell("dpkg-deb --fsys-tarfile \(Command.quote(package.path)) | tar --numeric-owner -tvf -").text
+                let numeric = try await Command.shell("dpkg-deb --fsys-tarfile \(Command.quote(package.path)) | tar --numeric-owner -tvf -").text
                 #expect(numeric.split(separator: "\n").allSatisfy { $0.contains(" 0/0 ") })
             case "rpm":
-                let owners = try Command.run("rpm", ["-qp", "--qf", "[%{FILEUSERNAME}:%{FILEGROUPNAME}\n]", package.path]).text
+                let owners = try await Command.run("rpm", ["-qp", "--qf", "[%{FILEUSERNAME}:%{FILEGROUPNAME}\n]", package.path]).text
                 #expect(!owners.isEmpty)
                 #expect(owners.split(separator: "\n").allSatisfy { $0 == "root:root" })
-                let payload = try Command.shell("rpm2cpio \(Command.quote(package.path)) | cpio -tv --numeric-uid-gid --quiet").text
+                let payload = try await Command.shell("rpm2cpio \(Command.quote(package.path)) | cpio -tv --numeric-uid-gid --quiet").text
                 #expect(payload.split(separator: "\n").allSatisfy { $0.split(separator: " ", omittingEmptySubsequences: true)[2...3] == ["0", "0"] })
             default:
-                let listing = try Command.run("tar", ["-tvf", package.path]).text
+                let listing = try await Command.run("tar", ["-tvf", package.path]).text
                 #expect(listing.split(separator: "\n").allSatisfy { $0.contains(" root/root ") })
-                let numeric = try Command.run("tar", ["--numeric-owner", "-tvf", package.path]).text
+                let numeric = try await Command.run("tar", ["--numeric-owner", "-tvf", package.path]).text
                 #expect(numeric.split(separator: "\n").allSatisfy { $0.contains(" 0/0 ") })
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The outcome of running a real tool.
 struct CommandResult {
@@ -15,36 +16,58 @@ enum Command {
     /// temporary files so that no pipe can fill up and block the tool.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                    directory: String? = nil) throws -> CommandResult {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out")
-        let errURL = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
+                    directory: String? = nil) async throws -> CommandResult {
+        let started = try Started(executable, arguments, environment, directory)
+        defer { started.removeOutputs() }
+        try await started.process.runUntilExit()
+        return try started.result()
+    }
+
+    /// For a clean-up in a `defer`, where nothing can be awaited: the wait holds the calling
+    /// thread, so only for a command that ends at once (`gpgconf --kill`).
+    @discardableResult
+    static func runBriefly(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+        let started = try Started(executable, arguments, nil, nil)
+        defer { started.removeOutputs() }
+        try started.process.run()
+        started.process.waitUntilExit()
+        return try started.result()
+    }
+
+    /// A process set up with its output files, not yet running.
+    private struct Started {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : (which(executable) ?? executable))
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return CommandResult(status: process.terminationStatus, output: try Data(contentsOf: outURL),
-                             error: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString)")
+        var outURL: URL { scratch.appendingPathComponent("out") }
+        var errURL: URL { scratch.appendingPathComponent("err") }
+
+        init(_ executable: String, _ arguments: [String], _ environment: [String: String]?, _ directory: String?) throws {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : (which(executable) ?? executable))
+            process.arguments = arguments
+            if let environment { process.environment = environment }
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = try FileHandle(forWritingTo: outURL)
+            process.standardError = try FileHandle(forWritingTo: errURL)
+        }
+
+        func result() throws -> CommandResult {
+            CommandResult(status: process.terminationStatus, output: try Data(contentsOf: outURL),
+                          error: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        }
+
+        func removeOutputs() {
+            try? FileManager.default.removeItem(at: scratch)
+        }
     }
 
     /// Runs a shell pipeline with `/bin/sh -c`.
     @discardableResult
-    static func shell(_ script: String) throws -> CommandResult {
-        try run("/bin/sh", ["-c", script])
+    static func shell(_ script: String) async throws -> CommandResult {
+        try await run("/bin/sh", ["-c", script])
     }
 
     /// The tool's path in PATH (plus the sbin directories), or nil when it is not installed.

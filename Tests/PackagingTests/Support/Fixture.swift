@@ -17,7 +17,7 @@ struct Fixture {
     static let longDirectory = "share/data/" + String(repeating: "d", count: 60) + "/" + String(repeating: "e", count: 60)
 
     /// Builds the tree under a new temporary directory; `name` defaults to a unique package name.
-    static func make(name: String? = nil, in parent: String? = nil) throws -> Fixture {
+    static func make(name: String? = nil, in parent: String? = nil) async throws -> Fixture {
         // Letters only: rpmlint judges paths with digits "versioned", so a digit in the name
         // would change its findings from one run to the next.
         let name = name ?? "omnibus-test-" + String((0..<8).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! })
@@ -25,7 +25,7 @@ struct Fixture {
         let base = parentDirectory + "/pkgtest-" + UUID().uuidString
         let root = base + "/root"
         let fixture = Fixture(base: base, root: root, name: name)
-        try fixture.populate()
+        try await fixture.populate()
         return fixture
     }
 
@@ -33,7 +33,7 @@ struct Fixture {
         try? FileManager.default.removeItem(atPath: base)
     }
 
-    private func populate() throws {
+    private func populate() async throws {
         let manager = FileManager.default
         for directory in ["bin", "embedded/lib", "embedded/share/man/man1", "etc", "share/doc", "var/empty", Self.longDirectory] {
             try manager.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true)
@@ -61,10 +61,10 @@ struct Fixture {
 
             """)
         let library = root + "/embedded/lib/libdemo.so.1.0.0"
-        try compile(["-shared", "-fPIC", "-O2", "-Wl,-soname,libdemo.so.1", "-o", library, sources + "/greet.c"])
+        try await compile(["-shared", "-fPIC", "-O2", "-Wl,-soname,libdemo.so.1", "-o", library, sources + "/greet.c"])
         try manager.createSymbolicLink(atPath: root + "/embedded/lib/libdemo.so.1", withDestinationPath: "libdemo.so.1.0.0")
         // An absolute rpath into the install dir, as every omnibus build links.
-        try compile(["-O2", "-o", root + "/bin/\(name)", sources + "/main.c", library,
+        try await compile(["-O2", "-o", root + "/bin/\(name)", sources + "/main.c", library,
                      "-Wl,-rpath,\(installDir)/embedded/lib"])
         try write(root + "/etc/\(name).conf", "# \(name) settings\nlisten = 127.0.0.1:8080\n")
         try write(root + "/share/doc/README", "The \(name) package, for tests.\n")
@@ -78,8 +78,8 @@ struct Fixture {
         try manager.removeItem(atPath: sources)
     }
 
-    private func compile(_ arguments: [String]) throws {
-        let result = try Command.run("cc", arguments)
+    private func compile(_ arguments: [String]) async throws {
+        let result = try await Command.run("cc", arguments)
         guard result.succeeded else { throw FixtureError(message: "cc \(arguments.joined(separator: " ")): \(result.error)") }
     }
 

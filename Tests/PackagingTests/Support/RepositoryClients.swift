@@ -18,7 +18,7 @@ struct AptClient {
             .write(to: URL(fileURLWithPath: root + "/sources.list"))
     }
 
-    func run(_ arguments: [String], directory: String? = nil) throws -> CommandResult {
+    func run(_ arguments: [String], directory: String? = nil) async throws -> CommandResult {
         let options = [
             "Dir::Etc::sourcelist=\(root)/sources.list", "Dir::Etc::sourceparts=\(root)/parts",
             "Dir::Etc::trusted=\(root)/none.gpg", "Dir::Etc::trustedparts=\(root)/parts",
@@ -26,7 +26,7 @@ struct AptClient {
             "DPkg::Options::=--root=\(dpkgRoot)", "DPkg::Options::=--admindir=\(dpkgRoot)/var/lib/dpkg",
             "Dir::Cache=\(root)/cache", "Debug::NoLocking=1", "APT::Sandbox::User=root", "Acquire::Languages=none",
         ]
-        return try Command.run("apt-get", options.flatMap { ["-o", $0] } + arguments, directory: directory)
+        return try await Command.run("apt-get", options.flatMap { ["-o", $0] } + arguments, directory: directory)
     }
 
     var dpkgRoot: String { root + "/root" }
@@ -51,8 +51,8 @@ struct DnfClient {
         try FileManager.default.createDirectory(atPath: root + "/repos.d", withIntermediateDirectories: true)
     }
 
-    func install(_ name: String, repository: String, key: String) throws -> CommandResult {
-        try Command.run("dnf", [
+    func install(_ name: String, repository: String, key: String) async throws -> CommandResult {
+        try await Command.run("dnf", [
             "--installroot", root + "/root", "--setopt=reposdir=\(root)/repos.d", "--setopt=cachedir=\(root)/cache",
             "--releasever=1", "--repofrompath=r,file://\(repository)", "--repo", "r",
             "--setopt=r.gpgcheck=1", "--setopt=r.repo_gpgcheck=1", "--setopt=r.gpgkey=file://\(key)",

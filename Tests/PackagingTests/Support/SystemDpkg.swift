@@ -6,7 +6,13 @@ import Foundation
 enum SystemDpkg {
     static let lock = "/tmp/omnibus-tests-dpkg.lock"
 
-    static func run(_ arguments: [String]) throws -> CommandResult {
-        try Command.run("flock", [lock, "dpkg"] + arguments)
+    static func run(_ arguments: [String]) async throws -> CommandResult {
+        try await Command.run("flock", [lock, "dpkg"] + arguments)
+    }
+
+    /// For a test's `defer`, where nothing can be awaited: a purge is brief.
+    @discardableResult
+    static func runBriefly(_ arguments: [String]) throws -> CommandResult {
+        try Command.runBriefly("flock", [lock, "dpkg"] + arguments)
     }
 }

@@ -15,15 +15,15 @@ struct TestKeyring {
     /// `algorithm` as `gpg --quick-gen-key` takes it: `ed25519`, `rsa3072`, `nistp256`...
     /// `passphrase` protects the key (empty: none).
     static func make(_ algorithm: String = "ed25519", passphrase: String = "",
-                     userID: String = "Omnibus Test <t@example.com>") throws -> TestKeyring {
+                     userID: String = "Omnibus Test <t@example.com>") async throws -> TestKeyring {
         var template = Array("/tmp/gk-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw FixtureError(message: "mkdtemp failed")
         }
         let home = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let keyring = TestKeyring(home: home, fingerprint: "")
-        try keyring.gpg(["--passphrase", passphrase, "--pinentry-mode", "loopback", "--quick-gen-key", userID, algorithm, "sign", "never"])
-        let listing = try keyring.gpg(["--with-colons", "--list-secret-keys"]).text
+        try await keyring.gpg(["--passphrase", passphrase, "--pinentry-mode", "loopback", "--quick-gen-key", userID, algorithm, "sign", "never"])
+        let listing = try await keyring.gpg(["--with-colons", "--list-secret-keys"]).text
         guard let fingerprint = listing.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") })?
             .split(separator: ":", omittingEmptySubsequences: false)[9] else {
             throw FixtureError(message: "gpg made no key: \(listing)")
@@ -33,15 +33,15 @@ struct TestKeyring {
 
     /// Runs gpg on this home; throws with gpg's words when it fails.
     @discardableResult
-    func gpg(_ arguments: [String]) throws -> CommandResult {
-        let result = try Command.run("gpg", ["--batch", "--no-tty", "--homedir", home] + arguments)
+    func gpg(_ arguments: [String]) async throws -> CommandResult {
+        let result = try await Command.run("gpg", ["--batch", "--no-tty", "--homedir", home] + arguments)
         guard result.succeeded else { throw FixtureError(message: "gpg \(arguments.joined(separator: " ")): \(result.error)") }
         return result
     }
 
     /// The public key, armored or binary, written to `path`.
-    func exportPublicKey(to path: String, armored: Bool) throws {
-        try gpg((armored ? ["--armor"] : []) + ["--output", path, "--export", fingerprint])
+    func exportPublicKey(to path: String, armored: Bool) async throws {
+        try await gpg((armored ? ["--armor"] : []) + ["--output", path, "--export", fingerprint])
     }
 
     /// The gpg signer over this key for repository indexes, signatures dated `time`.
@@ -56,7 +56,7 @@ struct TestKeyring {
 
     /// Stops the agent this home started, then removes the home.
     func remove() {
-        _ = try? Command.run("gpgconf", ["--homedir", home, "--kill", "all"])
+        _ = try? Command.runBriefly("gpgconf", ["--homedir", home, "--kill", "all"])
         try? FileManager.default.removeItem(atPath: home)
     }
 }

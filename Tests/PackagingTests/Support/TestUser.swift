@@ -16,7 +16,7 @@ struct TestUser {
         defer { lock.unlock() }
         if let user = lookup() { return user }
         guard Command.isRoot, let useradd = Command.which("useradd") else { return nil }
-        let result = try Command.run(useradd, ["--system", "--user-group", "--no-create-home",
+        let result = try Command.runBriefly(useradd, ["--system", "--user-group", "--no-create-home",
                                                "--shell", "/usr/sbin/nologin", name])
         // 9: created meanwhile by another process.
         guard result.succeeded || result.status == 9 else {
