@@ -66,6 +66,27 @@ import Testing
         #expect(software["feature"]?["dependencies"] as? [String] == ["base", "addon"])
     }
 
+    @Test func aFlagThatChangesNoLayerStillChangesThePackagedManifest() async throws {
+        let repo = try repository("cond-reuse")
+        try repo.project(dependencies: ["top", "side"], extra: """
+            flags:
+              - { name: extra, description: The extra files }
+              - { name: banner, description: Tested by nothing yet }
+
+            """)
+        #expect(try await repo.omnibus(["build", "app"], environment: PackageReuseTests.epoch).status == 0)
+        let same = try await repo.omnibus(["build", "app"], environment: PackageReuseTests.epoch)
+        #expect(same.status == 0 && CacheKeyTests.built(same).isEmpty)
+        #expect(try PackageReuseTests.reused(repo) == true)
+        let banner = try await repo.omnibus(["build", "app", "--with", "banner"], environment: PackageReuseTests.epoch)
+        #expect(banner.status == 0, "\(banner.stdout)\(banner.stderr)")
+        #expect(CacheKeyTests.built(banner).isEmpty, "built \(CacheKeyTests.built(banner))")
+        // Same layers, but the manifest the packages carry says banner was on: packaged anew.
+        #expect(try PackageReuseTests.reused(repo) == false)
+        let manifest = try String(contentsOfFile: repo.installDir + "/version-manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"banner\" : true"), "\(manifest)")
+    }
+
     @Test func anUndeclaredWithFlagIsRefusedNamingTheDeclaredOnes() async throws {
         let repo = try repository("cond-undeclared")
         let result = try await repo.omnibus(["build", "app", "--with", "extras"])
