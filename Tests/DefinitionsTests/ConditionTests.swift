@@ -51,11 +51,14 @@ import Testing
                 when: { not: { platform: debian-12 } }
               - run: d
                 when: { with: tls, without: [legacy] }
+              - run: e
+                when: [{ platform: debian-13 }, { architecture: x86_64 }]
 
             """))
         let steps = try scratch.loadSoftware().build.map { try #require($0.value.condition) }
         var facts = Self.bookworm
-        #expect(steps.map { $0.holds(for: facts) } == [true, false, false, false])
+        #expect(steps.map { $0.holds(for: facts) } == [true, false, false, false, true])
+        #expect(!steps[4].holds(for: ConditionFacts(platform: "debian-12", families: ["debian"], version: "12", architecture: "arm64")))
         facts.flags = ["tls", "legacy"]
         #expect(steps[3].holds(for: facts) == false)
         facts.flags = ["tls"]

@@ -6,6 +6,13 @@ enum ConditionDecoder {
     static let keys = ["platform_family", "platform", "platform_version", "architecture", "with", "without", "not"]
 
     static func decode(_ value: YAMLValue, path: String, problems: inout Diagnostics) -> Condition? {
+        // A list of conditions holds when one does: OR across keys (`platform: debian-12` or
+        // `architecture: arm64`), which one mapping cannot say.
+        if case .sequence(let items, _) = value {
+            if items.isEmpty { problems.error("'\(path)' must list at least one condition", at: value.location) }
+            let alternatives = items.compactMap { decode($0, path: path, problems: &problems) }
+            return alternatives.count == items.count && !items.isEmpty ? .any(alternatives) : nil
+        }
         guard let map = MappingReader(value, describing: "'\(path)' (a condition)", path: path + ".", allowed: keys,
                                       problems: &problems) else { return nil }
         if map.pairs.isEmpty {

@@ -3,6 +3,8 @@
 /// before the graph is built: what they exclude is not part of the build at all.
 package indirect enum Condition: Sendable {
     case all([Condition])
+    /// `when:` written as a list of mappings: one of them holds.
+    case any([Condition])
     /// `platform_family: debian`: the platform's distribution or one it derives from.
     case platformFamily([String])
     /// `platform: debian-12`.
@@ -20,6 +22,7 @@ package indirect enum Condition: Sendable {
     package func holds(for facts: ConditionFacts) -> Bool {
         switch self {
         case .all(let tests): tests.allSatisfy { $0.holds(for: facts) }
+        case .any(let alternatives): alternatives.contains { $0.holds(for: facts) }
         case .platformFamily(let names): names.contains { facts.families.contains($0) }
         case .platform(let names): names.contains(facts.platform)
         case .platformVersion(let comparisons): comparisons.contains { $0.holds(for: facts.version) }
@@ -33,7 +36,7 @@ package indirect enum Condition: Sendable {
     /// Every flag the condition tests, where it is written (to check the project declares them).
     package var flagReferences: [Located<String>] {
         switch self {
-        case .all(let tests): tests.flatMap(\.flagReferences)
+        case .all(let tests), .any(let tests): tests.flatMap(\.flagReferences)
         case .with(let flags), .without(let flags): flags
         case .not(let condition): condition.flagReferences
         case .platformFamily, .platform, .platformVersion, .architecture: []
@@ -43,7 +46,7 @@ package indirect enum Condition: Sendable {
     /// Which facts the condition reads, for the version manifest.
     package var factNames: Set<String> {
         switch self {
-        case .all(let tests): tests.reduce(into: Set()) { $0.formUnion($1.factNames) }
+        case .all(let tests), .any(let tests): tests.reduce(into: Set()) { $0.formUnion($1.factNames) }
         case .platformFamily: ["platform_family"]
         case .platform: ["platform"]
         case .platformVersion: ["platform_version"]
