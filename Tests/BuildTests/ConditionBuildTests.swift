@@ -87,6 +87,22 @@ import Testing
         #expect(manifest.contains("\"banner\" : true"), "\(manifest)")
     }
 
+    @Test func theGraphCommandShowsEachPlatformsOwnGraph() async throws {
+        let repo = try TestRepository("cond-graph")
+        for name in ["zlib", "openssl3", "openssl35"] { try repo.localSoftware(name, steps: []) }
+        try repo.localSoftware("curl", dependencies: [
+            "zlib", "{ name: openssl3, when: { platform: debian-12 } }", "{ name: openssl35, when: { platform_version: \">= 13\" } }",
+        ], steps: [])
+        try repo.project(dependencies: ["curl"])
+        let bookworm = try await repo.omnibus(["graph", "app", "--platform", "debian-12"])
+        let trixie = try await repo.omnibus(["graph", "app", "--platform", "debian-13"])
+        #expect(bookworm.status == 0 && trixie.status == 0, "\(bookworm.stderr)\(trixie.stderr)")
+        #expect(bookworm.stdout.hasSuffix("build order: zlib, openssl3, curl\n"), "\(bookworm.stdout)")
+        #expect(trixie.stdout.hasSuffix("build order: zlib, openssl35, curl\n"), "\(trixie.stdout)")
+        let unknown = try await repo.omnibus(["graph", "app", "--platform", "debian-21"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown platform 'debian-21'"), "\(unknown.stderr)")
+    }
+
     @Test func anUndeclaredWithFlagIsRefusedNamingTheDeclaredOnes() async throws {
         let repo = try repository("cond-undeclared")
         let result = try await repo.omnibus(["build", "app", "--with", "extras"])
