@@ -25,7 +25,8 @@ package struct GraphResolver {
 
     /// Resolves with every `when:` evaluated against `facts` first: a dependency, step or version
     /// choice whose condition does not hold is not part of the graph. Without facts (checking
-    /// definitions alone) every condition is taken to hold.
+    /// definitions, or what any platform could need) every dependency and step is kept and each
+    /// software gets its fallback `default_version`.
     package func resolve(_ project: Project, facts: ConditionFacts? = nil) throws(DefinitionError) -> BuildGraph {
         var state = State(facts: facts)
         let roots = applicable(project.dependencies, conditions: project.dependencyConditions, facts: facts)
