@@ -6,13 +6,14 @@ package struct ResolvedSoftware: Sendable {
     package let version: SoftwareVersion
     /// Whether the version came from a project override rather than `default_version`.
     package let overridden: Bool
-    /// Direct dependencies, in declared order.
+    /// Direct dependencies whose `when:` held, in declared order.
     package let dependencies: [String]
+    /// The build steps of the chosen version (a version may replace the software's steps) whose
+    /// `when:` held.
+    package let steps: [Located<BuildStep>]
 
     package var name: String { software.name }
 
-    /// The build steps for the chosen version (a version may replace the software's steps).
-    package var steps: [Located<BuildStep>] { version.build ?? software.build }
     package var relativePath: String? { version.relativePath ?? software.relativePath }
     /// Software-level env first, so a version's settings win.
     package var env: [EnvSetting] { software.env + version.env }
@@ -24,6 +25,10 @@ package struct BuildGraph: Sendable {
     /// Topological order: every software comes after all of its dependencies. The same inputs
     /// always give the same order (depth-first in declared order).
     package let order: [ResolvedSoftware]
+    /// The project's dependencies whose `when:` held, in declared order.
+    package let roots: [String]
+    /// What the conditions were evaluated against; nil when they were not (all taken to hold).
+    package let facts: ConditionFacts?
 
     package subscript(name: String) -> ResolvedSoftware? { order.first { $0.name == name } }
 

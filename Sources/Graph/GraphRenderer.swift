@@ -30,7 +30,7 @@ package enum GraphRenderer {
                 walk(node.dependencies, prefix: prefix + (last ? "    " : "│   "))
             }
         }
-        walk(graph.project.dependencies.map(\.value), prefix: "")
+        walk(graph.roots, prefix: "")
         lines.append("")
         lines.append("build order: " + graph.order.map(\.name).joined(separator: ", "))
         return lines.joined(separator: "\n") + "\n"
@@ -46,8 +46,8 @@ package enum GraphRenderer {
         for node in graph.order {
             lines.append("  \(quoted(node.name)) [label=\"\(escaped(node.name))\\n\(escaped(node.version.version))\"];")
         }
-        for dependency in graph.project.dependencies {
-            lines.append("  \(quoted(graph.project.name)) -> \(quoted(dependency.value));")
+        for dependency in graph.roots {
+            lines.append("  \(quoted(graph.project.name)) -> \(quoted(dependency));")
         }
         for node in graph.order {
             for dependency in node.dependencies {
@@ -76,7 +76,7 @@ package enum GraphRenderer {
     static func json(_ graph: BuildGraph) -> String {
         let document = JSONGraph(
             project: graph.project.name,
-            dependencies: graph.project.dependencies.map(\.value),
+            dependencies: graph.roots,
             order: graph.order.map(\.name),
             software: graph.order.map {
                 .init(name: $0.name, version: $0.version.version, overridden: $0.overridden,

@@ -23,39 +23,99 @@ package struct GraphResolver {
         self.lookup = lookup
     }
 
-    package func resolve(_ project: Project) throws(DefinitionError) -> BuildGraph {
-        var state = State()
-        for dependency in project.dependencies {
+    /// Resolves with every `when:` evaluated against `facts` first: a dependency, step or version
+    /// choice whose condition does not hold is not part of the graph. Without facts (checking
+    /// definitions, or what any platform could need) every dependency and step is kept and each
+    /// software gets its fallback `default_version`.
+    package func resolve(_ project: Project, facts: ConditionFacts? = nil) throws(DefinitionError) -> BuildGraph {
+        var state = State(facts: facts)
+        let roots = applicable(project.dependencies, conditions: project.dependencyConditions, facts: facts)
+        for dependency in roots {
             visit(dependency, state: &state)
         }
-        applyOverrides(project, state: &state)
+        let reachable = reachableUnderAnyCondition(project, state: state)
+        applyOverrides(project, reachable: reachable, state: &state)
         var order: [ResolvedSoftware] = []
         for name in state.order {
             guard let software = state.loaded[name] else { continue }
             let pinned = project.overrides[name]?.value
-            guard let version = software.versions[pinned ?? software.defaultVersion.value] else {
+            let chosen = software.versionChoices.first { choice in facts.map { choice.condition.holds(for: $0) } ?? false }
+            guard let version = software.versions[pinned ?? chosen?.version.value ?? software.defaultVersion.value] else {
                 if pinned == nil {
-                    state.problems.error("default_version \(software.defaultVersion.value) of \(name) has no usable source",
-                                         at: software.defaultVersion.location)
+                    let written = chosen?.version ?? software.defaultVersion
+                    state.problems.error("default_version \(written.value) of \(name) has no usable source", at: written.location)
                 }
                 continue
             }
+            let steps = (version.build ?? software.build).filter { step in
+                guard let condition = step.value.condition, let facts else { return true }
+                return condition.holds(for: facts)
+            }
+            let dependencies = applicable(software.dependencies, conditions: software.dependencyConditions, facts: facts)
             order.append(ResolvedSoftware(software: software, version: version, overridden: pinned != nil,
-                                          dependencies: software.dependencies.map(\.value)))
+                                          dependencies: dependencies.map(\.value), steps: steps))
         }
+        checkFlags(project, reachable: reachable, state: &state)
         try state.problems.throwIfAny()
-        return BuildGraph(project: project, order: order)
+        return BuildGraph(project: project, order: order, roots: roots.map(\.value), facts: facts)
+    }
+
+    /// The entries of a `dependencies:` list whose `when:` holds (all of them without facts).
+    private func applicable(_ names: [Located<String>], conditions: [String: Condition], facts: ConditionFacts?) -> [Located<String>] {
+        guard let facts else { return names }
+        return names.filter { conditions[$0.value]?.holds(for: facts) ?? true }
+    }
+
+    /// Every software the project reaches under some condition (the graph under any facts).
+    private func reachableUnderAnyCondition(_ project: Project, state: State) -> [Software] {
+        var found: [Software] = []
+        var seen = Set<String>()
+        var pending = project.dependencies.map(\.value)
+        while let name = pending.popLast() {
+            guard seen.insert(name).inserted else { continue }
+            let software: Software
+            if let loaded = state.loaded[name] {
+                software = loaded
+            } else if case .found(let looked) = lookup(name) {
+                software = looked
+            } else {
+                continue
+            }
+            found.append(software)
+            pending += software.dependencies.map(\.value)
+        }
+        return found
+    }
+
+    /// Every flag a `when:` tests, in the project or any software it can reach under any
+    /// condition, must be one the project declares: a misspelt flag would otherwise never hold.
+    private func checkFlags(_ project: Project, reachable: [Software], state: inout State) {
+        let declared = project.flags.map(\.name)
+        var references = project.dependencyConditions.values.flatMap(\.flagReferences)
+        for software in reachable {
+            references += software.dependencyConditions.values.flatMap(\.flagReferences)
+            references += software.versionChoices.flatMap(\.condition.flagReferences)
+            let steps = software.build + software.versions.values.flatMap { $0.build ?? [] }
+            references += steps.compactMap(\.value.condition).flatMap(\.flagReferences)
+        }
+        for reference in references where !declared.contains(reference.value) {
+            let hint = Suggestion.closest(to: reference.value, in: declared).map { " (did you mean '\($0)'?)" } ?? ""
+            let known = declared.isEmpty ? "it declares no 'flags:'" : "it declares: \(declared.joined(separator: ", "))"
+            state.problems.error("flag '\(reference.value)' is not declared by project '\(project.name)'\(hint); \(known)",
+                                 at: reference.location)
+        }
     }
 
     /// Checks the dependencies reachable from `roots` (unknown names, cycles) without a project,
     /// so `validate` can check software no project uses yet.
     package func check(roots: [Located<String>]) -> Diagnostics {
-        var state = State()
+        var state = State(facts: nil)
         for root in roots { visit(root, state: &state) }
         return state.problems
     }
 
     private struct State {
+        let facts: ConditionFacts?
         var loaded: [String: Software] = [:]
         var failed: Set<String> = []
         var done: Set<String> = []
@@ -78,7 +138,7 @@ package struct GraphResolver {
         }
         guard let software = load(reference, state: &state) else { return }
         state.stack.append(name)
-        for dependency in software.dependencies {
+        for dependency in applicable(software.dependencies, conditions: software.dependencyConditions, facts: state.facts) {
             visit(dependency, state: &state)
         }
         state.stack.removeLast()
@@ -103,9 +163,9 @@ package struct GraphResolver {
         return nil
     }
 
-    private func applyOverrides(_ project: Project, state: inout State) {
+    private func applyOverrides(_ project: Project, reachable: [Software], state: inout State) {
         for (name, pin) in project.overrides.sorted(by: { $0.key < $1.key }) {
-            guard let software = state.loaded[name] else {
+            guard let software = state.loaded[name] ?? reachable.first(where: { $0.name == name }) else {
                 if !state.failed.contains(name) {
                     state.problems.error("override for '\(name)', which is not in the project's dependency graph",
                                          at: pin.location)

@@ -22,6 +22,7 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var lock: LockOptions
     @OptionGroup var signing: SigningOptions
     @OptionGroup var display: DisplayOptions
+    @OptionGroup var flags: FlagOptions
 
     @Argument(help: "The project to build.", completion: .custom(NameCompletion.projects))
     var project: String
@@ -52,6 +53,7 @@ struct BuildCommand: AsyncParsableCommand {
         let display = RunDisplay(self.display.mode())
         var inRoot = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
         inRoot.platformRoot = insideRoot.flatMap(PlatformRoot.init(argument:))
+        inRoot.flags = flags.choices
         let run = inRoot
         let (project, reportFile, platforms) = (self.project, report.map(absolutePath), self.platforms)
         try await display.run(finalLine: true) { () async throws(RunError) in

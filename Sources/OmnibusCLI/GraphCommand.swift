@@ -17,7 +17,17 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "text (a tree), dot (Graphviz) or json.")
     var format: GraphFormat = .text
 
+    @Option(help: ArgumentHelp("Evaluate when: conditions for this platform (debian-12, debian-13) instead of this machine (host).",
+                               valueName: "name"))
+    var platform: String?
+
+    @OptionGroup var flags: FlagOptions
+
+    func validate() throws {
+        if let platform, let problem = PlatformRoot.nameProblem(platform) { throw ValidationError("--platform: \(problem)") }
+    }
+
     func run() throws {
-        print(try global.workspace().renderGraph(project, as: format), terminator: "")
+        print(try global.workspace().renderGraph(project, as: format, platform: platform, flags: flags.choices), terminator: "")
     }
 }

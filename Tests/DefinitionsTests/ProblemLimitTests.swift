@@ -21,10 +21,10 @@ import Testing
         try writeSoftware(unknownKeys: 5_000)
         let error = try #require(scratch.softwareError())
         #expect(error.diagnostics.count == 1_000)
-        #expect(error.diagnostics.first?.description == "Software/x.yml:8:1: unknown key 'unknown00000' (expected one of: name, default_version, license, license_files, dependencies, versions, relative_path, env, build, live_install, tools, build_dependencies, network)")
+        #expect(error.diagnostics.first?.description == "Software/x.yml:8:1: unknown key 'unknown00000' (expected one of: name, default_version, license, license_files, dependencies, versions, relative_path, env, build, live_install, tools, build_dependencies, network, pass_env)")
         let lines = error.description.split(separator: "\n")
         #expect(lines.count == 101)
-        #expect(lines.dropLast().last == "Software/x.yml:107:1: unknown key 'unknown00099' (expected one of: name, default_version, license, license_files, dependencies, versions, relative_path, env, build, live_install, tools, build_dependencies, network)")
+        #expect(lines.dropLast().last == "Software/x.yml:107:1: unknown key 'unknown00099' (expected one of: name, default_version, license, license_files, dependencies, versions, relative_path, env, build, live_install, tools, build_dependencies, network, pass_env)")
         #expect(lines.last == "and 4900 more problems")
     }
 

@@ -85,7 +85,7 @@ import Testing
         "Projects/app.yml:7:10: override pins zlib to '1.10', which Software/zlib.yml does not define (defined: 1.0)",
     ]),
     ("root-not-mapping", [
-        "Projects/app.yml:1:1: a project definition must be a mapping of keys (name, maintainer, homepage, description, license, install_dir, version, iteration, dependencies, overrides, runtime_dependencies, conflicts, replaces, provides, config_files, files, users, groups, exclude, pass_env, require_license_files, package, health_check, platforms, smoke_test), found a list",
+        "Projects/app.yml:1:1: a project definition must be a mapping of keys (name, maintainer, homepage, description, license, install_dir, version, iteration, dependencies, overrides, runtime_dependencies, conflicts, replaces, provides, config_files, files, users, groups, exclude, pass_env, require_license_files, package, health_check, platforms, smoke_test, flags), found a list",
     ]),
     ("source-two-kinds", [
         "Software/zlib.yml:8:7: a source has exactly one of url, git, path; found url and git",
@@ -132,7 +132,7 @@ import Testing
         "Projects/app.yml:5:12: 'iteration' must be a whole number, found '2' (write it without quotes)",
         "Software/orphan.yml:4:16: unknown software 'libbar'; looked in: Software/, Library/",
         "Software/tool.yml:7:24: 'sha256' does not apply to a path source (it is hashed by content)",
-        "Software/tool.yml:8:8: 'GOOD-NAME' is not a valid environment variable name",
+        "Software/tool.yml:8:8: 'GOOD-NAME' is not a valid environment variable name (letters, digits and '_', not starting with a digit)",
         "Software/tool.yml:10:55: 'patch.strip' must be 0 or more, found -1",
         "Software/tool.yml:11:26: unknown variable '{{jobz}}' (did you mean '{{jobs}}'?)",
     ]),

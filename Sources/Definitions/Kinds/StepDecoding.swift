@@ -33,10 +33,14 @@ package struct StepDecoding {
 
     /// The step's body as a mapping with only `allowed` keys.
     package mutating func fields(_ value: YAMLValue, allowed: [String]) -> MappingReader? {
-        // `when` is reported once, with what it would take, instead of as an unknown key.
-        if case .mapping(let pairs, _) = value, let when = pairs.first(where: { $0.key.text == "when" })?.key, !allowed.contains("when") {
-            problems.error(StepDecoder.conditionalStep, at: when.location)
-            return MappingReader(value, describing: "step '\(kind)'", path: "\(kind).", allowed: allowed + ["when"], problems: &problems)
+        // `when` and `env` belong beside the step's name; say so instead of "unknown key".
+        if case .mapping(let pairs, _) = value {
+            let misplaced = pairs.filter { StepDecoder.sharedKeys.contains($0.key.text) && !allowed.contains($0.key.text) }
+            for pair in misplaced { problems.error(StepDecoder.sharedKeyInBody(pair.key.text, step: kind), at: pair.key.location) }
+            if !misplaced.isEmpty {
+                return MappingReader(value, describing: "step '\(kind)'", path: "\(kind).", allowed: allowed + misplaced.map(\.key.text),
+                                     problems: &problems)
+            }
         }
         return MappingReader(value, describing: "step '\(kind)'", path: "\(kind).", allowed: allowed, problems: &problems)
     }

@@ -21,15 +21,28 @@ extension StepKind {
     package var definitionFiles: [String] { [] }
 }
 
-/// A decoded step.
+/// A decoded step, with the keys every step accepts beside its name.
 package struct BuildStep: Sendable {
     package let kind: any StepKind
+    /// `env:` beside the step: set over the software's environment for this step only.
+    package let env: [EnvSetting]
+    /// `when:` beside the step; the graph leaves out steps whose condition does not hold.
+    package let condition: Condition?
 
-    package init(_ kind: any StepKind) {
+    package init(_ kind: any StepKind, env: [EnvSetting] = [], condition: Condition? = nil) {
         self.kind = kind
+        self.env = env
+        self.condition = condition
     }
 
     package var name: String { type(of: kind).name }
     package var summary: String { kind.summary }
     package var keyText: String { kind.keyText }
+    /// What the layer key records of the step: the kind's text, and its own env when it has one
+    /// (so steps without env keep the keys they had). The condition is not keyed: only steps
+    /// whose condition held are built, and that is what their presence in the key says.
+    package var identityText: String {
+        let text = name + ":" + keyText
+        return env.isEmpty ? text : text + " env:" + env.map { "\($0.name)=\($0.value)" }.joined(separator: "\u{0}")
+    }
 }

@@ -5,7 +5,7 @@ package enum ProjectLoader {
     static let keys = ["name", "maintainer", "homepage", "description", "license", "install_dir", "version",
                        "iteration", "dependencies", "overrides", "runtime_dependencies", "conflicts", "replaces",
                        "provides", "config_files", "files", "users", "groups", "exclude", "pass_env", "require_license_files",
-                       "package", "health_check", "platforms", "smoke_test"]
+                       "package", "health_check", "platforms", "smoke_test", "flags"]
 
     /// - Parameter repositoryRoot: where `files:` sources are looked up; nil: the directory above
     ///   the one holding the definition (`Projects/`).
@@ -44,8 +44,9 @@ package enum ProjectLoader {
         }
         let version = decodeVersion(map, problems: &problems)
         if !map.has("dependencies") { map.missing("dependencies", in: what, problems: &problems) }
-        let dependencies = map.stringList("dependencies", problems: &problems)
+        let (dependencies, dependencyConditions) = ConditionalEntries.dependencies(map, problems: &problems)
         reportDuplicates(dependencies, what: "dependency", problems: &problems)
+        let flags = ConditionalEntries.flags(map, problems: &problems)
         let iteration = map.int("iteration", problems: &problems)
         if let iteration, iteration.value < 1 {
             problems.error("'iteration' must be 1 or more, found \(iteration.value)", at: iteration.location)
@@ -103,7 +104,7 @@ package enum ProjectLoader {
             provides: relations["provides"]!.map(\.value),
             configFiles: configFiles.map(\.value),
             exclude: exclude.map(\.value),
-            passEnv: map.stringList("pass_env", problems: &problems).map(\.value),
+            passEnv: decodePassEnv(map, problems: &problems),
             requireLicenseFiles: map.bool("require_license_files", problems: &problems)?.value ?? false,
             package: package, healthCheck: healthCheck)
         project.files = files
@@ -111,6 +112,8 @@ package enum ProjectLoader {
         project.groups = accounts.groups
         project.platforms = platforms
         project.smokeTest = smokeTest?.value
+        project.flags = flags
+        project.dependencyConditions = dependencyConditions
         return project
     }
 
@@ -127,6 +130,16 @@ package enum ProjectLoader {
             problems.error("'platforms' must name at least one platform; leave it out to build on the host", at: map.key("platforms")!.location)
         }
         return platforms.map(\.value)
+    }
+
+    /// `pass_env:` names caller variables; a name with '=' or NUL, or an empty one, could not be one.
+    static func decodePassEnv(_ map: MappingReader, problems: inout Diagnostics) -> [String] {
+        let names = map.stringList("pass_env", problems: &problems)
+        reportDuplicates(names, what: "pass_env name", problems: &problems)
+        for name in names where name.value.isEmpty || name.value.contains("=") || name.value.contains("\u{0}") {
+            problems.error("'\(map.path)pass_env': '\(DisplayText.escaped(name.value))' is not an environment variable name", at: name.location)
+        }
+        return names.map(\.value)
     }
 
     static func looksLikeMaintainer(_ text: String) -> Bool {

@@ -3,7 +3,8 @@ import Foundation
 /// Loads and checks one software definition (`Software/<name>.yml`).
 package enum SoftwareLoader {
     static let keys = ["name", "default_version", "license", "license_files", "dependencies", "versions",
-                       "relative_path", "env", "build", "live_install", "tools", "build_dependencies", "network"]
+                       "relative_path", "env", "build", "live_install", "tools", "build_dependencies", "network",
+                       "pass_env"]
     static let versionKeys = ["source", "relative_path", "env", "build"]
 
     package static func load(path: String, displayPath: String, kinds: DefinitionKinds) throws(DefinitionError) -> Software {
@@ -23,10 +24,10 @@ package enum SoftwareLoader {
         let directory = (path as NSString).deletingLastPathComponent
         let name = map.string("name", required: what, problems: &problems)
         DefinitionFile.checkName(name, path: path, problems: &problems)
-        let defaultVersion = map.string("default_version", required: what, problems: &problems)
+        let (defaultVersion, versionChoices) = ConditionalEntries.defaultVersion(map, problems: &problems)
         let license = map.string("license", required: what + " (an SPDX name such as 'Zlib', or 'Proprietary')",
                                  problems: &problems)
-        let dependencies = map.stringList("dependencies", problems: &problems)
+        let (dependencies, dependencyConditions) = ConditionalEntries.dependencies(map, problems: &problems)
         ProjectLoader.reportDuplicates(dependencies, what: "dependency", problems: &problems)
         if let name, let own = dependencies.first(where: { $0.value == name.value }) {
             problems.error("software '\(name.value)' cannot depend on itself", at: own.location)
@@ -54,9 +55,10 @@ package enum SoftwareLoader {
         } else {
             map.missing("versions", in: what, problems: &problems)
         }
-        if let defaultVersion, !declared.isEmpty, !declared.contains(defaultVersion.value) {
-            problems.error("'default_version' \(defaultVersion.value) is not one of the defined versions (\(declared.joined(separator: ", ")))",
-                           at: defaultVersion.location)
+        for version in [defaultVersion].compactMap({ $0 }) + versionChoices.map(\.version)
+            where !declared.isEmpty && !declared.contains(version.value) {
+            problems.error("'default_version' \(version.value) is not one of the defined versions (\(declared.joined(separator: ", ")))",
+                           at: version.location)
         }
 
         let tools = map.stringList("tools", problems: &problems)
@@ -65,6 +67,7 @@ package enum SoftwareLoader {
         }
         let buildDependencies = decodeBuildDependencies(map, problems: &problems)
         let network = map.bool("network", problems: &problems)?.value ?? false
+        let passEnv = ProjectLoader.decodePassEnv(map, problems: &problems)
         guard let name, let defaultVersion, let license else { return nil }
         var software = Software(
             name: name.value, file: displayPath, directory: directory, defaultVersion: defaultVersion,
@@ -75,6 +78,9 @@ package enum SoftwareLoader {
             licenseLocation: license.location)
         software.buildDependencies = buildDependencies
         software.network = network
+        software.dependencyConditions = dependencyConditions
+        software.versionChoices = versionChoices
+        software.passEnv = passEnv
         return software
     }
 
@@ -128,11 +134,18 @@ package enum SoftwareLoader {
     }
 
     static func decodeEnv(_ map: MappingReader, problems: inout Diagnostics) -> [EnvSetting] {
-        map.stringMap("env", problems: &problems).map { key, value in
+        map.value("env").map { decodeEnv($0, name: map.path + "env", problems: &problems) } ?? []
+    }
+
+    /// `env: {NAME: value}`: names a shell could export (so no '=', NUL or empty name), values
+    /// checked for `{{variables}}` like any step string.
+    static func decodeEnv(_ value: YAMLValue, name: String, problems: inout Diagnostics) -> [EnvSetting] {
+        TypedValue.stringMap(value, name: name, problems: &problems).map { key, value in
             let valid = key.text.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
                 && key.text.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
             if !valid {
-                problems.error("'\(key.text)' is not a valid environment variable name", at: key.location)
+                problems.error("'\(DisplayText.escaped(key.text))' is not a valid environment variable name (letters, digits and '_', not starting with a digit)",
+                               at: key.location)
             }
             Interpolation.check(value, problems: &problems)
             return EnvSetting(name: key.text, value: value.value)

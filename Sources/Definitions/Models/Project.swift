@@ -33,6 +33,10 @@ package struct Project: Sendable {
     package var platforms: [String] = []
     /// `smoke_test:`: a command that proves an installed package works (the portability matrix).
     package var smokeTest: String?
+    /// `flags:`: features `--with NAME` and `--without NAME` turn on and off for `when:`.
+    package var flags: [ProjectFlag] = []
+    /// `when:` of the `dependencies:` entries that have one, by dependency name.
+    package var dependencyConditions: [String: Condition] = [:]
 
     package init(name: String, file: String, maintainer: String, homepage: String, description: String,
                 license: String, installDir: String, version: ProjectVersion, iteration: Int,

@@ -26,6 +26,12 @@ package struct Software: Sendable {
     package var buildDependencies: [String: [String]] = [:]
     /// `network: true`: its steps may reach the network inside a clean root (off otherwise).
     package var network = false
+    /// `when:` of the `dependencies:` entries that have one, by dependency name.
+    package var dependencyConditions: [String: Condition] = [:]
+    /// `default_version` choices tried in order before `defaultVersion`, the fallback.
+    package var versionChoices: [VersionChoice] = []
+    /// `pass_env:` of this software: caller variables its steps see (and only its layer keys).
+    package var passEnv: [String] = []
 
     package init(name: String, file: String, directory: String, defaultVersion: Located<String>, license: String,
                 licenseFiles: [String], dependencies: [Located<String>], versions: [String: SoftwareVersion],

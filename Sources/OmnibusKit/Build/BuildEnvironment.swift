@@ -43,6 +43,17 @@ package struct BuildEnvironment: Sendable {
         variables = env
     }
 
+    private init(variables: [String: String]) {
+        self.variables = variables
+    }
+
+    /// This environment with a step's own `env:` set over it, for that step only.
+    func overlaid(with settings: [EnvSetting], interpolation: [String: String]) throws(Interpolation.Failure) -> BuildEnvironment {
+        var env = variables
+        for setting in settings { env[setting.name] = try Interpolation.render(setting.value, values: interpolation) }
+        return BuildEnvironment(variables: env)
+    }
+
     /// `NAME=value` lines, sorted, as written to logs.
     package var logLines: [String] {
         variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }

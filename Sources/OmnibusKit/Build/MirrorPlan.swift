@@ -55,13 +55,15 @@ package struct MirrorOutcome: Sendable {
 
 extension Workspace {
     /// `omnibus mirror`: fills `directory` from Debian's source packages for every file source
-    /// of the project that names one; `log` gets a line per step. A definition without
+    /// of the project that names one, whatever the platform and flags; `log` gets a line per step. A definition without
     /// `debian:` is skipped, and reported unless its file is already in the mirror with the
     /// right checksum.
     package func fillMirror(_ projectName: String, directory: String,
                             log: @escaping @Sendable (String) -> Void) async throws(RunError) -> MirrorOutcome {
         let graph: BuildGraph
-        do { graph = try resolve(projectName) } catch { throw .badInput(error.description) }
+        // Every dependency any `when:` could bring in: a mirror serves the offline builds of
+        // every platform and flag.
+        do { graph = try resolveUnderEveryCondition(projectName) } catch { throw .badInput(error.description) }
         let plan = MirrorPlan(graph: graph)
         let skipped = plan.withoutDebianSource.filter { !Self.mirrorHolds(directory, $0.fileName, $0.checksum) }
         guard !plan.requests.isEmpty else { return MirrorOutcome(report: nil, filledAll: true, skipped: skipped) }

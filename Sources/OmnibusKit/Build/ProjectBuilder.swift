@@ -138,8 +138,10 @@ struct ProjectBuilder: Sendable {
                                           licenseFiles: node.software.licenseFiles.map { "LICENSES/\(node.name)/\(($0 as NSString).lastPathComponent)" },
                                           dependencies: node.dependencies, layerKey: inputs[node.name]?.key ?? "")
         }
-        return VersionManifest(manifestFormat: 1, project: graph.project.name, version: version,
-                               iteration: graph.project.iteration, installDir: graph.project.installDir,
-                               buildPlatform: host.platform, software: components)
+        var manifest = VersionManifest(manifestFormat: 1, project: graph.project.name, version: version,
+                                       iteration: graph.project.iteration, installDir: graph.project.installDir,
+                                       buildPlatform: host.platform, software: components)
+        manifest.conditions = ConditionRecord.conditions(of: graph)
+        return manifest
     }
 }

@@ -96,7 +96,14 @@ struct SoftwareBuild {
                 log.startStep()
                 log.note("## step \(offset + 1)/\(steps.count): \(summary)  (\(step.location))")
                 if Task.isCancelled { throw .cancelled }
-                do { try await step.value.kind.perform(in: context) } catch { throw BuildFailure.Reason(error) }
+                var stepContext = context
+                if !step.value.env.isEmpty {
+                    do { stepContext.environment = try environment.overlaid(with: step.value.env, interpolation: variables) } catch {
+                        throw .invalidStep("cannot expand the step's env: \(error)")
+                    }
+                    step.value.env.forEach { log.note("#   step env: \($0.name)=\(stepContext.environment.variables[$0.name] ?? "")") }
+                }
+                do { try await step.value.kind.perform(in: stepContext) } catch { throw BuildFailure.Reason(error) }
             }
             current = nil
 

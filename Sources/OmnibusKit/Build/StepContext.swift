@@ -13,7 +13,8 @@ struct StepContext: StepExecution {
     let buildDir: String
     /// The staging root (DESTDIR), or nil for a live install.
     let destdir: String?
-    let environment: BuildEnvironment
+    /// The software's environment, with the running step's `env:` over it.
+    var environment: BuildEnvironment
     let variables: [String: String]
     let jobs: Int
     /// The build's one jobserver; nil with `--no-jobserver`.

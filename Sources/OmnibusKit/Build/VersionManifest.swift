@@ -23,6 +23,14 @@ package struct VersionManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// What `when:` conditions were evaluated against: the project's flags (each on or off) and
+    /// the platform facts some condition read. Absent when the project and its software have
+    /// no condition and declare no flag, so their manifests stay as they were.
+    package struct Conditions: Codable, Sendable, Equatable {
+        package let flags: [String: Bool]
+        package let platform: [String: String]
+    }
+
     package let manifestFormat: Int
     package let project: String
     package let version: String
@@ -30,9 +38,10 @@ package struct VersionManifest: Codable, Sendable, Equatable {
     package let installDir: String
     package let buildPlatform: String
     package let software: [String: Component]
+    package var conditions: Conditions? = nil
 
     enum CodingKeys: String, CodingKey {
-        case project, version, iteration, software
+        case project, version, iteration, software, conditions
         case manifestFormat = "manifest_format"
         case installDir = "install_dir"
         case buildPlatform = "build_platform"

@@ -23,7 +23,8 @@ struct SoftwareInputs: Sendable, Encodable {
     let relativePath: String?
     let steps: [Located<BuildStep>]
     let env: [EnvSetting]
-    /// `pass_env` names (project-wide) that the caller set, with their values at key time.
+    /// `pass_env` names (the project's and this software's own) that the caller set, with their
+    /// values at key time: a software's own names reach only its key.
     let passedEnv: [String: String]
     let licenseFiles: [String]
     let liveInstall: Bool
@@ -63,7 +64,7 @@ struct SoftwareInputs: Sendable, Encodable {
         try container.encode(source.kindName + ":" + source.kind.keyText, forKey: .source)
         try container.encode(sourceIdentity, forKey: .sourceIdentity)
         try container.encodeIfPresent(relativePath, forKey: .relativePath)
-        try container.encode(steps.map { $0.value.name + ":" + $0.value.keyText }, forKey: .steps)
+        try container.encode(steps.map(\.value.identityText), forKey: .steps)
         try container.encode(env.map { "\($0.name)=\($0.value)" }, forKey: .env)
         try container.encode(passedEnv, forKey: .passedEnv)
         try container.encode(licenseFiles, forKey: .licenseFiles)
@@ -105,7 +106,8 @@ struct SoftwareInputs: Sendable, Encodable {
         relativePath = node.relativePath
         steps = node.steps
         env = node.env
-        passedEnv = Dictionary(uniqueKeysWithValues: project.passEnv.compactMap { name in caller[name].map { (name, $0) } })
+        passedEnv = Dictionary((project.passEnv + node.software.passEnv).compactMap { name in caller[name].map { (name, $0) } },
+                               uniquingKeysWith: { first, _ in first })
         licenseFiles = node.software.licenseFiles
         liveInstall = node.software.liveInstall
         network = node.software.network

@@ -6,7 +6,8 @@ import Packaging
 /// The key of a build's packages in the package cache: everything their bytes depend on.
 ///
 /// - the layer keys of the build, in build order (they fix the install dir's contents, as the
-///   layer cache relies on), and the version manifest written beside them;
+///   layer cache relies on), and the version manifest written beside them (its `conditions`,
+///   the flags and platform facts, are not fixed by the layer keys, so they are keyed too);
 /// - the whole project, field by field (package section, formats and their options, `files:`,
 ///   users and groups, iteration, exclude, install dir...), read by reflection so a setting added
 ///   later is part of the key without anyone remembering to add it;
@@ -18,9 +19,16 @@ import Packaging
 enum PackageReuseKey {
     /// Nil when a `files:` source cannot be read: packaging then runs and says why.
     static func make(layerKeys: [String], project: Project, info: PackageInfo, registeredFormats: [String],
-                     signer: GPGPackageSigner?, tool: String) -> String? {
+                     signer: GPGPackageSigner?, tool: String, conditions: VersionManifest.Conditions? = nil) -> String? {
         var lines = ["omnibus package reuse 1", "tool: " + tool]
         lines += layerKeys.map { "layer: " + $0 }
+        // Only when there are any, so other projects' keys stay what they were.
+        if let conditions {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            guard let text = try? encoder.encode(conditions) else { return nil }
+            lines.append("conditions: " + String(decoding: text, as: UTF8.self))
+        }
         lines.append("formats registered: " + registeredFormats.joined(separator: ","))
         lines.append("project: " + CanonicalText.of(project))
         lines.append("package info: " + CanonicalText.of(info))

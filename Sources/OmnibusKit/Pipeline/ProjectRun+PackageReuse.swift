@@ -16,9 +16,11 @@ extension ProjectRun {
         let project = packaging.project
         guard let manifest = FileManager.default.contents(atPath: project.installDir + "/version-manifest.json"),
               let info = try? packaging.info(versionManifest: manifest) else { return nil }
+        // The flags a build ran with are in the packaged manifest even when no layer changed.
+        let conditions = (try? JSONDecoder().decode(VersionManifest.self, from: manifest))?.conditions
         return PackageReuseKey.make(layerKeys: reuse.layerKeys, project: project, info: info,
                                     registeredFormats: workspace.repository.kinds.formats.map { $0.name },
-                                    signer: signer, tool: reuse.tool)
+                                    signer: signer, tool: reuse.tool, conditions: conditions)
     }
 
     /// The cached packages for `key`, put into the output dir; nil when there are none (or they

@@ -15,7 +15,7 @@ extension ProjectRun {
     package func build(_ projectName: String, platforms requested: [String], reportFile: String? = nil) async throws(RunError) {
         if platformRoot != nil { return try await build(projectName, reportFile: reportFile) }
         let graph: BuildGraph
-        do { graph = try workspace.resolve(projectName) } catch { throw .badInput(error.description) }
+        do { graph = try workspace.resolve(projectName, flags: flags) } catch { throw .badInput(error.description) }
         var names: [String] = []
         for name in requested.isEmpty ? graph.project.platforms : requested where !names.contains(name) {
             if let problem = TargetPlatform.unknownNameProblem(name) { throw .badInput("--platform: \(problem)") }
@@ -24,7 +24,12 @@ extension ProjectRun {
         if names.isEmpty || names == [TargetPlatform.hostName] { return try await build(projectName, reportFile: reportFile) }
         for name in names {
             if let platform = TargetPlatform.named(name) {
-                try await buildInRoot(graph, platform: platform)
+                // Each platform's own graph: its conditions decide what its root must hold.
+                let platformGraph: BuildGraph
+                do { platformGraph = try workspace.resolve(projectName, platform: name, flags: flags) } catch {
+                    throw .badInput(error.description)
+                }
+                try await buildInRoot(platformGraph, platform: platform)
             } else {
                 try await build(projectName, reportFile: reportFile)
             }

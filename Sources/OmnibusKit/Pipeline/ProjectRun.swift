@@ -22,6 +22,8 @@ package struct ProjectRun: Sendable {
     let environment: [String: String]
     /// Set in the run a `--platform` build starts inside the platform's clean root.
     package var platformRoot: PlatformRoot? = nil
+    /// `--with` and `--without`: the project's flags for `when:` conditions.
+    package var flags = FlagChoices()
 
     package init(workspace: Workspace, settings: BuildSettings, reporter: BuildReporter,
                  environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -66,7 +68,9 @@ package struct ProjectRun: Sendable {
 
     private func build(_ projectName: String, report: BuildReport) async throws(RunError) {
         let graph: BuildGraph
-        do { graph = try workspace.resolve(projectName) } catch { throw .badInput(error.description) }
+        do { graph = try workspace.resolve(projectName, platform: platformRoot?.platform.name, flags: flags) } catch {
+            throw .badInput(error.description)
+        }
         let project = graph.project
         report.resolved(graph, logsDir: WorkPaths(workDir: settings.workDir, project: project.name).logsDir)
         // Before any build work: a key that cannot sign must not cost a whole build.
@@ -132,7 +136,8 @@ package struct ProjectRun: Sendable {
         let version = try await version(of: project)
         try checkpoint(.package)
         // A project whose graph no longer resolves is still packaged, as one payload segment.
-        let software = Set(((try? workspace.resolve(projectName))?.order ?? []).map(\.name))
+        let software = Set(((try? workspace.resolve(projectName, platform: platformRoot?.platform.name, flags: flags))?.order ?? [])
+            .map(\.name))
         try await package(project, version: version, signer: signer, software: software)
     }
 

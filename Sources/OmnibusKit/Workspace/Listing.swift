@@ -8,6 +8,8 @@ extension DefinitionError: BadInputError {}
 
 /// A project graph rendered the ways `omnibus graph` offers.
 package typealias GraphFormat = GraphRenderer.Format
+/// `--with` and `--without`, under the name commands use.
+package typealias FeatureChoices = FlagChoices
 
 /// What `omnibus list` shows: every project and software definition, one row each.
 package struct Listing: Sendable {
@@ -51,8 +53,9 @@ extension Workspace {
     }
 
     /// `omnibus graph`: the project's dependency graph as text, Graphviz dot or JSON.
-    package func renderGraph(_ projectName: String, as format: GraphFormat) throws(DefinitionError) -> String {
-        GraphRenderer.render(try resolve(projectName), as: format)
+    package func renderGraph(_ projectName: String, as format: GraphFormat, platform: String? = nil,
+                             flags: FlagChoices = FlagChoices()) throws(DefinitionError) -> String {
+        GraphRenderer.render(try resolve(projectName, platform: platform, flags: flags), as: format)
     }
 
     private static func describe(_ version: ProjectVersion) -> String {

@@ -50,7 +50,11 @@ extension Workspace {
                 for problem in packaging.scriptProblems() {
                     problems.error(problem, at: SourceLocation(file: project.file, line: 1, column: 1))
                 }
-                let graph = try resolver(cache: cache).resolve(project)
+                // Conditions are evaluated for this machine and the default flags; flags are
+                // checked against the project under every condition.
+                var facts = PlatformFacts.facts(for: nil)
+                facts.flags = Set(project.flags.filter(\.defaultOn).map(\.name))
+                let graph = try resolver(cache: cache).resolve(project, facts: facts)
                 if name != nil { softwareChecked += graph.order.map(\.name) }
                 for software in LicenseSummary.withoutLicenseFiles(graph) {
                     let location = software.licenseLocation ?? SourceLocation(file: software.file, line: 1, column: 1)

@@ -28,10 +28,10 @@ package struct Workspace: Sendable {
         try repository.loadProject(name)
     }
 
-    /// Loads a project and resolves its dependency graph.
+    /// Loads a project and resolves its dependency graph for this machine with the project's
+    /// default flags.
     package func resolve(_ projectName: String) throws(DefinitionError) -> BuildGraph {
-        let project = try loadProject(projectName)
-        return try resolver(cache: SoftwareCache(repository: repository)).resolve(project)
+        try resolve(projectName, platform: nil, flags: FlagChoices())
     }
 
     func resolver(cache: SoftwareCache) -> GraphResolver {
