@@ -164,7 +164,9 @@ package struct ProjectPackaging {
         var info = try info(versionManifest: manifest)
         let contents: PackageContents
         // The ownership marker belongs to the build machine, never to the package.
-        do { contents = try PackageContents.scan(info: info, exclude: project.exclude + [InstallDirGuard.markerName]) } catch {
+        // The strip steps' debug files go to their own tarball, or nowhere, unless kept.
+        let debugFiles = project.package.debugFiles == .keep ? [] : [DebugTarball.directory]
+        do { contents = try PackageContents.scan(info: info, exclude: project.exclude + [InstallDirGuard.markerName] + debugFiles) } catch {
             throw Failure(description: "\(error)")
         }
         info.baseSystem = try baseSystem(of: contents)
