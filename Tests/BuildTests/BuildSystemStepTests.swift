@@ -195,6 +195,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: first.installDir) }
         let build = try await first.omnibus(["build", "app"])
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
+        #expect(!(build.stdout + build.stderr).contains("lib/debug"), "the health check looked at debug files: \(build.stdout)")
         let embedded = first.installDir + "/embedded"
         var debugFiles: [String] = []
         for file in ["bin/hello", "lib/libgreet.so.1.0.0"] {
@@ -241,6 +242,28 @@ import Testing
             let b = try Data(contentsOf: URL(fileURLWithPath: second.root + "/pkg/" + package))
             #expect(a == b, "\(package) differs between the two work dirs")
         }
+    }
+
+    /// `package.debug_files: keep` ships the debug files in the packages, where the base-system
+    /// scan leaves them alone; no debug tarball is written.
+    @Test func keptDebugFilesShipInThePackages() async throws {
+        guard Self.tool("cmake") else { print("skipped: cmake is not installed (apt-get install cmake)"); return }
+        let repo = try Self.repository("strip-keep", step: #"cmake: ["-DBUILD_SHARED_LIBS=ON", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]"#,
+                                       files: ["CMakeLists.txt": Self.cmakeLists], extraSteps: ["strip: [\"{{embedded}}/bin\"]"],
+                                       projectExtra: "package: { debug_files: keep, formats: [deb] }")
+        defer { try? FileManager.default.removeItem(atPath: repo.installDir) }
+        let build = try await repo.omnibus(["build", "app"])
+        #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
+        let packages = try Self.packages(of: repo)
+        #expect(packages.count == 1, "\(packages)")
+        let deb = try #require(packages.first)
+        let listing = try CommandResult.run(["dpkg-deb", "-c", repo.root + "/pkg/" + deb]).stdout
+        #expect(listing.contains("/embedded/lib/debug/.build-id/"), "\(listing)")
+        // Only the paths given are stripped: the library keeps its debug info.
+        let library = try CommandResult.run(["readelf", "-S", "-W", repo.installDir + "/embedded/lib/libgreet.so.1.0.0"]).stdout
+        #expect(library.contains(".debug_info"))
+        let program = try CommandResult.run(["readelf", "-S", "-W", repo.installDir + "/embedded/bin/hello"]).stdout
+        #expect(!program.contains(".debug_info"))
     }
 
     /// The CRC-32 (IEEE, reflected) `.gnu_debuglink` records, computed here rather than trusted.

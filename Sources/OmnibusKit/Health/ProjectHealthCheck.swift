@@ -7,13 +7,9 @@ import Linkage
 package enum ProjectHealthCheck {
     package static func policy(for project: Project) -> HealthCheckPolicy {
         HealthCheckPolicy(additionalAllowed: project.healthCheck.allow,
-                          exemptions: project.healthCheck.exempt.map { .init($0.path, reason: $0.reason) } + [debugFiles])
+                          exemptions: project.healthCheck.exempt.map { .init($0.path, reason: $0.reason) },
+                          notLoaded: [DebugTarball.notLoaded])
     }
-
-    /// The files `strip` steps keep are ELF files whose sections hold no code (`NOBITS`), so
-    /// their headers name an empty interpreter; debuggers read them, the loader never does.
-    static let debugFiles = HealthCheckPolicy.Exemption(DebugTarball.directory + "/**",
-                                                        reason: "debug information split off by a strip step; never loaded")
 
     /// File (relative to the install dir) -> software, from the layer records of the last build.
     package static func owners(workDir: String, project: String) -> [String: String] {

@@ -12,6 +12,10 @@ enum DebugTarball {
     /// Inside the install dir; `StripStep` writes there, packages leave it out unless
     /// `package.debug_files` is `keep`.
     static let directory = "embedded/lib/debug"
+    /// They are ELF files whose code sections are empty (`NOBITS`), so their headers name an
+    /// empty interpreter: debuggers read them, the loader never does, and neither the health
+    /// check nor the base-system dependencies look at them.
+    static let notLoaded = directory + "/**"
     /// Where those files go in the tarball.
     static let installedAs = "usr/lib/debug"
 

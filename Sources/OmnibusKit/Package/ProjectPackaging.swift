@@ -114,7 +114,7 @@ package struct ProjectPackaging {
     func baseSystem(of contents: PackageContents) throws(Failure) -> BaseSystemDependencies {
         var files: [BaseSystemScan.PackagedFile] = []
         var links: [String] = []
-        for entry in contents.entries {
+        for entry in contents.entries where !StepContext.isInside(entry.path, project.installDir + "/" + DebugTarball.directory) {
             switch entry.kind {
             case .file: files.append(.init(path: entry.path, source: entry.sourcePath, executable: entry.permissions & 0o111 != 0))
             case .symlink, .hardlink: links.append(entry.path)
