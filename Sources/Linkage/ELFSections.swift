@@ -18,7 +18,7 @@ package struct ELFSections: Sendable, Equatable {
 
     /// Lowercase hex of the build ID (`ab12...`).
     package var buildIDHex: String? {
-        buildID.map { $0.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined() }
+        buildID.map { bytes in bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined() }
     }
 
     /// Reads `path`; nil when it does not start with the ELF magic.

@@ -65,10 +65,21 @@ enum DebugTarball {
                     try writer.writeHeader(ArchiveWriteEntry(path: name, kind: .symlink(target: target), permissions: 0o777,
                                                              modificationTime: Int64(epoch), userName: "root", groupName: "root"))
                 case .typeRegular?:
-                    let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                    try writer.writeHeader(ArchiveWriteEntry(path: name, kind: .file, permissions: 0o644, size: Int64(data.count),
+                    let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+                    try writer.writeHeader(ArchiveWriteEntry(path: name, kind: .file, permissions: 0o644, size: size,
                                                              modificationTime: Int64(epoch), userName: "root", groupName: "root"))
-                    try data.withUnsafeBytes { try writer.writeData($0) }
+                    // In pieces: a large program's debug file can be hundreds of megabytes.
+                    let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                    defer { try? input.close() }
+                    var written: Int64 = 0
+                    while written < size, let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+                        let piece = chunk.prefix(Int(size - written))
+                        try piece.withUnsafeBytes { try writer.writeData($0) }
+                        written += Int64(piece.count)
+                    }
+                    guard written == size else {
+                        throw ProjectPackaging.Failure(description: "\(path) changed while the debug tarball was written")
+                    }
                 default:
                     continue
                 }
