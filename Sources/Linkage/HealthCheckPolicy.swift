@@ -29,14 +29,24 @@ package struct HealthCheckPolicy: Sendable, Equatable, Codable {
     /// Library name patterns allowed to resolve outside the install dir.
     package var allowed: [Glob]
     package var exemptions: [Exemption]
+    /// Files (globs relative to the install dir) no loader ever maps, not checked at all: the
+    /// debug files split off by a strip step are ELF files whose code sections are empty.
+    package var notLoaded: [Glob] = []
 
     /// - Parameters:
     ///   - additionalAllowed: patterns added to the Linux allow-list (`libfoo.so*`).
     ///   - exemptions: files not failed, each with its reason.
     ///   - includeLinuxAllowList: false starts from an empty allow-list.
-    package init(additionalAllowed: [String] = [], exemptions: [Exemption] = [], includeLinuxAllowList: Bool = true) {
+    package init(additionalAllowed: [String] = [], exemptions: [Exemption] = [], includeLinuxAllowList: Bool = true,
+                 notLoaded: [String] = []) {
         allowed = (includeLinuxAllowList ? Self.linuxAllowList : []) + additionalAllowed.map(Glob.init)
         self.exemptions = exemptions
+        self.notLoaded = notLoaded.map(Glob.init)
+    }
+
+    /// Whether `relativePath` is one of the `notLoaded` files.
+    package func isNotLoaded(_ relativePath: String) -> Bool {
+        notLoaded.contains { $0.matches(relativePath) }
     }
 
     /// Whether a library needed as `name` may come from outside the install dir.

@@ -39,10 +39,11 @@ package struct HealthChecker: Sendable {
         }
         let judge = LinkageJudge(root: root, canonicalRoot: resolver.canonical(root), policy: policy, resolver: resolver)
         let listing = InstallTree.regularFiles(under: root)
-        let outcomes = Outcomes(count: listing.files.count)
-        DispatchQueue.concurrentPerform(iterations: listing.files.count) { index in
+        let files = policy.notLoaded.isEmpty ? listing.files : listing.files.filter { !policy.isNotLoaded($0) }
+        let outcomes = Outcomes(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
             guard !isCancelled() else { return }
-            outcomes[index] = judge.examine(root == "/" ? "/" + listing.files[index] : root + "/" + listing.files[index])
+            outcomes[index] = judge.examine(root == "/" ? "/" + files[index] : root + "/" + files[index])
         }
 
         if isCancelled() { throw HealthCheckError(installDir: installDir, reason: "interrupted") }
@@ -50,7 +51,7 @@ package struct HealthChecker: Sendable {
         var errors = listing.unreadable.map { HealthReport.FileError(file: $0.0, software: nil, message: "cannot list directory: \($0.1)") }
         var exempted: [HealthReport.ExemptedFile] = []
         var checked = 0
-        for (index, file) in listing.files.enumerated() {
+        for (index, file) in files.enumerated() {
             let software = owners[file]
             let findings: [Finding]
             let error: String?
@@ -71,7 +72,7 @@ package struct HealthChecker: Sendable {
         // Symbol versions come from the sections, which the loader walk never reads; a file whose
         // version table is broken fails like any unreadable ELF file.
         let known = Set(errors.map(\.file) + exempted.map(\.file))
-        let elfFiles = listing.files.indices.filter { if case .notELF = outcomes[$0] { false } else { true } }.map { listing.files[$0] }
+        let elfFiles = files.indices.filter { if case .notELF = outcomes[$0] { false } else { true } }.map { files[$0] }
         let base = BaseSystemScan.scan(root: root, files: elfFiles)
         for (file, error) in base.errors where !known.contains(file) {
             errors.append(.init(file: file, software: owners[file], message: error.description))

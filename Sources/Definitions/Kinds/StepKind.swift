@@ -13,12 +13,15 @@ package protocol StepKind: Sendable {
     var keyText: String { get }
     /// Files kept beside the definition that the step reads (as written); their contents are keyed.
     var definitionFiles: [String] { get }
+    /// Host commands the step runs, and the packages providing them: implied build dependencies.
+    var hostTools: [HostTool] { get }
     /// Carries the step out.
     func perform(in step: any StepExecution) async throws(StepFailure)
 }
 
 extension StepKind {
     package var definitionFiles: [String] { [] }
+    package var hostTools: [HostTool] { [] }
 }
 
 /// A decoded step, with the keys every step accepts beside its name.

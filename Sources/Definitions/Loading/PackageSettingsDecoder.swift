@@ -7,7 +7,7 @@ enum PackageSettingsDecoder {
         var settings = PackageSettings(defaultsFor: kinds)
         let names = kinds.map { $0.name }
         guard let value, let map = MappingReader(value, describing: "'package'", path: "package.",
-                                                 allowed: ["formats", "user", "group", "base_dependencies"] + names,
+                                                 allowed: ["formats", "user", "group", "base_dependencies", "debug_files"] + names,
                                                  problems: &problems) else { return settings }
         if map.has("formats") {
             let formats = map.stringList("formats", problems: &problems)
@@ -24,6 +24,10 @@ enum PackageSettingsDecoder {
             if key == "user" { settings.user = value.value } else { settings.group = value.value }
         }
         if let automatic = map.bool("base_dependencies", problems: &problems) { settings.baseDependencies = automatic.value }
+        if let text = map.string("debug_files", problems: &problems),
+           let choice = choice(text, of: PackageSettings.DebugFiles.self, name: "package.debug_files", problems: &problems) {
+            settings.debugFiles = choice
+        }
         for kind in kinds {
             guard let section = map.value(kind.name),
                   let options = MappingReader(section, describing: "'package.\(kind.name)'", path: "package.\(kind.name).",

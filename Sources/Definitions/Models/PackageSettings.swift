@@ -9,6 +9,18 @@ package struct PackageSettings: Sendable, Equatable {
     /// Whether packages get the base-system dependencies their ELF files need (`libc6 (>= 2.34)`,
     /// `libc.so.6(GLIBC_2.34)(64bit)`); `package: { base_dependencies: false }` turns it off.
     package var baseDependencies = true
+    /// Where the debug files of `strip` steps (`embedded/lib/debug/`) go.
+    package var debugFiles = DebugFiles.tarball
+
+    package enum DebugFiles: String, Sendable, Equatable, CaseIterable {
+        /// Left out of the packages and written to `<package name>.debug.tar.gz` beside them,
+        /// laid out under `/usr/lib/debug` where gdb looks.
+        case tarball
+        /// Kept in the packages, in the install dir.
+        case keep
+        /// Left out of the packages, and nowhere else.
+        case drop
+    }
 
     package init(formats: [String], user: String = "root", group: String = "root", options: [String: FormatOptions]) {
         self.formats = formats

@@ -113,13 +113,14 @@ struct ProjectBuilder: Sendable {
             let dependencyKeys = Dictionary(uniqueKeysWithValues: node.dependencies.map { ($0, inputs[$0]?.key ?? "") })
             var toolchain = host.toolchain
             // A declared tool is found where the software's steps find it: its own PATH, if it sets one.
-            let known = SoftwareInputs.keyTimeVariables(node: node, project: graph.project)
-            let path = node.env.last { $0.name == "PATH" }.flatMap { try? Interpolation.render($0.value, values: known) }
-                ?? HostIdentity.toolPath
+            let path = node.toolPath(project: graph.project)
+            // The commands its steps imply (cmake, meson) are keyed like declared tools.
+            var tools = node.software.tools
+            for tool in node.stepTools where !tools.contains(tool.command) { tools.append(tool.command) }
             if let platformRoot {
-                toolchain.merge(await platformRoot.toolchain(node.software.tools)) { _, root in root }
+                toolchain.merge(await platformRoot.toolchain(tools)) { _, root in root }
             } else {
-                for tool in node.software.tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }
+                for tool in tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }
             }
             inputs[node.name] = SoftwareInputs(node: node, project: graph.project, sourceIdentity: identity,
                                                buildEpoch: buildEpoch, host: host, toolchain: toolchain, caller: caller,

@@ -78,9 +78,11 @@ struct StepContext: StepExecution {
     func writablePath(_ text: String) throws(StepFailure) -> String {
         let path = try render(text)
         let clean = Self.normalized(path.hasPrefix("/") ? path : buildDir + "/" + path)
-        if let destdir, Self.isInside(clean, destdir) { return clean }
-        if Self.isInside(clean, buildDir) { return clean }
-        if Self.isInside(clean, installDir) { return (destdir ?? "") + clean }
+        // Compared with the directories as normalized too: a work dir given as `/tmp/w/` makes
+        // a build dir with `//` in it, which no normalized path starts with.
+        if let destdir, Self.isInside(clean, Self.normalized(destdir)) { return clean }
+        if Self.isInside(clean, Self.normalized(buildDir)) { return clean }
+        if Self.isInside(clean, Self.normalized(installDir)) { return (destdir.map(Self.normalized) ?? "") + clean }
         throw .invalid("'\(path)' resolves to \(clean), outside the source directory, the staging root and the install dir \(installDir); steps only write there")
     }
 
@@ -89,7 +91,7 @@ struct StepContext: StepExecution {
         // An absolute path may name a host file on purpose; a relative one must stay in the build.
         guard !path.hasPrefix("/") else { return Self.normalized(path) }
         let clean = Self.normalized(buildDir + "/" + path)
-        if Self.isInside(clean, buildDir) || destdir.map({ Self.isInside(clean, $0) }) == true { return clean }
+        if Self.isInside(clean, Self.normalized(buildDir)) || destdir.map({ Self.isInside(clean, Self.normalized($0)) }) == true { return clean }
         throw .invalid("'\(path)' resolves to \(clean), outside the source directory; write a host path as an absolute path")
     }
 

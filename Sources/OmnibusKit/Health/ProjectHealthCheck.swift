@@ -7,7 +7,8 @@ import Linkage
 package enum ProjectHealthCheck {
     package static func policy(for project: Project) -> HealthCheckPolicy {
         HealthCheckPolicy(additionalAllowed: project.healthCheck.allow,
-                          exemptions: project.healthCheck.exempt.map { .init($0.path, reason: $0.reason) })
+                          exemptions: project.healthCheck.exempt.map { .init($0.path, reason: $0.reason) },
+                          notLoaded: [DebugTarball.notLoaded])
     }
 
     /// File (relative to the install dir) -> software, from the layer records of the last build.

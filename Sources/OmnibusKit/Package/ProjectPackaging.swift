@@ -114,7 +114,7 @@ package struct ProjectPackaging {
     func baseSystem(of contents: PackageContents) throws(Failure) -> BaseSystemDependencies {
         var files: [BaseSystemScan.PackagedFile] = []
         var links: [String] = []
-        for entry in contents.entries {
+        for entry in contents.entries where !StepContext.isInside(entry.path, project.installDir + "/" + DebugTarball.directory) {
             switch entry.kind {
             case .file: files.append(.init(path: entry.path, source: entry.sourcePath, executable: entry.permissions & 0o111 != 0))
             case .symlink, .hardlink: links.append(entry.path)
@@ -164,7 +164,9 @@ package struct ProjectPackaging {
         var info = try info(versionManifest: manifest)
         let contents: PackageContents
         // The ownership marker belongs to the build machine, never to the package.
-        do { contents = try PackageContents.scan(info: info, exclude: project.exclude + [InstallDirGuard.markerName]) } catch {
+        // The strip steps' debug files go to their own tarball, or nowhere, unless kept.
+        let debugFiles = project.package.debugFiles == .keep ? [] : [DebugTarball.directory]
+        do { contents = try PackageContents.scan(info: info, exclude: project.exclude + [InstallDirGuard.markerName] + debugFiles) } catch {
             throw Failure(description: "\(error)")
         }
         info.baseSystem = try baseSystem(of: contents)

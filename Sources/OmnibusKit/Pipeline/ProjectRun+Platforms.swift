@@ -40,7 +40,7 @@ extension ProjectRun {
     /// declares for the platform's family.
     package func rootSpec(_ graph: BuildGraph, platform: TargetPlatform) -> CleanRootSpec {
         CleanRootSpec(platform: platform, architecture: PlatformRoot.hostArchitecture,
-                      extraPackages: CleanRootSpec.buildDependencies(of: graph.order.map(\.software), family: platform.family),
+                      extraPackages: CleanRootSpec.buildDependencies(of: graph.order, family: platform.family),
                       archiveURI: DebianArchive.configuredURI())
     }
 
@@ -142,10 +142,21 @@ extension ProjectRun {
         """
     }
 
-    /// On the host, the build dependencies of the host's family must be installed already: one
-    /// message names all that are missing, before anything builds.
+    /// On the host, the build dependencies of the host's family must be installed already, and
+    /// the commands the steps imply must be on their build PATH: one message names all that are
+    /// missing, before anything builds.
     func checkHostBuildDependencies(_ graph: BuildGraph) async throws(RunError) {
-        let names = CleanRootSpec.buildDependencies(of: graph.order.map(\.software), family: "debian")
-        do { try await HostBuildDependencies.check(names) } catch { throw .badInput(error.description) }
+        let names = CleanRootSpec.buildDependencies(of: graph.order, family: "debian")
+        var absentCommands: [String] = []
+        var packagesOfAbsent: [String] = []
+        for node in graph.order {
+            for tool in node.toolsMissingOnPath(project: graph.project) {
+                absentCommands.append("\(tool.command) (\(node.name))")
+                packagesOfAbsent += tool.packages["debian"] ?? []
+            }
+        }
+        do { try await HostBuildDependencies.check(names, absentCommands: absentCommands, packagesOfAbsent: packagesOfAbsent) } catch {
+            throw .badInput(error.description)
+        }
     }
 }

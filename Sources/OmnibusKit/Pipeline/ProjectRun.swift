@@ -230,6 +230,7 @@ package struct ProjectRun: Sendable {
         let dated = signer?.dated(epoch)
         let cached = reuse.flatMap { reuseKey($0, packaging: packaging, signer: dated) }
         if let cached, let built = reused(cached, project: project) {
+            try writeDebugTarball(project, version: version, epoch: epoch)
             outcomes(.packaged(built, seconds: Date().timeIntervalSince(started), reused: true))
             warnAboutReplaced(built)
             return (built, true)
@@ -242,9 +243,18 @@ package struct ProjectRun: Sendable {
             throw .failed(.package, error.description)
         }
         if let cached { keep(built, as: cached, project: project, version: version) }
+        try writeDebugTarball(project, version: version, epoch: epoch)
         outcomes(.packaged(built, seconds: Date().timeIntervalSince(started), reused: false))
         warnAboutReplaced(built)
         return (built, false)
+    }
+
+    /// After the packages, so a failed packaging leaves no debug tarball of this run either; not
+    /// part of the package cache: written again from the install dir, to the same bytes.
+    private func writeDebugTarball(_ project: Project, version: String, epoch: Int) throws(RunError) {
+        do { try DebugTarball.write(project: project, version: version, epoch: epoch, outputDirectory: settings.outputDir) } catch {
+            throw .failed(.package, error.description)
+        }
     }
 
     private func warnAboutReplaced(_ built: [BuiltPackage]) {

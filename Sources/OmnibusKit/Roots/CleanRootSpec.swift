@@ -1,5 +1,6 @@
 import Definitions
 import Digest
+import Graph
 import Foundation
 
 /// What one clean root is made of. Two specs with the same key make the same root, so the key
@@ -26,9 +27,10 @@ package struct CleanRootSpec: Sendable, Equatable {
         self.archiveURI = archiveURI
     }
 
-    /// The build dependencies every software of a build declares for the platform's family.
-    package static func buildDependencies(of software: [Software], family: String) -> [String] {
-        Array(Set(software.flatMap { $0.buildDependencies[family] ?? [] })).sorted()
+    /// The build dependencies every software of a build declares, or implies by its steps, for
+    /// the platform's family.
+    package static func buildDependencies(of software: [ResolvedSoftware], family: String) -> [String] {
+        Array(Set(software.flatMap { $0.buildDependencies(family: family) })).sorted()
     }
 
     /// Bumped when how a root is made changes (variant, options), so old tarballs are not reused.

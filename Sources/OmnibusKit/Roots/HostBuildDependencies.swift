@@ -20,8 +20,14 @@ package enum HostBuildDependencies {
     }
 
     /// Throws the one message naming every missing package and the command that installs them.
-    package static func check(_ names: [String]) async throws(RootError) {
-        let absent = await missing(names)
-        if !absent.isEmpty { throw .missingHostPackages(absent) }
+    /// - Parameters:
+    ///   - absentCommands: commands steps imply that are not on their build PATH (`cmake (lib)`),
+    ///     checked without dpkg, so a host of any family, or a software whose `env` sets its own
+    ///     PATH, learns it before the first step fails with exit 127.
+    ///   - packagesOfAbsent: the packages providing them, named in the install line.
+    package static func check(_ names: [String], absentCommands: [String] = [], packagesOfAbsent: [String] = []) async throws(RootError) {
+        var absent = await missing(names)
+        for name in packagesOfAbsent where !absent.contains(name) { absent.append(name) }
+        if !absent.isEmpty || !absentCommands.isEmpty { throw .missingHostPackages(absent, commands: absentCommands) }
     }
 }

@@ -6,8 +6,9 @@ package enum RootError: Error, Sendable, CustomStringConvertible, Equatable {
     case noSandboxTool
     case bootstrapFailed(platform: String, command: String, status: Int32, lastLines: String)
     case io(String)
-    /// `build_dependencies` the host lacks, all of them at once.
-    case missingHostPackages([String])
+    /// `build_dependencies` (declared or implied by steps) the host lacks, all of them at once,
+    /// and the step commands not on their build PATH.
+    case missingHostPackages([String], commands: [String] = [])
     case cancelled
 
     package var description: String {
@@ -22,8 +23,10 @@ package enum RootError: Error, Sendable, CustomStringConvertible, Equatable {
             text
         case .cancelled:
             "interrupted"
-        case .missingHostPackages(let names):
-            "the host lacks build dependencies the software definitions declare: \(names.joined(separator: ", "))\n  install them with: apt-get install \(names.joined(separator: " "))\n  or build in a clean root with --platform"
+        case .missingHostPackages(let names, let commands):
+            "the host lacks build dependencies the software definitions declare or their steps imply: \(names.joined(separator: ", "))"
+                + (commands.isEmpty ? "" : "\n  not on the build PATH: \(commands.joined(separator: ", "))")
+                + "\n  install them with: apt-get install \(names.joined(separator: " "))\n  or build in a clean root with --platform"
         }
     }
 }

@@ -6,5 +6,6 @@ enum StepKinds {
     static let standard: [any StepKind.Type] = [
         RunStep.self, ConfigureStep.self, MakeStep.self, PatchStep.self, CopyStep.self, LinkStep.self,
         MkdirStep.self, DeleteStep.self, TemplateStep.self,
+        CMakeStep.self, MesonStep.self, AutoreconfStep.self, StripStep.self,
     ]
 }
