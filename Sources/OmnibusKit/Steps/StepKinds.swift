@@ -5,6 +5,6 @@ import Definitions
 enum StepKinds {
     static let standard: [any StepKind.Type] = [
         RunStep.self, ConfigureStep.self, MakeStep.self, PatchStep.self, CopyStep.self, LinkStep.self,
-        MkdirStep.self, DeleteStep.self, TemplateStep.self,
+        MkdirStep.self, DeleteStep.self, TemplateStep.self, PipStep.self,
     ]
 }

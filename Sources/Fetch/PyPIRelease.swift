@@ -1,0 +1,39 @@
+import Foundation
+
+/// A release as a package index's JSON API describes it (`<index>/<name>/<version>/json`, the
+/// layout of https://pypi.org/pypi): its files and their sha256 digests. A mirror filled by
+/// `omnibus mirror` holds the same document, trimmed to the pinned file, at the same path, so
+/// an offline build learns a distribution's file name from the mirror alone.
+struct PyPIRelease: Codable, Sendable {
+    struct Info: Codable, Sendable {
+        let name: String
+        let version: String
+    }
+
+    struct File: Codable, Sendable {
+        let filename: String
+        let url: String
+        let digests: [String: String]
+
+        var sha256: String? { digests["sha256"]?.lowercased() }
+    }
+
+    let info: Info?
+    let urls: [File]
+
+    /// `pypi/<normalized name>/<version>/json` inside a mirror or below an index URL's base.
+    static func relativePath(name: String, version: String) -> String {
+        "\(PinnedDistribution.normalize(name))/\(version)/json"
+    }
+
+    static func parse(_ data: Data) -> PyPIRelease? {
+        try? JSONDecoder().decode(PyPIRelease.self, from: data)
+    }
+
+    /// The deterministic record a mirror keeps (sorted keys, one file).
+    func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
+    }
+}
