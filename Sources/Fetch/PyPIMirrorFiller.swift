@@ -7,15 +7,12 @@ import Foundation
 /// the pinned file) that tells an offline build the file's name from its checksum.
 package struct PyPIMirrorFiller: Sendable {
     package let mirrorDirectory: String
-    /// Fetches from the index into the source cache; its own mirrors are not consulted.
-    package let fetcher: SourceFetcher
+    /// The index, retries and download limits to use; its cache and mirrors are replaced.
+    package let configuration: FetchConfiguration
 
-    package init(mirrorDirectory: String, fetcher: SourceFetcher) {
+    package init(mirrorDirectory: String, configuration: FetchConfiguration) {
         self.mirrorDirectory = URL(fileURLWithPath: mirrorDirectory).standardizedFileURL.path
-        var configuration = fetcher.configuration
-        configuration.mirrors = []
-        configuration.allowUpstream = true
-        self.fetcher = SourceFetcher(configuration: configuration)
+        self.configuration = configuration
     }
 
     package struct Entry: Sendable, CustomStringConvertible {
@@ -35,6 +32,15 @@ package struct PyPIMirrorFiller: Sendable {
     /// cancellation or an unwritable mirror throws.
     package func fill(_ pins: [PinnedDistribution], log: (@Sendable (String) -> Void)? = nil) async throws(FetchError) -> [Entry] {
         try FileOps.createDirectory(mirrorDirectory)
+        // Downloads land in a scratch cache inside the mirror (same filesystem, so storing is a
+        // link); the mirror itself is searched first, so a distribution already there is kept.
+        let scratch = try FileOps.makeTemporaryDirectory(in: mirrorDirectory, prefix: ".omnibus-pypi-")
+        defer { FileOps.remove(scratch) }
+        var settings = configuration
+        settings.cacheDirectory = scratch
+        settings.mirrors = [.directory(mirrorDirectory)]
+        settings.allowUpstream = true
+        let fetcher = SourceFetcher(configuration: settings)
         var entries: [Entry] = []
         for pin in pins {
             if Task.isCancelled { throw .cancelled }

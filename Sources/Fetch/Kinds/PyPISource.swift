@@ -30,13 +30,17 @@ package struct PyPISource: FetchableSource, Hashable {
         var seen: [String: SourceLocation] = [:]
         var valid = true
         for item in items {
-            guard let pin = PinnedDistribution.decode(item, &decoding) else { valid = false; continue }
-            if let first = seen[pin.normalizedName] {
-                decoding.error("distribution '\(pin.name)' is pinned twice (first at \(first.line):\(first.column)); pin each distribution once",
-                               at: item.location)
-                valid = false
+            // Duplicates are found by the name alone, even in an item with other mistakes.
+            if let name = PinnedDistribution.writtenName(item) {
+                let normalized = PinnedDistribution.normalize(name)
+                if let first = seen[normalized] {
+                    decoding.error("distribution '\(name)' is pinned twice (first at \(first.line):\(first.column)); pin each distribution once",
+                                   at: item.location)
+                    valid = false
+                }
+                seen[normalized] = seen[normalized] ?? item.location
             }
-            seen[pin.normalizedName] = seen[pin.normalizedName] ?? item.location
+            guard let pin = PinnedDistribution.decode(item, &decoding) else { valid = false; continue }
             pins.append(pin)
         }
         return valid ? PyPISource(distributions: pins) : nil
@@ -109,6 +113,13 @@ package struct PinnedDistribution: Sendable, Hashable {
     }
 
     var keyText: String { "\(normalizedName)==\(version) \(checksum) file: \(fileName ?? "nil")" }
+
+    /// The `name:` of an item as written, without judging anything.
+    static func writtenName(_ item: YAMLValue) -> String? {
+        guard case .mapping(let pairs, _) = item, let value = pairs.first(where: { $0.key.text == "name" })?.value,
+              case .scalar(let text, _, _) = value else { return nil }
+        return text
+    }
 
     static func decode(_ item: YAMLValue, _ decoding: inout SourceDecoding) -> PinnedDistribution? {
         guard let map = MappingReader(item, describing: "a 'pypi' item", path: "pypi.",

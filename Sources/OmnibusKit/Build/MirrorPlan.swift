@@ -90,7 +90,7 @@ extension Workspace {
                 outcome = MirrorOutcome(report: report.description, filledAll: report.isComplete, skipped: skipped)
             }
             if let sources {
-                outcome.distributions = try await PyPIMirrorFiller(mirrorDirectory: directory, fetcher: sources.fetcher)
+                outcome.distributions = try await PyPIMirrorFiller(mirrorDirectory: directory, configuration: sources.fetcher.configuration)
                     .fill(plan.distributions, log: log)
             }
             return outcome

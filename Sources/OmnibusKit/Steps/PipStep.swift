@@ -78,9 +78,9 @@ struct PipStep: StepKind {
 
     static func unpinnedMessage(_ unpinned: PipFailure.Unpinned, software: String) -> String {
         let needed = unpinned.neededBy.map { ", which \($0) needs" } ?? ""
-        return "\(software): pip needs the distribution '\(unpinned.name)' ('\(unpinned.requirement)'\(needed)), but it is not pinned. "
+        return "pip needs the distribution '\(unpinned.name)' ('\(unpinned.requirement)'\(needed)), but \(software) does not pin it. "
             + "A pip step never reaches a package index, so every distribution it installs, dependencies included, must be "
-            + "listed in the software's 'pypi:' source: add "
+            + "listed in the 'pypi:' source of \(software): add "
             + "'- { name: \(unpinned.name), version: \"VERSION\", sha256: SHA256 }' with a version that satisfies "
             + "'\(unpinned.requirement)' and the sha256 of its wheel (https://pypi.org/project/\(unpinned.name)/#files lists both)"
     }
