@@ -86,6 +86,7 @@ package enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             return text
         case .distributionChecksumUnknown(let distribution, let checksum, let index, let files):
+            if files.isEmpty { return "\(index) lists no release \(distribution): check the name and the version" }
             return "\(index) lists no file of \(distribution) with \(checksum); its files are:\n"
                 + files.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nPin the sha256 of the file to use (and 'file:' to choose among several)"

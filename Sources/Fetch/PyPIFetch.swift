@@ -59,7 +59,7 @@ struct PyPIFetch {
             case .url(let base): base.appendingPathComponent("pypi/" + relativePath)
             }
             guard let release = try await release(at: location, &attempts) else { continue }
-            if let file = release.urls.first(where: { $0.sha256 == pin.checksum.hex }) { return file.filename }
+            if let file = release.files(of: pin.version).first(where: { $0.sha256 == pin.checksum.hex }) { return file.filename }
         }
         return nil
     }
@@ -67,15 +67,21 @@ struct PyPIFetch {
     /// The release's file with this checksum (and the definition's file name, if it gives one),
     /// as the index lists it.
     private func fileFromIndex(_ attempts: inout [FetchAttempt]) async throws(FetchError) -> (name: String, url: URL?) {
-        let location = configuration.pypiIndex.appendingPathComponent(relativePath)
-        guard let release = try await release(at: location, &attempts) else {
+        var location = configuration.pypiIndex.appendingPathComponent(relativePath)
+        var found = try await release(at: location, &attempts)
+        if found == nil {
+            location = configuration.pypiIndex.appendingPathComponent(PyPIRelease.projectPath(name: pin.name))
+            found = try await release(at: location, &attempts)
+        }
+        guard let release = found else {
             throw .distributionUnavailable(distribution: "\(pin.name) \(pin.version)", checksum: pin.checksum,
                                            attempts: attempts, upstreamAllowed: true, hint: configuration.mirrorFillHint)
         }
-        guard let file = release.urls.first(where: { $0.sha256 == pin.checksum.hex && (pin.fileName == nil || $0.filename == pin.fileName) }) else {
+        let files = release.files(of: pin.version)
+        guard let file = files.first(where: { $0.sha256 == pin.checksum.hex && (pin.fileName == nil || $0.filename == pin.fileName) }) else {
             throw .distributionChecksumUnknown(distribution: "\(pin.name) \(pin.version)", checksum: pin.checksum,
                                                index: location.absoluteString,
-                                               files: release.urls.map { "\($0.filename) (sha256:\($0.sha256 ?? "none given"))" })
+                                               files: files.map { "\($0.filename) (sha256:\($0.sha256 ?? "none given"))" })
         }
         return (file.filename, URL(string: file.url, relativeTo: location)?.absoluteURL)
     }

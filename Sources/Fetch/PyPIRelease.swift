@@ -20,10 +20,23 @@ struct PyPIRelease: Codable, Sendable {
 
     let info: Info?
     let urls: [File]
+    /// Every release's files, in the project document (`<index>/<name>/json`) only.
+    var releases: [String: [File]]? = nil
+
+    /// The files of `version`: from `releases` in a project document, else `urls`.
+    func files(of version: String) -> [File] {
+        if let files = releases?[version] { return files }
+        return info.map { $0.version == version } == false ? [] : urls
+    }
 
     /// `pypi/<normalized name>/<version>/json` inside a mirror or below an index URL's base.
     static func relativePath(name: String, version: String) -> String {
         "\(PinnedDistribution.normalize(name))/\(version)/json"
+    }
+
+    /// The project document, listing every release: some indexes and proxies serve only this.
+    static func projectPath(name: String) -> String {
+        "\(PinnedDistribution.normalize(name))/json"
     }
 
     static func parse(_ data: Data) -> PyPIRelease? {

@@ -64,6 +64,8 @@ import Testing
             #expect(distributions.last?["license_files"] as? [String] == ["LICENSES/tools/greet-1.0/LICENSE"])
             #expect(FileManager.default.fileExists(atPath: installDir + "/LICENSES/tools/greet-1.0/LICENSE"))
             let summary = try String(contentsOfFile: installDir + "/LICENSE", encoding: .utf8)
+            #expect(summary.contains("colorlib 1.2: Apache-2.0 (\(index.wheels["colorlib"]!.fileName), sha256:\(index.wheels["colorlib"]!.sha256)); bundles native libraries: libcolor-1a2b3c4d.so.3"))
+            #expect(distributions.first?["bundled_native_libraries"] as? [String] == ["libcolor-1a2b3c4d.so.3"])
             #expect(summary.contains("greet 1.0: MIT (\(index.wheels["greet"]!.fileName), sha256:\(index.wheels["greet"]!.sha256))"))
             try FileManager.default.removeItem(atPath: installDir)
         }

@@ -24,7 +24,8 @@ struct PyPIFixture {
     }
 
     /// `greet 1.0` (requires colorlib, licence as `License:`, a console script) and `colorlib
-    /// 1.2` (licence as `License-Expression:`), under `directory/files` with their JSON documents.
+    /// 1.2` (licence as `License-Expression:`, a vendored `colorlib.libs/libcolor-….so.3`), under
+    /// `directory/files` with their JSON documents.
     init(in directory: String) throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory + "/files", withIntermediateDirectories: true)
@@ -114,6 +115,9 @@ struct PyPIFixture {
             f"{info}/entry_points.txt": f"[console_scripts]\n{name} = {mod}:main\n",
             f"{info}/LICENSE": f"{name}: the licence text\n",
         }
+        if name == "colorlib":
+            # Where auditwheel puts the shared libraries a wheel vendors (not an ELF file here).
+            files[f"{mod}.libs/libcolor-1a2b3c4d.so.3"] = "stands for a vendored library\n"
         record = []
         for path, text in files.items():
             data = text.encode()
