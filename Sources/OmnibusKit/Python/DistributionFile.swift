@@ -1,3 +1,5 @@
+import Fetch
+
 /// A wheel or sdist file name read the way pip reads it: `<name>-<version>-<tags>.whl`, or
 /// `<name>-<version>.tar.gz` (the last `-` separates the version in an sdist).
 struct DistributionFile: Equatable {
@@ -29,18 +31,5 @@ struct DistributionFile: Equatable {
     /// PEP 503's comparison form of the name.
     var normalizedName: String { Self.normalize(name) }
 
-    static func normalize(_ name: String) -> String {
-        var out = ""
-        var inRun = false
-        for character in name.lowercased() {
-            if "-_.".contains(character) {
-                if !inRun { out.append("-") }
-                inRun = true
-            } else {
-                out.append(character)
-                inRun = false
-            }
-        }
-        return out
-    }
+    static func normalize(_ name: String) -> String { PinnedDistribution.normalize(name) }
 }
