@@ -18,6 +18,11 @@ package struct FetchConfiguration: Sendable {
     /// Appended to "not found in any mirror" errors; the CLI sets it to the command that fills a
     /// mirror from Debian, spelled the way the CLI spells it.
     package var mirrorFillHint: String?
+    /// The base of a package index's JSON API (`<base>/<name>/<version>/json`), where `pypi`
+    /// sources find their files' upstream URLs.
+    package var pypiIndex: URL = FetchConfiguration.defaultPyPIIndex
+
+    package static let defaultPyPIIndex = URL(string: "https://pypi.org/pypi")!
 
     package init(cacheDirectory: String, mirrors: [SourceMirror] = [], allowUpstream: Bool = true,
                 retry: RetryPolicy = RetryPolicy(), requestTimeout: TimeInterval = 60,

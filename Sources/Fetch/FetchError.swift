@@ -11,6 +11,11 @@ package enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A `mirrorOnly` source is in none of the configured mirrors.
     case notInMirrors(fileName: String, checksum: Checksum, debian: DebianOrigin?,
                       mirrors: [SourceMirror], attempts: [FetchAttempt], hint: String?)
+    /// A pinned Python distribution was found nowhere acceptable (cache, mirrors, the index).
+    case distributionUnavailable(distribution: String, checksum: Checksum, attempts: [FetchAttempt],
+                                 upstreamAllowed: Bool, hint: String?)
+    /// The index lists the release, but none of its files has the pinned checksum.
+    case distributionChecksumUnknown(distribution: String, checksum: Checksum, index: String, files: [String])
     /// A command (git, apt-get) exited unsuccessfully.
     case commandFailed(command: String, status: Int32, output: String)
     /// After checkout, HEAD is not the pinned commit.
@@ -69,6 +74,22 @@ package enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             if let hint { text += "\n\(hint)" }
             return text
+        case .distributionUnavailable(let distribution, let checksum, let attempts, let upstreamAllowed, let hint):
+            var text = "cannot fetch the Python distribution \(distribution) (\(checksum)); tried:"
+            for attempt in attempts { text += "\n  - \(attempt)" }
+            if attempts.isEmpty { text += " nothing (no mirror holds it and upstream downloads are disabled)" }
+            if !upstreamAllowed {
+                text += "\nThe build is offline, so the package index was not asked. Fill a mirror with "
+                    + "'omnibus mirror PROJECT --dir DIR' (it takes the distributions from PyPI) and build with --source-mirror DIR."
+            } else if let hint {
+                text += "\n\(hint)"
+            }
+            return text
+        case .distributionChecksumUnknown(let distribution, let checksum, let index, let files):
+            if files.isEmpty { return "\(index) lists no release \(distribution): check the name and the version" }
+            return "\(index) lists no file of \(distribution) with \(checksum); its files are:\n"
+                + files.map { "  - \($0)" }.joined(separator: "\n")
+                + "\nPin the sha256 of the file to use (and 'file:' to choose among several)"
         case .commandFailed(let command, let status, let output):
             let tail = output.split(separator: "\n", omittingEmptySubsequences: false).suffix(20)
                 .joined(separator: "\n")

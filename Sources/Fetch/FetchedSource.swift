@@ -8,6 +8,19 @@ package struct FetchedSource: Sendable, Hashable {
         /// A local directory whose content hash (without the excluded paths) was taken when it
         /// was fetched.
         case directory(path: String, exclude: [String])
+        /// Verified files in the source cache, laid out side by side in one directory (a `pypi`
+        /// source's distributions, for pip's `--find-links`).
+        case fileSet([CachedFile])
+    }
+
+    package struct CachedFile: Sendable, Hashable {
+        package let path: String
+        package let fileName: String
+
+        package init(path: String, fileName: String) {
+            self.path = path
+            self.fileName = fileName
+        }
     }
 
     package let content: Content

@@ -37,6 +37,12 @@ package struct SourceFetcher: Sendable {
                 try FileOps.createDirectory(root)
                 try FileOps.copyFile(path, to: "\(root)/\(fileName)")
             }
+        case .fileSet(let files):
+            guard !FileOps.exists(root) else {
+                throw .io(path: root, reason: "already exists; sources are only unpacked into a new directory")
+            }
+            try FileOps.createDirectory(root)
+            for file in files { try FileOps.copyFile(file.path, to: "\(root)/\(file.fileName)") }
         case .gitRepository(let bare, let repository, let commit):
             try await GitRepository.checkout(bare: bare, repository: repository, commit: commit, into: root)
         case .directory(let directory, let exclude):

@@ -5,12 +5,14 @@ import OmnibusKit
 struct MirrorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
-        abstract: "Fill a source mirror directory from Debian source packages, for offline builds.",
+        abstract: "Fill a source mirror directory from Debian source packages and PyPI, for offline builds.",
         discussion: """
             For every software of the project whose source names a Debian source package \
             ('debian:' in its definition), runs 'apt-get source --download-only' and keeps only \
             the .orig file whose checksum equals the definition's. Needs deb-src entries in apt's \
-            sources (scripts/enable-deb-src adds them). Then build with --source-mirror DIR.
+            sources (scripts/enable-deb-src adds them). Pinned Python distributions ('pypi:' \
+            sources) are fetched from the package index (OMNIBUS_PYPI_INDEX, default \
+            https://pypi.org/pypi) and verified. Then build with --source-mirror DIR.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -29,12 +31,13 @@ struct MirrorCommand: AsyncParsableCommand {
         }
         if let report = outcome.report {
             print(report)
-        } else {
+        } else if outcome.distributions.isEmpty {
             print("nothing to fetch from Debian for \(project)")
         }
+        outcome.distributions.forEach { print($0) }
         guard outcome.complete else {
             var lines: [String] = []
-            if !outcome.filledAll { lines.append("the mirror is incomplete: see the lines above") }
+            if !outcome.filledAll || !outcome.distributionsFilled { lines.append("the mirror is incomplete: see the lines above") }
             if !outcome.skipped.isEmpty {
                 lines.append("skipped \(outcome.skipped.count) definition\(outcome.skipped.count == 1 ? "" : "s") that name no Debian source package:")
                 for skipped in outcome.skipped {

@@ -88,7 +88,7 @@ import Testing
         "Projects/app.yml:1:1: a project definition must be a mapping of keys (name, maintainer, homepage, description, license, install_dir, version, iteration, dependencies, overrides, runtime_dependencies, conflicts, replaces, provides, config_files, files, users, groups, exclude, pass_env, require_license_files, package, health_check, platforms, smoke_test, flags), found a list",
     ]),
     ("source-two-kinds", [
-        "Software/zlib.yml:8:7: a source has exactly one of url, git, path; found url and git",
+        "Software/zlib.yml:8:7: a source has exactly one of url, git, path, pypi; found url and git",
     ]),
     ("unknown-dependency", [
         "Projects/app.yml:5:16: unknown software 'zlbi' (did you mean 'zlib'?); looked in: Software/, Library/",

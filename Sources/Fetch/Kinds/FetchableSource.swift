@@ -14,7 +14,7 @@ package protocol FetchableSource: SourceKind {
 /// The source kinds definitions may use, in the order messages list them.
 package enum SourceKinds {
     package static let standard: [any FetchableSource.Type] = [URLSource.self, GitSource.self, PathSource.self,
-                                                                MirrorFileSource.self]
+                                                                MirrorFileSource.self, PyPISource.self]
 }
 
 extension Source {

@@ -19,6 +19,10 @@ enum LicenseSummary {
             lines.append("  license: \(component.license)")
             lines.append("  license files: " + (component.licenseFiles.isEmpty ? "none given" : component.licenseFiles.joined(separator: ", ")))
             lines.append("  source: \(component.source)")
+            if let distributions = component.distributions {
+                lines.append("  installed Python distributions (texts in LICENSES/\(name)/<distribution>-<version>/):")
+                lines += distributions.map { "    " + $0.summaryLine }
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

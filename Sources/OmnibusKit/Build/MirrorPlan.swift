@@ -20,11 +20,15 @@ package struct MirrorPlan: Sendable {
 
     /// Software with a file source but no `debian:`, and the file the mirror would need.
     package let withoutDebianSource: [Skipped]
+    /// Pinned Python distributions (`pypi:` sources), filled from the package index.
+    package let distributions: [PinnedDistribution]
 
     package init(graph: BuildGraph) {
         var requests: [DebianMirrorRequest] = []
         var missing: [Skipped] = []
+        var distributions: [PinnedDistribution] = []
         for node in graph.order {
+            if let pypi = node.version.source.kind as? PyPISource { distributions += pypi.distributions }
             guard let file = node.version.source.kind.mirrorFile else { continue }
             guard let debian = file.debian else {
                 missing.append(Skipped(software: node.name, definitionFile: node.software.file, fileName: file.fileName,
@@ -37,6 +41,7 @@ package struct MirrorPlan: Sendable {
         }
         self.requests = requests
         self.withoutDebianSource = missing
+        self.distributions = distributions
     }
 }
 
@@ -48,14 +53,22 @@ package struct MirrorOutcome: Sendable {
     package let filledAll: Bool
     /// Skipped definitions whose file is not already in the mirror (put there by hand).
     package let skipped: [MirrorPlan.Skipped]
+    /// One line per pinned Python distribution, stored or failed.
+    package var distributions: [PyPIMirrorFiller.Entry] = []
 
-    /// The mirror holds every file the project's file sources need.
-    package var complete: Bool { filledAll && skipped.isEmpty }
+    /// Every pinned distribution is now in the mirror.
+    package var distributionsFilled: Bool {
+        distributions.allSatisfy { if case .success = $0.outcome { true } else { false } }
+    }
+
+    /// The mirror holds every file the project's sources need.
+    package var complete: Bool { filledAll && distributionsFilled && skipped.isEmpty }
 }
 
 extension Workspace {
     /// `omnibus mirror`: fills `directory` from Debian's source packages for every file source
-    /// of the project that names one, whatever the platform and flags; `log` gets a line per step. A definition without
+    /// of the project that names one, whatever the platform and flags, and from the package
+    /// index for every pinned Python distribution; `log` gets a line per step. A definition without
     /// `debian:` is skipped, and reported unless its file is already in the mirror with the
     /// right checksum.
     package func fillMirror(_ projectName: String, directory: String,
@@ -66,10 +79,23 @@ extension Workspace {
         do { graph = try resolveUnderEveryCondition(projectName) } catch { throw .badInput(error.description) }
         let plan = MirrorPlan(graph: graph)
         let skipped = plan.withoutDebianSource.filter { !Self.mirrorHolds(directory, $0.fileName, $0.checksum) }
-        guard !plan.requests.isEmpty else { return MirrorOutcome(report: nil, filledAll: true, skipped: skipped) }
-        do {
-            let report = try await DebianMirrorFiller(mirrorDirectory: directory).fill(plan.requests, log: log)
-            return MirrorOutcome(report: report.description, filledAll: report.isComplete, skipped: skipped)
+        var outcome = MirrorOutcome(report: nil, filledAll: true, skipped: skipped)
+        var sources: SourcePreparation?
+        if !plan.distributions.isEmpty {
+            do { sources = try SourcePreparation(settings: try settings(BuildSettings.Flags())) } catch {
+                throw .badInput("\(error)")
+            }
+        }
+        do throws(FetchError) {
+            if !plan.requests.isEmpty {
+                let report = try await DebianMirrorFiller(mirrorDirectory: directory).fill(plan.requests, log: log)
+                outcome = MirrorOutcome(report: report.description, filledAll: report.isComplete, skipped: skipped)
+            }
+            if let sources {
+                outcome.distributions = try await PyPIMirrorFiller(mirrorDirectory: directory, configuration: sources.fetcher.configuration)
+                    .fill(plan.distributions, log: log)
+            }
+            return outcome
         } catch {
             if case .cancelled = error { throw .cancelled(.build) }
             throw .failed(.build, error.description)

@@ -137,12 +137,19 @@ struct ProjectBuilder: Sendable {
             components[node.name] = .init(version: node.version.version, sourceType: source.kindName, source: source.kind.location,
                                           checksum: identity, license: node.software.license,
                                           licenseFiles: node.software.licenseFiles.map { "LICENSES/\(node.name)/\(($0 as NSString).lastPathComponent)" },
-                                          dependencies: node.dependencies, layerKey: inputs[node.name]?.key ?? "")
+                                          dependencies: node.dependencies, layerKey: inputs[node.name]?.key ?? "",
+                                          distributions: installedDistributions(node.name))
         }
         var manifest = VersionManifest(manifestFormat: 1, project: graph.project.name, version: version,
                                        iteration: graph.project.iteration, installDir: graph.project.installDir,
                                        buildPlatform: host.platform, software: components)
         manifest.conditions = ConditionRecord.conditions(of: graph)
         return manifest
+    }
+
+    /// The record a pip step left in the software's layer, now merged into the install dir.
+    private func installedDistributions(_ software: String) -> [InstalledDistribution]? {
+        let record = PipInstallation.readRecord(graph.project.installDir + "/" + InstalledDistribution.recordPath(software: software))
+        return record.isEmpty ? nil : record
     }
 }

@@ -21,10 +21,16 @@ struct SourcePreparation: Sendable {
                 + "or download_timeout: in omnibus.config.yml)",
             rateAdvice: "for a slow link, lower the minimum with --download-min-rate BYTES_PER_SECOND, 0 turning the "
                 + "check off (or set OMNIBUS_DOWNLOAD_MIN_RATE, or download_min_rate: in omnibus.config.yml)")
-        let configuration = FetchConfiguration(
+        var configuration = FetchConfiguration(
             cacheDirectory: settings.cacheDir + "/sources", mirrors: mirrors, allowUpstream: !settings.offline,
             limits: limits,
             mirrorFillHint: "fill a mirror from Debian with 'omnibus mirror PROJECT --dir DIR', then build with --source-mirror DIR")
+        if let index = settings.pypiIndex {
+            guard let url = URL(string: index), ["http", "https", "file"].contains(url.scheme?.lowercased() ?? "") else {
+                throw .refused("OMNIBUS_PYPI_INDEX \(index): not an http, https or file URL (the base of a JSON API such as https://pypi.org/pypi)")
+            }
+            configuration.pypiIndex = url
+        }
         fetcher = SourceFetcher(configuration: configuration)
     }
 

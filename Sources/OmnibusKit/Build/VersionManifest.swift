@@ -14,9 +14,11 @@ package struct VersionManifest: Codable, Sendable, Equatable {
         package let licenseFiles: [String]
         package let dependencies: [String]
         package let layerKey: String
+        /// What its pip steps installed (`InstalledDistribution`); absent for other software.
+        package var distributions: [InstalledDistribution]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case version, source, checksum, license, dependencies
+            case version, source, checksum, license, dependencies, distributions
             case sourceType = "source_type"
             case licenseFiles = "license_files"
             case layerKey = "layer_key"

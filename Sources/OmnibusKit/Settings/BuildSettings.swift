@@ -39,6 +39,8 @@ package struct BuildSettings: Sendable {
     package var jobserver = true
     /// Compile C and C++ through ccache, its directory in the cache (docs/build.md).
     package var ccache = false
+    /// The package index `pypi` sources are located through (its JSON API base); nil: PyPI.
+    package var pypiIndex: String?
 
     package static let defaultDownloadTimeout = Int(DownloadLimits.defaultDeadline)
 
@@ -105,7 +107,7 @@ package struct BuildSettings: Sendable {
                                                "OMNIBUS_DOWNLOAD_TIMEOUT", "OMNIBUS_DOWNLOAD_MIN_RATE",
                                                "SOURCE_DATE_EPOCH", "XDG_CACHE_HOME", "HOME",
                                                "OMNIBUS_SIGNING_KEY", "OMNIBUS_SIGNING_PASSPHRASE_FILE", "GNUPGHOME",
-                                               "OMNIBUS_JOBSERVER", "OMNIBUS_CCACHE"]
+                                               "OMNIBUS_JOBSERVER", "OMNIBUS_CCACHE", "OMNIBUS_PYPI_INDEX"]
 
     /// Flags > environment > the repository's config > defaults. Relative paths on the command
     /// line or in the environment are relative to the current directory; the config's were made
@@ -161,6 +163,7 @@ package struct BuildSettings: Sendable {
         settings.remoteCache = remote
         settings.jobserver = try switched(flags.noJobserver ? false : nil, "OMNIBUS_JOBSERVER", config.jobserver, true)
         settings.ccache = try switched(flags.ccache, "OMNIBUS_CCACHE", config.ccache, false)
+        settings.pypiIndex = given(environment["OMNIBUS_PYPI_INDEX"])
         settings.signing = flags.noSign ? nil : SigningSettings.resolve(
             flag: given(flags.signingKey), config: config.signing, environment: environment, absolute: absolute)
         return settings

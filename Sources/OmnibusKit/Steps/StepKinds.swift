@@ -7,5 +7,6 @@ enum StepKinds {
         RunStep.self, ConfigureStep.self, MakeStep.self, PatchStep.self, CopyStep.self, LinkStep.self,
         MkdirStep.self, DeleteStep.self, TemplateStep.self,
         CMakeStep.self, MesonStep.self, AutoreconfStep.self, StripStep.self,
+        PipStep.self,
     ]
 }
