@@ -140,7 +140,11 @@ extension ProjectRun {
     /// On the host, the build dependencies of the host's family must be installed already: one
     /// message names all that are missing, before anything builds.
     func checkHostBuildDependencies(_ graph: BuildGraph) async throws(RunError) {
-        let names = CleanRootSpec.buildDependencies(of: graph.order.map(\.software), family: "debian")
+        let software = graph.order.map(\.software)
+        // A step's tool already on the build PATH is enough, whichever package brought it.
+        let absentTools = StepKinds.hostTools(of: software).filter { ChildProcess.which($0.command, in: HostIdentity.toolPath) == nil }
+        let names = Array(Set(CleanRootSpec.buildDependencies(of: software, family: "debian", implied: false)
+            + absentTools.flatMap { $0.packages["debian"] ?? [] })).sorted()
         do { try await HostBuildDependencies.check(names) } catch { throw .badInput(error.description) }
     }
 }

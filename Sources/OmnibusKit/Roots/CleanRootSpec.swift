@@ -26,9 +26,13 @@ package struct CleanRootSpec: Sendable, Equatable {
         self.archiveURI = archiveURI
     }
 
-    /// The build dependencies every software of a build declares for the platform's family.
-    package static func buildDependencies(of software: [Software], family: String) -> [String] {
-        Array(Set(software.flatMap { $0.buildDependencies[family] ?? [] })).sorted()
+    /// The build dependencies every software of a build declares for the platform's family,
+    /// and with `implied`, the packages of the host tools its steps run (`StepKinds.hostTools`:
+    /// a `go` step needs Go).
+    package static func buildDependencies(of software: [Software], family: String, implied: Bool = true) -> [String] {
+        let declared = software.flatMap { $0.buildDependencies[family] ?? [] }
+        let tools = implied ? StepKinds.hostTools(of: software).flatMap { $0.packages[family] ?? [] } : []
+        return Array(Set(declared + tools)).sorted()
     }
 
     /// Bumped when how a root is made changes (variant, options), so old tarballs are not reused.
