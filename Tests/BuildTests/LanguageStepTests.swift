@@ -69,6 +69,17 @@ import Testing
         #expect(CleanRootSpec.buildDependencies(of: software, family: "debian", implied: false) == ["pkg-config"])
     }
 
+    /// What the version manifest says the language steps of `tool` installed, one
+    /// `ecosystem name version checksum` line each.
+    static func manifestPackages(_ repo: TestRepository) throws -> [String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: repo.installDir + "/version-manifest.json"))
+        let manifest = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let tool = (manifest?["software"] as? [String: Any])?["tool"] as? [String: Any]
+        return (tool?["packages"] as? [[String: Any]] ?? []).map { package in
+            ["ecosystem", "name", "version", "checksum"].map { package[$0] as? String ?? "-" }.joined(separator: " ")
+        }
+    }
+
     // MARK: go
 
     @Test(.enabled(if: hostTool("go"), "go is not installed (Debian package golang-go)"))
@@ -113,6 +124,7 @@ import Testing
         let repo = try Self.buildTwice("go-vendor") { try Self.vendoredGoModule(in: $0, vendor: true) }
         let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello"])
         #expect(run.stdout == "hello from the vendored module\n")
+        #expect(try Self.manifestPackages(repo) == ["go example.com/greet v0.1.0 -"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
 
@@ -149,6 +161,8 @@ import Testing
         }
         let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello-rs"])
         #expect(run.stdout == "hello from rust\n")
+        // The crate itself is the software; a lock without registry crates records nothing.
+        #expect(try Self.manifestPackages(repo) == [])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
 
@@ -203,6 +217,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: packageDir + "/node_modules/greet-dep/index.js"))
         // Only what `npm pack` ships: `files: [bin]` keeps the dependency tarball out.
         #expect(!FileManager.default.fileExists(atPath: packageDir + "/deps"))
+        let lock = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixtures + "/hello/package-lock.json"))) as? [String: Any]
+        let integrity = try #require(((lock?["packages"] as? [String: Any])?["node_modules/greet-dep"] as? [String: Any])?["integrity"] as? String)
+        #expect(try Self.manifestPackages(repo) == ["npm greet-dep 1.0.0 \(integrity)"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
 
@@ -247,6 +264,8 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: gems + "/specifications/hello-gem-0.1.0.gemspec"))
         let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello-gem"], environment: ["GEM_PATH": gems, "GEM_HOME": gems])
         #expect(run.stdout == "hello from the gem\n", "\(run.stderr)")
+        let sha256 = try CommandResult.run(["sha256sum", gem]).stdout.prefix(64)
+        #expect(try Self.manifestPackages(repo) == ["gem hello-gem 0.1.0 sha256:\(sha256)"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
 

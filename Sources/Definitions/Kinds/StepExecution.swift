@@ -4,6 +4,8 @@
 package protocol StepExecution: Sendable {
     /// The job count the step may use (`make -j`).
     var jobs: Int { get }
+    /// The software being built (its licence texts go to `LICENSES/<software>/`).
+    var software: String { get }
     var installDir: String { get }
     var embeddedDir: String { get }
     /// Expands `{{variables}}`.

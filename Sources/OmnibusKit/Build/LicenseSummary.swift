@@ -19,6 +19,10 @@ enum LicenseSummary {
             lines.append("  license: \(component.license)")
             lines.append("  license files: " + (component.licenseFiles.isEmpty ? "none given" : component.licenseFiles.joined(separator: ", ")))
             lines.append("  source: \(component.source)")
+            if let packages = component.packages {
+                lines.append("  installed by its language steps:")
+                lines += packages.map { "    \($0.ecosystem) \($0.name) \($0.version)" + ($0.checksum.map { " (\($0))" } ?? "") }
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -116,10 +116,12 @@ struct ProjectBuilder: Sendable {
             let known = SoftwareInputs.keyTimeVariables(node: node, project: graph.project)
             let path = node.env.last { $0.name == "PATH" }.flatMap { try? Interpolation.render($0.value, values: known) }
                 ?? HostIdentity.toolPath
+            // The tools its language steps run are keyed like declared ones: a new Go rebuilds it.
+            let tools = node.software.tools + StepKinds.hostTools(of: [node.software]).map(\.command).filter { !node.software.tools.contains($0) }
             if let platformRoot {
-                toolchain.merge(await platformRoot.toolchain(node.software.tools)) { _, root in root }
+                toolchain.merge(await platformRoot.toolchain(tools)) { _, root in root }
             } else {
-                for tool in node.software.tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }
+                for tool in tools { toolchain[tool] = await HostIdentity.probe(tool, path: path) }
             }
             inputs[node.name] = SoftwareInputs(node: node, project: graph.project, sourceIdentity: identity,
                                                buildEpoch: buildEpoch, host: host, toolchain: toolchain, caller: caller,
@@ -137,6 +139,9 @@ struct ProjectBuilder: Sendable {
                                           checksum: identity, license: node.software.license,
                                           licenseFiles: node.software.licenseFiles.map { "LICENSES/\(node.name)/\(($0 as NSString).lastPathComponent)" },
                                           dependencies: node.dependencies, layerKey: inputs[node.name]?.key ?? "")
+            // The record the language steps left in the software's layer, merged into the install dir.
+            let packages = LanguagePackage.read(installDir: graph.project.installDir, software: node.name)
+            if !packages.isEmpty { components[node.name]?.packages = packages }
         }
         return VersionManifest(manifestFormat: 1, project: graph.project.name, version: version,
                                iteration: graph.project.iteration, installDir: graph.project.installDir,

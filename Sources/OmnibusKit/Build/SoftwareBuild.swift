@@ -84,7 +84,7 @@ struct SoftwareBuild {
             environment.logLines.forEach { log.note("#   " + $0) }
 
             let before = inputs.liveInstall ? try snapshot(inputs.installDir) : []
-            let context = StepContext(installDir: inputs.installDir, definitionDir: inputs.definitionDir, buildDir: buildDir,
+            let context = StepContext(software: name, installDir: inputs.installDir, definitionDir: inputs.definitionDir, buildDir: buildDir,
                                       destdir: staging, environment: environment, variables: variables, jobs: jobs,
                                       jobserver: jobserver,
                                       buildLog: log, sandbox: sandbox, network: inputs.network)

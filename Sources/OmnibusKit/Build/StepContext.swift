@@ -7,6 +7,7 @@ import Spawning
 /// a step writes is checked to stay inside the source directory, the staging root or the
 /// install dir (which is redirected into the staging root).
 struct StepContext: StepExecution {
+    let software: String
     let installDir: String
     let definitionDir: String
     /// The unpacked source's top directory; commands run here and relative paths start here.

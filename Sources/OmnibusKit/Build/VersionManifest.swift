@@ -14,9 +14,11 @@ package struct VersionManifest: Codable, Sendable, Equatable {
         package let licenseFiles: [String]
         package let dependencies: [String]
         package let layerKey: String
+        /// What its language steps installed (Go modules, crates, npm packages, gems).
+        package var packages: [LanguagePackage]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case version, source, checksum, license, dependencies
+            case version, source, checksum, license, dependencies, packages
             case sourceType = "source_type"
             case licenseFiles = "license_files"
             case layerKey = "layer_key"

@@ -83,5 +83,6 @@ struct CargoStep: StepKind {
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: installed)
             }
         }
+        try LanguagePackage.record(CargoPackages.read(source + "/Cargo.lock"), in: step)
     }
 }

@@ -63,7 +63,7 @@ struct GemStep: StepKind {
             let environment = ["GEM_HOME": directory, "GEM_PATH": directory + ":" + (try step.render(installDir)), "GEMRC": gemrc]
             try await step.run(ToolRun.command([gemCommand, "install", "--config-file", gemrc, "--install-dir", directory] + tail,
                                                environment: environment))
-            return
+            return try LanguagePackage.record(GemPackages.read(files), in: step)
         }
         // The gem directory is the Ruby's own; the shell asks it, then stages the install like
         // every other write under the install dir ($DESTDIR is empty for a live install).
@@ -77,5 +77,6 @@ struct GemStep: StepKind {
             GEM_HOME="$DESTDIR$d" GEM_PATH="$DESTDIR$d:$d" exec "$g" install --config-file "$GEMRC" --install-dir "$DESTDIR$d" "$@"
             """
         try await step.run(ToolRun.command(["/bin/sh", "-c", script, "gem", gemCommand] + tail, environment: ["GEMRC": gemrc]))
+        try LanguagePackage.record(GemPackages.read(files), in: step)
     }
 }

@@ -94,6 +94,7 @@ struct GoStep: StepKind {
             let argv = common + ["-o", destination + "/" + (try step.render(output)), try step.render(package)]
             try await step.run(ToolRun.command(argv, environment: environment))
         }
+        try LanguagePackage.record(GoPackages.read(source: source, vendored: vendored), in: step)
     }
 
     static func offlineMessage(_ modules: [String]) -> String {

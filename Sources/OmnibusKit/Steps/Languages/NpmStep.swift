@@ -69,6 +69,7 @@ struct NpmStep: StepKind {
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: packageDir + "/" + NpmPackageManifest.relative(path))
             }
         }
+        try LanguagePackage.record(NpmPackages.read(source + "/package-lock.json"), in: step)
     }
 
     /// The one tarball `npm pack` wrote.
