@@ -97,6 +97,33 @@ import Testing
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
 
+    /// cgo through the compiler wrappers: the C part compiles with the build's compiler and the
+    /// binary links libc dynamically, still the same bytes from another work dir.
+    @Test(.enabled(if: hostTool("go") && hostTool("gcc"), "go or gcc is not installed (Debian packages golang-go, build-essential)"))
+    func goWithCgoBuildsThroughTheCompilerWrappersReproducibly() async throws {
+        let repo = try Self.buildTwice("go-cgo") { repo in
+            try repo.write("src/tool/go.mod", "module example.com/hellocgo\n\ngo 1.19\n")
+            try repo.write("src/tool/main.go", """
+                package main
+
+                // #include <stdio.h>
+                // static void hello(void) { puts("hello from C"); fflush(stdout); }
+                import "C"
+
+                func main() { C.hello() }
+
+                """)
+            try repo.localSoftware("tool", steps: ["go: { output: [hello-cgo], cgo: true }"])
+        }
+        let binary = repo.installDir + "/embedded/bin/hello-cgo"
+        #expect(try CommandResult.run([binary]).stdout == "hello from C\n")
+        let dynamic = try CommandResult.run(["readelf", "-d", binary]).stdout
+        #expect(dynamic.contains("[libc.so.6]"), "\(dynamic)")
+        let log = try String(contentsOfFile: repo.workDir + "/app/logs/tool.log", encoding: .utf8)
+        #expect(log.contains("CGO_ENABLED=1"))
+        try? FileManager.default.removeItem(atPath: repo.installDir)
+    }
+
     /// A module whose dependency is vendored (go.mod requires it, vendor/ holds it).
     static func vendoredGoModule(in repo: TestRepository, vendor: Bool) throws {
         try repo.write("src/tool/go.mod", "module example.com/hello\n\ngo 1.19\n\nrequire example.com/greet v0.1.0\n")
