@@ -80,6 +80,21 @@ import Testing
         }
     }
 
+    /// What a language step cannot do as written is reported by `validate`, at the step.
+    @Test func validateLocatesLanguageStepsThatCannotWork() async throws {
+        let repo = try TestRepository("lang-validate")
+        try repo.localSoftware("tool", steps: [
+            "go: { packages: [., ./cmd/b] }", "go: { packages: [./a], output: [x, y] }", "cargo: { features: [x] }", "gem: {}",
+        ])
+        try repo.project(dependencies: ["tool"])
+        let validated = try repo.omnibus(["validate", "app"])
+        #expect(validated.status == 2)
+        #expect(validated.stderr.contains("Software/tool.yml:9:9: step 'go': package '.' has no name to give its binary: name it with 'output: [name]'"), "\(validated.stderr)")
+        #expect(validated.stderr.contains("step 'go': 'output' names 2 binaries for 1 packages: give one name per package, in order"), "\(validated.stderr)")
+        #expect(validated.stderr.contains("Software/tool.yml:11:12: step 'cargo' needs 'bins: [name]': the binaries to install"), "\(validated.stderr)")
+        #expect(validated.stderr.contains("step 'gem' needs 'gems: [file.gem]'"), "\(validated.stderr)")
+    }
+
     // MARK: go
 
     @Test(.enabled(if: hostTool("go"), "go is not installed (Debian package golang-go)"))
