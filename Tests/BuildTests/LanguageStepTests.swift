@@ -37,6 +37,9 @@ import Testing
             let grep = try CommandResult.run(["grep", "-rlaF", needle, first.installDir])
             #expect(grep.stdout.isEmpty, "installed files naming the work dir \(needle): \(grep.stdout)")
         }
+        // The toolchains' caches in the build dirs are tens of megabytes each.
+        try? FileManager.default.removeItem(atPath: (second.root as NSString).deletingLastPathComponent)
+        try? FileManager.default.removeItem(atPath: first.workDir + "/app/build")
         return first
     }
 
@@ -205,6 +208,41 @@ import Testing
         #expect(run.stdout == "hello from rust\n")
         // The crate itself is the software; a lock without registry crates records nothing.
         #expect(try Self.manifestPackages(repo) == [])
+        try? FileManager.default.removeItem(atPath: repo.installDir)
+    }
+
+    /// A crate from crates.io as `cargo vendor` leaves it: its directory in vendor/ with a
+    /// checksum file whose package hash the lock names. Cargo takes it from there, offline.
+    @Test(.enabled(if: hostTool("cargo"), "cargo is not installed where builds look (Debian package cargo)"))
+    func cargoProgramWithAVendoredCrateBuildsOfflineAndRecordsTheCrate() async throws {
+        let checksum = String(repeating: "ab", count: 32)
+        let repo = try Self.buildTwice("cargo-vendor") { repo in
+            try repo.write("src/tool/Cargo.toml", "[package]\nname = \"hello-rs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ngreet = \"0.1.0\"\n")
+            try repo.write("src/tool/src/main.rs", "fn main() {\n    println!(\"{}\", greet::hello());\n}\n")
+            try repo.write("src/tool/vendor/greet/Cargo.toml", "[package]\nname = \"greet\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+            try repo.write("src/tool/vendor/greet/src/lib.rs", "pub fn hello() -> &'static str {\n    \"hello from a vendored crate\"\n}\n")
+            try repo.write("src/tool/vendor/greet/.cargo-checksum.json", #"{"files":{},"package":"\#(checksum)"}"#)
+            try repo.write("src/tool/Cargo.lock", """
+                version = 3
+
+                [[package]]
+                name = "greet"
+                version = "0.1.0"
+                source = "registry+https://github.com/rust-lang/crates.io-index"
+                checksum = "\(checksum)"
+
+                [[package]]
+                name = "hello-rs"
+                version = "0.1.0"
+                dependencies = [
+                 "greet",
+                ]
+
+                """)
+            try repo.localSoftware("tool", steps: ["cargo: { bins: [hello-rs] }"])
+        }
+        #expect(try CommandResult.run([repo.installDir + "/embedded/bin/hello-rs"]).stdout == "hello from a vendored crate\n")
+        #expect(try Self.manifestPackages(repo) == ["cargo greet 0.1.0 sha256:\(checksum)"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
 
