@@ -62,13 +62,13 @@ import Testing
     @Test func languageStepsImplyTheirToolsAsBuildDependencies() throws {
         let repo = try TestRepository("implied")
         try repo.localSoftware("tool", extra: ["build_dependencies: { debian: [pkg-config] }"], steps: [
-            "go: { output: [x] }", "cargo: { bins: [x] }", "npm: {}", "gem: { gems: [x.gem] }",
+            "go: { output: [x] }", "cargo: { bins: [x] }", "npm: {}", "gem: { gems: [x.gem] }", "bundle: { into: /x }",
         ])
         try repo.project(dependencies: ["tool"])
         let graph = try Workspace(root: repo.root, environment: ["OMNIBUS_LIBRARY": repo.root + "/none"]).resolve("app")
         let software = graph.order.map(\.software)
-        #expect(CleanRootSpec.buildDependencies(of: software, family: "debian") == ["cargo", "golang-go", "npm", "pkg-config", "ruby"])
-        #expect(CleanRootSpec.buildDependencies(of: software, family: "rhel") == ["cargo", "golang", "npm", "ruby"])
+        #expect(CleanRootSpec.buildDependencies(of: software, family: "debian") == ["cargo", "golang-go", "npm", "pkg-config", "ruby", "ruby-bundler"])
+        #expect(CleanRootSpec.buildDependencies(of: software, family: "rhel") == ["cargo", "golang", "npm", "ruby", "rubygem-bundler"])
         #expect(CleanRootSpec.buildDependencies(of: software, family: "debian", implied: false) == ["pkg-config"])
     }
 
@@ -346,6 +346,43 @@ import Testing
         #expect(run.stdout == "hello from the gem\n", "\(run.stderr)")
         let sha256 = try CommandResult.run(["sha256sum", gem]).stdout.prefix(64)
         #expect(try Self.manifestPackages(repo) == ["gem hello-gem 0.1.0 sha256:\(sha256)"])
+        try? FileManager.default.removeItem(atPath: repo.installDir)
+    }
+
+    /// An application with a Gemfile.lock and its gem in vendor/cache, installed the deployment
+    /// way: it runs from its install dir through `bundler/setup`.
+    @Test(.enabled(if: hostTool("bundle") && hostTool("ruby"), "bundler is not installed (Debian package ruby-bundler)"))
+    func bundleInstallsAnApplicationsLockedGemsLocallyAndReproducibly() async throws {
+        let gem = try Self.gemFile()
+        let repo = try Self.buildTwice("bundle") { repo in
+            try FileManager.default.createDirectory(atPath: repo.root + "/src/tool/vendor/cache", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: gem, toPath: repo.root + "/src/tool/vendor/cache/hello-gem-0.1.0.gem")
+            try repo.write("src/tool/Gemfile", "source \"https://rubygems.org\"\ngem \"hello-gem\", \"0.1.0\"\n")
+            try repo.write("src/tool/Gemfile.lock", """
+                GEM
+                  remote: https://rubygems.org/
+                  specs:
+                    hello-gem (0.1.0)
+
+                PLATFORMS
+                  ruby
+
+                DEPENDENCIES
+                  hello-gem (= 0.1.0)
+
+                BUNDLED WITH
+                   2.3.7
+
+                """)
+            try repo.write("src/tool/app.rb", "require \"bundler/setup\"\nrequire \"hello_gem\"\nputs HelloGem.hello\n")
+            try repo.localSoftware("tool", steps: [#"bundle: { into: "{{embedded}}/apps/hello" }"#])
+        }
+        let app = repo.installDir + "/embedded/apps/hello"
+        let config = try String(contentsOfFile: app + "/.bundle/config", encoding: .utf8)
+        #expect(config.contains("BUNDLE_PATH: \"vendor/bundle\"") && config.contains("BUNDLE_DEPLOYMENT: \"true\""), "\(config)")
+        let run = try CommandResult.run(["ruby", "app.rb"], in: app)
+        #expect(run.stdout == "hello from the gem\n", "\(run.stderr)")
+        #expect(try Self.manifestPackages(repo) == ["gem hello-gem 0.1.0 -"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
 

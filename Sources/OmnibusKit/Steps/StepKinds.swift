@@ -6,7 +6,7 @@ enum StepKinds {
     static let standard: [any StepKind.Type] = [
         RunStep.self, ConfigureStep.self, MakeStep.self, PatchStep.self, CopyStep.self, LinkStep.self,
         MkdirStep.self, DeleteStep.self, TemplateStep.self,
-        GoStep.self, CargoStep.self, NpmStep.self, GemStep.self,
+        GoStep.self, CargoStep.self, NpmStep.self, GemStep.self, BundleStep.self,
     ]
 
     /// The host tool a step kind runs: its command, and per platform family the system packages
@@ -24,6 +24,7 @@ enum StepKinds {
         CargoStep.name: HostTool(command: "cargo", packages: ["debian": ["cargo"], "rhel": ["cargo"]]),
         NpmStep.name: HostTool(command: "npm", packages: ["debian": ["npm"], "rhel": ["npm"]]),
         GemStep.name: HostTool(command: "gem", packages: ["debian": ["ruby"], "rhel": ["ruby"]]),
+        BundleStep.name: HostTool(command: "bundle", packages: ["debian": ["ruby-bundler"], "rhel": ["rubygem-bundler"]]),
     ]
 
     /// The host tools the steps of `software` run (any version's steps).

@@ -8,9 +8,10 @@ import Foundation
 /// `~/.cargo`, `~/.npm`, Go module cache) reaches this one, and Go, Cargo and npm skip dot
 /// directories when they look for packages.
 enum ToolRun {
-    /// `env NAME=value... arguments...`, the variables sorted so the logged line is stable.
-    static func command(_ arguments: [String], environment: [String: String]) -> [String] {
-        ["env"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + arguments
+    /// `env [--chdir=DIR] NAME=value... arguments...`, the variables sorted so the logged line is
+    /// stable; `directory` runs the tool elsewhere than in the source directory.
+    static func command(_ arguments: [String], environment: [String: String], directory: String? = nil) -> [String] {
+        ["env"] + (directory.map { ["--chdir=\($0)"] } ?? []) + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + arguments
     }
 
     /// `<source dir>/.omnibus-<tool>`, made empty.
