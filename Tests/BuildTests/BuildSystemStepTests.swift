@@ -77,11 +77,11 @@ import Testing
         for file in ["lib/libgreet.so.1.0.0", "lib/libgreet.so.1", "lib/libgreet.so", "bin/hello", "include/greet.h"] {
             #expect(FileManager.default.fileExists(atPath: embedded + "/" + file), "\(file) not installed")
         }
-        let dynamic = try CommandResult.run(["readelf", "-d", embedded + "/bin/hello"]).stdout
+        let dynamic = try await CommandResult.run(["readelf", "-d", embedded + "/bin/hello"]).stdout
         #expect(dynamic.contains("Library runpath: [\(embedded)/lib]"), "\(dynamic)")
-        let ldd = try CommandResult.run(["ldd", embedded + "/bin/hello"]).stdout
+        let ldd = try await CommandResult.run(["ldd", embedded + "/bin/hello"]).stdout
         #expect(ldd.contains("libgreet.so.1 => \(embedded)/lib/libgreet.so.1"), "\(ldd)")
-        let run = try CommandResult.run([embedded + "/bin/hello"])
+        let run = try await CommandResult.run([embedded + "/bin/hello"])
         #expect(run.stdout == "hello, omnibus from \(compiledAs)\n", "\(run.stdout)\(run.stderr)")
         let check = try await first.omnibus(["health-check", "app"])
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
@@ -90,9 +90,9 @@ import Testing
         #expect(packages.count == 3, "\(packages)")
         let deb = try #require(packages.first { $0.hasSuffix(".deb") })
         let unpacked = first.root + "/../unpacked"
-        #expect(try CommandResult.run(["dpkg-deb", "-x", first.root + "/pkg/" + deb, unpacked]).status == 0)
+        #expect(try await CommandResult.run(["dpkg-deb", "-x", first.root + "/pkg/" + deb, unpacked]).status == 0)
         for needle in [first.workDir, first.root] {
-            let grep = try CommandResult.run(["grep", "-rlaF", needle, unpacked])
+            let grep = try await CommandResult.run(["grep", "-rlaF", needle, unpacked])
             #expect(grep.stdout.isEmpty, "packaged files naming \(needle): \(grep.stdout)")
         }
 
@@ -150,7 +150,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/src/lib/configure"))
         let build = try await repo.omnibus(["build", "app"])
         #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
-        let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello"])
+        let run = try await CommandResult.run([repo.installDir + "/embedded/bin/hello"])
         #expect(run.stdout == "hello, omnibus from greet.c\n", "\(run.stdout)\(run.stderr)")
         let log = try String(contentsOfFile: repo.workDir + "/app/logs/lib.log", encoding: .utf8)
         #expect(log.contains("$ autoreconf --force --install"), "\(log)")
@@ -200,19 +200,19 @@ import Testing
         var debugFiles: [String] = []
         for file in ["bin/hello", "lib/libgreet.so.1.0.0"] {
             let path = embedded + "/" + file
-            let sections = try CommandResult.run(["readelf", "-S", "-W", path]).stdout
+            let sections = try await CommandResult.run(["readelf", "-S", "-W", path]).stdout
             #expect(!sections.contains(".debug_info"), "\(file) still has debug info")
             #expect(sections.contains(".gnu_debuglink"), "\(file) has no debug link")
-            let notes = try CommandResult.run(["readelf", "-n", path]).stdout
+            let notes = try await CommandResult.run(["readelf", "-n", path]).stdout
             let buildID = try #require(notes.split(separator: "\n").first { $0.contains("Build ID:") }?
                 .split(separator: " ").last.map(String.init))
             let name = String(buildID.dropFirst(2)) + ".debug"
             let debugFile = embedded + "/lib/debug/.build-id/" + buildID.prefix(2) + "/" + name
             debugFiles.append("./usr/lib/debug/.build-id/" + buildID.prefix(2) + "/" + name)
-            let debugSections = try CommandResult.run(["readelf", "-S", "-W", debugFile]).stdout
+            let debugSections = try await CommandResult.run(["readelf", "-S", "-W", debugFile]).stdout
             #expect(debugSections.contains(".debug_info"), "\(debugFile) lacks the debug info")
             let link = first.root + "/../debuglink"
-            #expect(try CommandResult.run(["objcopy", "--dump-section", ".gnu_debuglink=" + link, path]).status == 0)
+            #expect(try await CommandResult.run(["objcopy", "--dump-section", ".gnu_debuglink=" + link, path]).status == 0)
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: link)))
             let end = try #require(bytes.firstIndex(of: 0))
             #expect(String(decoding: bytes[..<end], as: UTF8.self) == name)
@@ -221,15 +221,15 @@ import Testing
             for (index, byte) in bytes[crcAt..<crcAt + 4].enumerated() { recorded |= UInt32(byte) << UInt32(8 * index) }
             #expect(recorded == Self.crc32([UInt8](try Data(contentsOf: URL(fileURLWithPath: debugFile)))), "\(file): the debug link's CRC does not match")
         }
-        let run = try CommandResult.run([embedded + "/bin/hello"])
+        let run = try await CommandResult.run([embedded + "/bin/hello"])
         #expect(run.stdout == "hello, omnibus from ./greet.c\n")
 
         let packages = try Self.packages(of: first)
         let deb = try #require(packages.first { $0.hasSuffix(".deb") })
-        let listing = try CommandResult.run(["dpkg-deb", "-c", first.root + "/pkg/" + deb]).stdout
+        let listing = try await CommandResult.run(["dpkg-deb", "-c", first.root + "/pkg/" + deb]).stdout
         #expect(!listing.contains("lib/debug"), "\(listing)")
         #expect(packages.contains("app-1.0.0-1.debug.tar.gz"), "\(packages)")
-        let members = try CommandResult.run(["tar", "-tzf", first.root + "/pkg/app-1.0.0-1.debug.tar.gz"]).stdout
+        let members = try await CommandResult.run(["tar", "-tzf", first.root + "/pkg/app-1.0.0-1.debug.tar.gz"]).stdout
         for file in debugFiles { #expect(members.contains(file + "\n"), "\(file) not in \(members)") }
 
         try FileManager.default.removeItem(atPath: first.installDir)
@@ -257,12 +257,12 @@ import Testing
         let packages = try Self.packages(of: repo)
         #expect(packages.count == 1, "\(packages)")
         let deb = try #require(packages.first)
-        let listing = try CommandResult.run(["dpkg-deb", "-c", repo.root + "/pkg/" + deb]).stdout
+        let listing = try await CommandResult.run(["dpkg-deb", "-c", repo.root + "/pkg/" + deb]).stdout
         #expect(listing.contains("/embedded/lib/debug/.build-id/"), "\(listing)")
         // Only the paths given are stripped: the library keeps its debug info.
-        let library = try CommandResult.run(["readelf", "-S", "-W", repo.installDir + "/embedded/lib/libgreet.so.1.0.0"]).stdout
+        let library = try await CommandResult.run(["readelf", "-S", "-W", repo.installDir + "/embedded/lib/libgreet.so.1.0.0"]).stdout
         #expect(library.contains(".debug_info"))
-        let program = try CommandResult.run(["readelf", "-S", "-W", repo.installDir + "/embedded/bin/hello"]).stdout
+        let program = try await CommandResult.run(["readelf", "-S", "-W", repo.installDir + "/embedded/bin/hello"]).stdout
         #expect(!program.contains(".debug_info"))
     }
 

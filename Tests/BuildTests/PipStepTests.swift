@@ -30,7 +30,7 @@ import Testing
         for label in ["pip-first", "pip-second"] {
             let repo = try TestRepository(label)
             try PyPIFixture.writeProject(repo, pins: [index.pin("greet"), index.pin("colorlib")], installDir: installDir)
-            let build = try repo.omnibus(["build", "app"], environment: environment)
+            let build = try await repo.omnibus(["build", "app"], environment: environment)
             #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
             guard build.status == 0 else { return }
             workDirs.append(repo.workDir)
@@ -51,7 +51,7 @@ import Testing
 
             let script = try String(contentsOfFile: installDir + "/embedded/bin/greet", encoding: .utf8)
             #expect(script.hasPrefix("#!\(installDir)/embedded/bin/python3\n"))
-            let run = try CommandResult.run([installDir + "/embedded/bin/greet"])
+            let run = try await CommandResult.run([installDir + "/embedded/bin/greet"])
             #expect(run.stdout == "greet 1.0\n")
 
             let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: installDir + "/version-manifest.json"))) as? [String: Any]
@@ -81,7 +81,7 @@ import Testing
         let environment = ["OMNIBUS_PYPI_INDEX": server!.url + "/pypi"]
         try PyPIFixture.writeProject(repo, pins: [index.pin("greet"), index.pin("colorlib")], installDir: repo.installDir)
         let mirror = repo.root + "/../mirror"
-        let fill = try repo.omnibus(["mirror", "app", "--dir", mirror], environment: environment)
+        let fill = try await repo.omnibus(["mirror", "app", "--dir", mirror], environment: environment)
         #expect(fill.status == 0, "\(fill.stdout)\n\(fill.stderr)")
         for wheel in index.wheels.values {
             #expect(FileManager.default.fileExists(atPath: "\(mirror)/\(wheel.fileName)"))
@@ -97,12 +97,12 @@ import Testing
         func offline(_ extra: [String], workDir: String, cacheDir: String) throws -> CommandResult {
             let command = [OmnibusBinaryPath.path, "build", "app", "--root", repo.root, "--work-dir", workDir,
                            "--cache-dir", cacheDir, "--offline"] + extra
-            return try CommandResult.run((isolate ? ["unshare", "-n"] : []) + command,
+            return try await CommandResult.run((isolate ? ["unshare", "-n"] : []) + command,
                                          environment: ["OMNIBUS_LIBRARY": repo.root + "/no-library"].merging(environment) { $1 })
         }
         let built = try offline(["--source-mirror", mirror], workDir: repo.workDir, cacheDir: repo.cacheDir)
         #expect(built.status == 0, "\(built.stdout)\n\(built.stderr)")
-        #expect(try CommandResult.run([repo.installDir + "/embedded/bin/greet"]).stdout == "greet 1.0\n")
+        #expect(try await CommandResult.run([repo.installDir + "/embedded/bin/greet"]).stdout == "greet 1.0\n")
 
         try FileManager.default.removeItem(atPath: repo.installDir)
         let refused = try offline([], workDir: repo.workDir + "-bare", cacheDir: repo.cacheDir + "-bare")
@@ -117,7 +117,7 @@ import Testing
         let index = try PyPIFixture(in: repo.root + "/../index")
         let server = try LocalHTTPServer(serving: index.directory)
         try PyPIFixture.writeProject(repo, pins: [index.pin("greet")], installDir: repo.installDir)
-        let build = try repo.omnibus(["build", "app"], environment: ["OMNIBUS_PYPI_INDEX": server.url + "/pypi"])
+        let build = try await repo.omnibus(["build", "app"], environment: ["OMNIBUS_PYPI_INDEX": server.url + "/pypi"])
         #expect(build.status == 1)
         #expect(build.stderr.contains("Software/tools.yml:"))
         #expect(build.stderr.contains("pip needs the distribution 'colorlib' ('colorlib>=1.0', which greet needs), but tools does not pin it"))
@@ -143,7 +143,7 @@ import Testing
               - pip: { pyhton: /usr/bin/python3 }
             """)
         try repo.project(dependencies: ["tools"])
-        let result = try repo.omnibus(["validate", "app"])
+        let result = try await repo.omnibus(["validate", "app"])
         #expect(result.status == 2)
         let lines = result.stderr + result.stdout
         #expect(lines.contains("Software/tools.yml:8:50: 'pypi.sha256' must be 64 hexadecimal digits, found 3 characters"))

@@ -34,10 +34,10 @@ struct PyPIFixture {
         var wheels: [String: Wheel] = [:]
         for (name, version, license, requires) in [("greet", "1.0", "License: MIT", ["colorlib>=1.0"]),
                                                     ("colorlib", "1.2", "License-Expression: Apache-2.0", [])] {
-            let made = try CommandResult.run(["/usr/bin/python3", script, directory + "/files", name, version, license] + requires)
+            let made = try await CommandResult.run(["/usr/bin/python3", script, directory + "/files", name, version, license] + requires)
             guard made.status == 0 else { throw FixtureError("mkwheel failed: \(made.stderr)") }
             let path = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let sha = try CommandResult.run(["sha256sum", path]).stdout.prefix(64)
+            let sha = try await CommandResult.run(["sha256sum", path]).stdout.prefix(64)
             let wheel = Wheel(name: name, version: version, fileName: (path as NSString).lastPathComponent, sha256: String(sha))
             wheels[name] = wheel
             let json = """

@@ -27,6 +27,9 @@ package protocol StepExecution: Sendable {
     func definitionFile(_ text: String) throws(StepFailure) -> String
     /// A line in the software's build log.
     func log(_ line: String)
+    /// The software's `network: true`: a language step may let its tool reach the package
+    /// index; otherwise it keeps the tool offline (vendored or locked inputs only).
+    var network: Bool { get }
 }
 
 /// Why a step failed, in terms the build report turns into a message with the step's location.

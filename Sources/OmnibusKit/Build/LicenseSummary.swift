@@ -23,6 +23,10 @@ enum LicenseSummary {
                 lines.append("  installed Python distributions (texts in LICENSES/\(name)/<distribution>-<version>/):")
                 lines += distributions.map { "    " + $0.summaryLine }
             }
+            if let packages = component.packages {
+                lines.append("  installed by its language steps:")
+                lines += packages.map { "    \($0.ecosystem) \($0.name) \($0.version)" + ($0.checksum.map { " (\($0))" } ?? "") }
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -139,6 +139,9 @@ struct ProjectBuilder: Sendable {
                                           licenseFiles: node.software.licenseFiles.map { "LICENSES/\(node.name)/\(($0 as NSString).lastPathComponent)" },
                                           dependencies: node.dependencies, layerKey: inputs[node.name]?.key ?? "",
                                           distributions: installedDistributions(node.name))
+            // The record the language steps left in the software's layer, merged into the install dir.
+            let packages = LanguagePackage.read(installDir: graph.project.installDir, software: node.name)
+            if !packages.isEmpty { components[node.name]?.packages = packages }
         }
         var manifest = VersionManifest(manifestFormat: 1, project: graph.project.name, version: version,
                                        iteration: graph.project.iteration, installDir: graph.project.installDir,

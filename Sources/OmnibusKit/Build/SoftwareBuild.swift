@@ -87,7 +87,7 @@ struct SoftwareBuild {
             let context = StepContext(software: name, installDir: inputs.installDir, definitionDir: inputs.definitionDir, buildDir: buildDir,
                                       destdir: staging, environment: environment, variables: variables, jobs: jobs,
                                       jobserver: jobserver,
-                                      buildLog: log, sandbox: sandbox)
+                                      buildLog: log, sandbox: sandbox, network: inputs.network)
             let steps = inputs.steps
             for (offset, step) in steps.enumerated() {
                 let summary = Self.label(step.value.summary, variables: variables)

@@ -23,6 +23,8 @@ struct StepContext: StepExecution {
     let buildLog: BuildLog
     /// The clean root commands run in (`--platform`); nil runs them on the host as it is.
     var sandbox: RootSandbox? = nil
+    /// The software's `network: true`.
+    var network = false
 
     var hasJobserver: Bool { jobserver != nil }
 

@@ -16,9 +16,11 @@ package struct VersionManifest: Codable, Sendable, Equatable {
         package let layerKey: String
         /// What its pip steps installed (`InstalledDistribution`); absent for other software.
         package var distributions: [InstalledDistribution]? = nil
+        /// What its other language steps installed (Go modules, crates, npm packages, gems).
+        package var packages: [LanguagePackage]? = nil
 
         enum CodingKeys: String, CodingKey {
-            case version, source, checksum, license, dependencies, distributions
+            case version, source, checksum, license, dependencies, distributions, packages
             case sourceType = "source_type"
             case licenseFiles = "license_files"
             case layerKey = "layer_key"

@@ -38,12 +38,15 @@ package struct HostIdentity: Sendable {
     }
 
     /// `<resolved path>\n<first lines of --version>`, or `not found`.
+    /// Tools that answer something else than `--version` (Go rejects it).
+    static let versionArguments = ["go": ["version"]]
+
     static func probe(_ name: String, path: String = toolPath) async -> String {
         guard let found = ChildProcess.which(name, in: path) else { return "not found" }
         let resolved = URL(fileURLWithPath: found).resolvingSymlinksInPath().path
         var environment = ["PATH": path, "LC_ALL": "C"]
         environment["HOME"] = "/nonexistent"
-        let output = (try? await ChildProcess([found, "--version"], environment: environment).capture())?.output ?? ""
+        let output = (try? await ChildProcess([found] + (versionArguments[name] ?? ["--version"]), environment: environment).capture())?.output ?? ""
         return resolved + "\n" + output.split(separator: "\n").prefix(3).joined(separator: "\n")
     }
 

@@ -146,7 +146,10 @@ extension ProjectRun {
     /// the commands the steps imply must be on their build PATH: one message names all that are
     /// missing, before anything builds.
     func checkHostBuildDependencies(_ graph: BuildGraph) async throws(RunError) {
-        let names = CleanRootSpec.buildDependencies(of: graph.order, family: "debian")
+        // Declared packages must be installed; for a step's tool, the command on the build PATH
+        // is enough, whichever package brought it (a Node from NodeSource serves as well as
+        // Debian's npm), and its packages are asked for only when it is missing.
+        let names = Array(Set(graph.order.flatMap { $0.software.buildDependencies["debian"] ?? [] })).sorted()
         var absentCommands: [String] = []
         var packagesOfAbsent: [String] = []
         for node in graph.order {

@@ -44,7 +44,8 @@ package struct PlatformRoot: Sendable {
         var result: [String: String] = [:]
         let sandbox = RootSandbox(root: directory, binds: [], network: false)
         for name in names {
-            let script = "p=$(command -v \(name)) || { echo 'not found'; exit 0; }; readlink -f \"$p\"; \"$p\" --version 2>&1 | head -n 3"
+            let version = ChildProcess.shellQuoted(HostIdentity.versionArguments[name] ?? ["--version"])
+            let script = "p=$(command -v \(name)) || { echo 'not found'; exit 0; }; readlink -f \"$p\"; \"$p\" \(version) 2>&1 | head -n 3"
             let arguments = (try? sandbox.wrap(["/bin/sh", "-c", script], directory: "/")) ?? []
             let output = (try? await ChildProcess(arguments, environment: ["PATH": HostIdentity.toolPath, "LC_ALL": "C", "HOME": "/nonexistent"])
                 .capture())?.output ?? "not found"

@@ -8,5 +8,6 @@ enum StepKinds {
         MkdirStep.self, DeleteStep.self, TemplateStep.self,
         CMakeStep.self, MesonStep.self, AutoreconfStep.self, StripStep.self,
         PipStep.self,
+        GoStep.self, CargoStep.self, NpmStep.self, GemStep.self, BundleStep.self,
     ]
 }
