@@ -17,8 +17,18 @@ final class RepositoryLock {
         }
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .write(path: directory, reason: String(cString: strerror(errno))) }
+        var waited = 0.0
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
+            if errno == EWOULDBLOCK && waited < Self.grace {
+                // A child that another thread of the process holding the lock is starting
+                // keeps a copy of its descriptor until it execs (O_CLOEXEC acts only then), so
+                // a publish that has just finished may still look busy for some milliseconds;
+                // another publish holds it far longer than this.
+                usleep(50_000)
+                waited += 0.05
+                continue
+            }
             let busy = errno == EWOULDBLOCK
             let reason = String(cString: strerror(errno))
             close(descriptor)
@@ -26,6 +36,9 @@ final class RepositoryLock {
         }
         self.descriptor = descriptor
     }
+
+    /// How long a lock held by someone else may take to go before the publish is refused.
+    static let grace = 2.0
 
     deinit { close(descriptor) }
 }

@@ -30,7 +30,7 @@ import TestSupport
         // not killed would end normally and leave its background child running.
         let work = try TemporaryDirectory("cancel")
         let pidFile = work.path + "/child.pid"
-        let task = Task {
+        let task = Task(executorPreference: OwnThreadTrait.executor) {
             try await CommandRunner.run(["sh", "-c", "sleep 60 & echo $! > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"; wait", pidFile])
         }
         while !FileManager.default.fileExists(atPath: pidFile) { try await Task.sleep(nanoseconds: 50_000_000) }

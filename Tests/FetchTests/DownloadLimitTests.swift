@@ -135,7 +135,7 @@ struct DownloadLimitTests {
         let server = try LocalHTTPServer(root: served, behavior: .stallMidBody)
         let fetcher = fetcher(attempts: 4, requestTimeout: 20)
         let before = Set(leftovers(in: NSTemporaryDirectory()))
-        let fetch = Task { try await fetcher.fetch(.url(server.url("stuck-1.0.tar.gz"), file.checksum)) }
+        let fetch = Task(executorPreference: OwnThreadTrait.executor) { try await fetcher.fetch(.url(server.url("stuck-1.0.tar.gz"), file.checksum)) }
         // Cancel only once the download is under way and stuck.
         let clock = ContinuousClock()
         let giveUp = clock.now + .seconds(5)

@@ -5,6 +5,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 @testable import Packaging
 @testable import Publishing
 
@@ -253,6 +254,29 @@ import Testing
         close(held)
         let published = try await AptRepository(Self.aptOptions(repository)).publish([deb.path], replace: false, epoch: Self.epoch, signer: nil)
         #expect(published.added.count == 1)
+    }
+
+    /// A publish that has just ended can leave its lock held for a moment by a child another
+    /// thread is starting (the copy of the descriptor lives until that child execs): the next
+    /// publish waits that moment out instead of reporting a publish that no longer runs.
+    @Test func aLockHeldForAMomentAfterAPublishIsWaitedFor() async throws {
+        let fixture = try await Fixture.make()
+        defer { fixture.remove() }
+        let deb = try fixture.build(DebPackager(), info: Self.info(fixture))
+        let repository = fixture.base + "/apt"
+        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
+        // The lock's descriptor, inherited by a child that keeps it for half a second.
+        let held = open(repository, O_RDONLY | O_DIRECTORY)
+        #expect(flock(held, LOCK_EX) == 0)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sh")
+        child.arguments = ["-c", "sleep 0.5", "sh"]
+        child.standardInput = FileHandle(fileDescriptor: held, closeOnDealloc: false)
+        try child.run()
+        close(held)
+        let published = try await AptRepository(Self.aptOptions(repository)).publish([deb.path], replace: false, epoch: Self.epoch, signer: nil)
+        #expect(published.added.count == 1)
+        await child.exited()
     }
 
     // MARK: - helpers

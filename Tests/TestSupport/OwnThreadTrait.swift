@@ -21,8 +21,14 @@ package struct OwnThreadTrait: TestTrait, SuiteTrait, TestScoping {
         guard testCase != nil, !test.isSuite else { return try await function() }
         let executor = DedicatedThreadExecutor(name: test.name)
         defer { executor.finish() }
-        try await withTaskExecutorPreference(executor) { try await function() }
+        try await OwnThreadTrait.$executor.withValue(executor) {
+            try await withTaskExecutorPreference(executor) { try await function() }
+        }
     }
+
+    /// The running test's executor, for the unstructured tasks it starts (`Task {}` does not
+    /// inherit an executor preference): `Task(executorPreference: OwnThreadTrait.executor) {...}`.
+    @TaskLocal package static var executor: (any TaskExecutor)?
 }
 
 extension Trait where Self == OwnThreadTrait {
