@@ -14,11 +14,11 @@ import Testing
 
     /// Builds `app` in a repository `write` fills, then again from another work dir into the
     /// same install dir; returns the first repository (its install dir holds the build).
-    static func buildTwice(_ label: String, _ write: (TestRepository) throws -> Void) throws -> TestRepository {
+    static func buildTwice(_ label: String, _ write: (TestRepository) throws -> Void) async throws -> TestRepository {
         let first = try TestRepository(label + "-a")
         try write(first)
         try first.project(dependencies: ["tool"], extra: "package: { formats: [tar] }")
-        let build = try first.omnibus(["build", "app"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        let build = try await first.omnibus(["build", "app"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         try #require(build.status == 0, "\(build.stdout)\n\(build.stderr)")
         let installed = try installedBytes(first.installDir)
 
@@ -26,7 +26,7 @@ import Testing
         let second = try TestRepository(label + "-b")
         try write(second)
         try second.project(dependencies: ["tool"], extra: "package: { formats: [tar] }", installDir: first.installDir)
-        let again = try second.omnibus(["build", "app"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        let again = try await second.omnibus(["build", "app"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         try #require(again.status == 0, "\(again.stdout)\n\(again.stderr)")
         let reinstalled = try installedBytes(first.installDir)
         #expect(reinstalled.keys.sorted() == installed.keys.sorted())
@@ -34,7 +34,7 @@ import Testing
             Issue.record("\(path) differs between the two work dirs")
         }
         for needle in [first.workDir, second.workDir] {
-            let grep = try CommandResult.run(["grep", "-rlaF", needle, first.installDir])
+            let grep = try await CommandResult.run(["grep", "-rlaF", needle, first.installDir])
             #expect(grep.stdout.isEmpty, "installed files naming the work dir \(needle): \(grep.stdout)")
         }
         // The toolchains' caches in the build dirs are tens of megabytes each.
@@ -88,7 +88,7 @@ import Testing
             "go: { packages: [., ./cmd/b] }", "go: { packages: [./a], output: [x, y] }", "cargo: { features: [x] }", "gem: {}",
         ])
         try repo.project(dependencies: ["tool"])
-        let validated = try repo.omnibus(["validate", "app"])
+        let validated = try await repo.omnibus(["validate", "app"])
         #expect(validated.status == 2)
         #expect(validated.stderr.contains("Software/tool.yml:9:9: step 'go': package '.' has no name to give its binary: name it with 'output: [name]'"), "\(validated.stderr)")
         #expect(validated.stderr.contains("step 'go': 'output' names 2 binaries for 1 packages: give one name per package, in order"), "\(validated.stderr)")
@@ -100,15 +100,15 @@ import Testing
 
     @Test(.enabled(if: hostTool("go"), "go is not installed (Debian package golang-go)"))
     func goModuleWithoutDependenciesBuildsReproducibly() async throws {
-        let repo = try Self.buildTwice("go-plain") { repo in
+        let repo = try await Self.buildTwice("go-plain") { repo in
             try repo.write("src/tool/go.mod", "module example.com/hellogo\n\ngo 1.19\n")
             try repo.write("src/tool/main.go", "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello from go\") }\n")
             try repo.localSoftware("tool", steps: ["go: { output: [hello-go] }"])
         }
-        let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello-go"])
+        let run = try await CommandResult.run([repo.installDir + "/embedded/bin/hello-go"])
         #expect(run.stdout == "hello from go\n")
         // No cgo: a static binary that needs nothing from the target.
-        let dynamic = try CommandResult.run(["readelf", "-d", repo.installDir + "/embedded/bin/hello-go"]).stdout
+        let dynamic = try await CommandResult.run(["readelf", "-d", repo.installDir + "/embedded/bin/hello-go"]).stdout
         #expect(!dynamic.contains("NEEDED"), "\(dynamic)")
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
@@ -117,7 +117,7 @@ import Testing
     /// binary links libc dynamically, still the same bytes from another work dir.
     @Test(.enabled(if: hostTool("go") && hostTool("gcc"), "go or gcc is not installed (Debian packages golang-go, build-essential)"))
     func goWithCgoBuildsThroughTheCompilerWrappersReproducibly() async throws {
-        let repo = try Self.buildTwice("go-cgo") { repo in
+        let repo = try await Self.buildTwice("go-cgo") { repo in
             try repo.write("src/tool/go.mod", "module example.com/hellocgo\n\ngo 1.19\n")
             try repo.write("src/tool/main.go", """
                 package main
@@ -132,8 +132,8 @@ import Testing
             try repo.localSoftware("tool", steps: ["go: { output: [hello-cgo], cgo: true }"])
         }
         let binary = repo.installDir + "/embedded/bin/hello-cgo"
-        #expect(try CommandResult.run([binary]).stdout == "hello from C\n")
-        let dynamic = try CommandResult.run(["readelf", "-d", binary]).stdout
+        await #expect(try CommandResult.run([binary]).stdout == "hello from C\n")
+        let dynamic = try await CommandResult.run(["readelf", "-d", binary]).stdout
         #expect(dynamic.contains("[libc.so.6]"), "\(dynamic)")
         let log = try String(contentsOfFile: repo.workDir + "/app/logs/tool.log", encoding: .utf8)
         #expect(log.contains("CGO_ENABLED=1"))
@@ -164,8 +164,8 @@ import Testing
 
     @Test(.enabled(if: hostTool("go"), "go is not installed (Debian package golang-go)"))
     func goModuleWithVendoredDependencyBuildsReproducibly() async throws {
-        let repo = try Self.buildTwice("go-vendor") { try Self.vendoredGoModule(in: $0, vendor: true) }
-        let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello"])
+        let repo = try await Self.buildTwice("go-vendor") { try Self.vendoredGoModule(in: $0, vendor: true) }
+        let run = try await CommandResult.run([repo.installDir + "/embedded/bin/hello"])
         #expect(run.stdout == "hello from the vendored module\n")
         #expect(try Self.manifestPackages(repo) == ["go example.com/greet v0.1.0 -"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
@@ -176,7 +176,7 @@ import Testing
         let repo = try TestRepository("go-offline")
         try Self.vendoredGoModule(in: repo, vendor: false)
         try repo.project(dependencies: ["tool"], extra: "package: { formats: [tar] }")
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status != 0)
         #expect(build.stderr.contains("go.mod requires example.com/greet v0.1.0, which Go would download, and the software does not allow the network: vendor the modules (run 'go mod vendor' in the source and keep vendor/ with it), or set 'network: true' on the software"),
                 "\(build.stdout)\n\(build.stderr)")
@@ -187,7 +187,7 @@ import Testing
 
     @Test(.enabled(if: hostTool("cargo"), "cargo is not installed where builds look (Debian package cargo)"))
     func cargoProgramBuildsLockedOfflineAndReproducibly() async throws {
-        let repo = try Self.buildTwice("cargo") { repo in
+        let repo = try await Self.buildTwice("cargo") { repo in
             try repo.write("src/tool/Cargo.toml", "[package]\nname = \"hello-rs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n")
             try repo.write("src/tool/Cargo.lock", """
                 # This file is automatically @generated by Cargo.
@@ -202,7 +202,7 @@ import Testing
             try repo.write("src/tool/src/main.rs", "fn main() {\n    println!(\"hello from rust\");\n}\n")
             try repo.localSoftware("tool", steps: ["cargo: { bins: [hello-rs] }"])
         }
-        let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello-rs"])
+        let run = try await CommandResult.run([repo.installDir + "/embedded/bin/hello-rs"])
         #expect(run.stdout == "hello from rust\n")
         // The crate itself is the software; a lock without registry crates records nothing.
         #expect(try Self.manifestPackages(repo) == [])
@@ -214,7 +214,7 @@ import Testing
     @Test(.enabled(if: hostTool("cargo"), "cargo is not installed where builds look (Debian package cargo)"))
     func cargoProgramWithAVendoredCrateBuildsOfflineAndRecordsTheCrate() async throws {
         let checksum = String(repeating: "ab", count: 32)
-        let repo = try Self.buildTwice("cargo-vendor") { repo in
+        let repo = try await Self.buildTwice("cargo-vendor") { repo in
             try repo.write("src/tool/Cargo.toml", "[package]\nname = \"hello-rs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ngreet = \"0.1.0\"\n")
             try repo.write("src/tool/src/main.rs", "fn main() {\n    println!(\"{}\", greet::hello());\n}\n")
             try repo.write("src/tool/vendor/greet/Cargo.toml", "[package]\nname = \"greet\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
@@ -239,7 +239,7 @@ import Testing
                 """)
             try repo.localSoftware("tool", steps: ["cargo: { bins: [hello-rs] }"])
         }
-        #expect(try CommandResult.run([repo.installDir + "/embedded/bin/hello-rs"]).stdout == "hello from a vendored crate\n")
+        await #expect(try CommandResult.run([repo.installDir + "/embedded/bin/hello-rs"]).stdout == "hello from a vendored crate\n")
         #expect(try Self.manifestPackages(repo) == ["cargo greet 0.1.0 sha256:\(checksum)"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
@@ -257,7 +257,7 @@ import Testing
         try repo.localSoftware("tool", steps: ["npm: {}"])
     }
 
-    static func npmFixtures() throws -> String {
+    static func npmFixtures() async throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omnibus-npmfix-\(UUID().uuidString.prefix(8))").path
         let env = ["npm_config_cache": dir + "/cache", "npm_config_update_notifier": "false"]
         func write(_ relative: String, _ text: String) throws {
@@ -267,7 +267,7 @@ import Testing
         }
         try write("greet-dep/package.json", #"{ "name": "greet-dep", "version": "1.0.0", "main": "index.js" }"# + "\n")
         try write("greet-dep/index.js", "exports.hello = () => 'hello from the local dependency';\n")
-        let pack = try CommandResult.run(["npm", "pack", "--pack-destination", dir], in: dir + "/greet-dep", environment: env)
+        let pack = try await CommandResult.run(["npm", "pack", "--pack-destination", dir], in: dir + "/greet-dep", environment: env)
         try #require(pack.status == 0, "\(pack.stderr)")
         try write("hello/package.json", #"""
             { "name": "hello-npm", "version": "1.0.0", "bin": { "hello-npm": "bin/hello.js" },
@@ -277,7 +277,7 @@ import Testing
         try write("hello/bin/hello.js", "#!/usr/bin/env node\nconsole.log(require('greet-dep').hello());\n")
         try FileManager.default.createDirectory(atPath: dir + "/hello/deps", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: dir + "/greet-dep-1.0.0.tgz", toPath: dir + "/hello/deps/greet-dep-1.0.0.tgz")
-        let lock = try CommandResult.run(["npm", "install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"],
+        let lock = try await CommandResult.run(["npm", "install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"],
                                          in: dir + "/hello", environment: env)
         try #require(lock.status == 0, "\(lock.stderr)")
         return dir
@@ -285,11 +285,11 @@ import Testing
 
     @Test(.enabled(if: hostTool("npm") && hostTool("node"), "npm or node is not installed (Debian package npm)"))
     func npmPackageWithALocalDependencyInstallsOfflineAndReproducibly() async throws {
-        let fixtures = try Self.npmFixtures()
-        let repo = try Self.buildTwice("npm") { try Self.npmPackage(in: $0, fixtures: fixtures) }
+        let fixtures = try await Self.npmFixtures()
+        let repo = try await Self.buildTwice("npm") { try Self.npmPackage(in: $0, fixtures: fixtures) }
         let command = repo.installDir + "/embedded/bin/hello-npm"
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: command) == "../lib/node_modules/hello-npm/bin/hello.js")
-        let run = try CommandResult.run([command])
+        let run = try await CommandResult.run([command])
         #expect(run.stdout == "hello from the local dependency\n", "\(run.stderr)")
         let packageDir = repo.installDir + "/embedded/lib/node_modules/hello-npm"
         #expect(FileManager.default.fileExists(atPath: packageDir + "/node_modules/greet-dep/index.js"))
@@ -304,7 +304,7 @@ import Testing
     // MARK: gem
 
     /// A gem built here with `gem build`, kept in the source as a pinned file.
-    static func gemFile() throws -> String {
+    static func gemFile() async throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("omnibus-gemfix-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: dir + "/lib", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/exe", withIntermediateDirectories: true)
@@ -323,15 +323,15 @@ import Testing
             """.write(toFile: dir + "/hello-gem.gemspec", atomically: true, encoding: .utf8)
         try "module HelloGem\n  def self.hello = \"hello from the gem\"\nend\n".write(toFile: dir + "/lib/hello_gem.rb", atomically: true, encoding: .utf8)
         try "#!/usr/bin/env ruby\nrequire \"hello_gem\"\nputs HelloGem.hello\n".write(toFile: dir + "/exe/hello-gem", atomically: true, encoding: .utf8)
-        let build = try CommandResult.run(["gem", "build", "hello-gem.gemspec"], in: dir, environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        let build = try await CommandResult.run(["gem", "build", "hello-gem.gemspec"], in: dir, environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         try #require(build.status == 0, "\(build.stderr)")
         return dir + "/hello-gem-0.1.0.gem"
     }
 
     @Test(.enabled(if: hostTool("gem") && hostTool("ruby"), "ruby is not installed (Debian package ruby)"))
     func gemInstallsLocallyAndReproducibly() async throws {
-        let gem = try Self.gemFile()
-        let repo = try Self.buildTwice("gem") { repo in
+        let gem = try await Self.gemFile()
+        let repo = try await Self.buildTwice("gem") { repo in
             try FileManager.default.createDirectory(atPath: repo.root + "/src/tool/vendor/cache", withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: gem, toPath: repo.root + "/src/tool/vendor/cache/hello-gem-0.1.0.gem")
             // The host's Ruby stands in for the embedded one: its own gem dir is outside the
@@ -340,9 +340,9 @@ import Testing
         }
         let gems = repo.installDir + "/embedded/lib/ruby/gems"
         #expect(FileManager.default.fileExists(atPath: gems + "/specifications/hello-gem-0.1.0.gemspec"))
-        let run = try CommandResult.run([repo.installDir + "/embedded/bin/hello-gem"], environment: ["GEM_PATH": gems, "GEM_HOME": gems])
+        let run = try await CommandResult.run([repo.installDir + "/embedded/bin/hello-gem"], environment: ["GEM_PATH": gems, "GEM_HOME": gems])
         #expect(run.stdout == "hello from the gem\n", "\(run.stderr)")
-        let sha256 = try CommandResult.run(["sha256sum", gem]).stdout.prefix(64)
+        let sha256 = try await CommandResult.run(["sha256sum", gem]).stdout.prefix(64)
         #expect(try Self.manifestPackages(repo) == ["gem hello-gem 0.1.0 sha256:\(sha256)"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
     }
@@ -351,8 +351,8 @@ import Testing
     /// way: it runs from its install dir through `bundler/setup`.
     @Test(.enabled(if: hostTool("bundle") && hostTool("ruby"), "bundler is not installed (Debian package ruby-bundler)"))
     func bundleInstallsAnApplicationsLockedGemsLocallyAndReproducibly() async throws {
-        let gem = try Self.gemFile()
-        let repo = try Self.buildTwice("bundle") { repo in
+        let gem = try await Self.gemFile()
+        let repo = try await Self.buildTwice("bundle") { repo in
             try FileManager.default.createDirectory(atPath: repo.root + "/src/tool/vendor/cache", withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: gem, toPath: repo.root + "/src/tool/vendor/cache/hello-gem-0.1.0.gem")
             try repo.write("src/tool/Gemfile", "source \"https://rubygems.org\"\ngem \"hello-gem\", \"0.1.0\"\n")
@@ -378,7 +378,7 @@ import Testing
         let app = repo.installDir + "/embedded/apps/hello"
         let config = try String(contentsOfFile: app + "/.bundle/config", encoding: .utf8)
         #expect(config.contains("BUNDLE_PATH: \"vendor/bundle\"") && config.contains("BUNDLE_DEPLOYMENT: \"true\""), "\(config)")
-        let run = try CommandResult.run(["ruby", "app.rb"], in: app)
+        let run = try await CommandResult.run(["ruby", "app.rb"], in: app)
         #expect(run.stdout == "hello from the gem\n", "\(run.stderr)")
         #expect(try Self.manifestPackages(repo) == ["gem hello-gem 0.1.0 -"])
         try? FileManager.default.removeItem(atPath: repo.installDir)
@@ -388,10 +388,10 @@ import Testing
     func gemIntoARubyOutsideTheInstallDirFailsSayingWhatToDo() async throws {
         let repo = try TestRepository("gem-outside")
         try FileManager.default.createDirectory(atPath: repo.root + "/src/tool/vendor/cache", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try Self.gemFile(), toPath: repo.root + "/src/tool/vendor/cache/hello-gem-0.1.0.gem")
+        try await FileManager.default.copyItem(atPath: try Self.gemFile(), toPath: repo.root + "/src/tool/vendor/cache/hello-gem-0.1.0.gem")
         try repo.localSoftware("tool", steps: ["gem: { gems: [vendor/cache/hello-gem-0.1.0.gem] }"])
         try repo.project(dependencies: ["tool"], extra: "package: { formats: [tar] }")
-        let build = try repo.omnibus(["build", "app"])
+        let build = try await repo.omnibus(["build", "app"])
         #expect(build.status != 0)
         #expect(build.stdout.contains("outside the install dir \(repo.installDir): build the embedded Ruby first (a dependency), or name the directory with 'install_dir:'")
                 || build.stderr.contains("outside the install dir \(repo.installDir): build the embedded Ruby first"),

@@ -18,11 +18,11 @@ import Testing
         return found
     }
 
-    @Test func installsPinnedWheelsWithReproducibleBytecodeScriptsAndLicences() throws {
+    @Test func installsPinnedWheelsWithReproducibleBytecodeScriptsAndLicences() async throws {
         if let reason = PyPIFixture.unavailable { print("skipped: \(reason)"); return }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("omnibus-pip-\(UUID().uuidString.prefix(8))").path
         let installDir = base + "/opt/pipapp"
-        let index = try PyPIFixture(in: base + "/index")
+        let index = try await PyPIFixture(in: base + "/index")
         let server = try LocalHTTPServer(serving: index.directory)
         let environment = ["OMNIBUS_PYPI_INDEX": server.url + "/pypi"]
         var pycs: [[String: Data]] = []
@@ -73,10 +73,10 @@ import Testing
         #expect(pycs.count == 2 && pycs[0] == pycs[1], "the same .pyc bytes from two work dirs")
     }
 
-    @Test func mirrorFillsTheDistributionsAndAnOfflineBuildNeedsNoNetwork() throws {
+    @Test func mirrorFillsTheDistributionsAndAnOfflineBuildNeedsNoNetwork() async throws {
         if let reason = PyPIFixture.unavailable { print("skipped: \(reason)"); return }
         let repo = try TestRepository("pip-mirror")
-        let index = try PyPIFixture(in: repo.root + "/../index")
+        let index = try await PyPIFixture(in: repo.root + "/../index")
         var server: LocalHTTPServer? = try LocalHTTPServer(serving: index.directory)
         let environment = ["OMNIBUS_PYPI_INDEX": server!.url + "/pypi"]
         try PyPIFixture.writeProject(repo, pins: [index.pin("greet"), index.pin("colorlib")], installDir: repo.installDir)
@@ -92,29 +92,30 @@ import Testing
 
         // Without network at all when this machine allows it (root and unshare): then nothing
         // the build does can reach an index, not even by mistake.
-        let isolate = getuid() == 0 && (try? CommandResult.run(["unshare", "-n", "true"]).status) == 0
+        let unshareWorks = (try? await CommandResult.run(["unshare", "-n", "true"]).status) == 0
+        let isolate = getuid() == 0 && unshareWorks
         if !isolate { print("note: running without 'unshare -n' (needs root); the index is stopped instead") }
-        func offline(_ extra: [String], workDir: String, cacheDir: String) throws -> CommandResult {
+        func offline(_ extra: [String], workDir: String, cacheDir: String) async throws -> CommandResult {
             let command = [OmnibusBinaryPath.path, "build", "app", "--root", repo.root, "--work-dir", workDir,
                            "--cache-dir", cacheDir, "--offline"] + extra
             return try await CommandResult.run((isolate ? ["unshare", "-n"] : []) + command,
                                          environment: ["OMNIBUS_LIBRARY": repo.root + "/no-library"].merging(environment) { $1 })
         }
-        let built = try offline(["--source-mirror", mirror], workDir: repo.workDir, cacheDir: repo.cacheDir)
+        let built = try await offline(["--source-mirror", mirror], workDir: repo.workDir, cacheDir: repo.cacheDir)
         #expect(built.status == 0, "\(built.stdout)\n\(built.stderr)")
         #expect(try await CommandResult.run([repo.installDir + "/embedded/bin/greet"]).stdout == "greet 1.0\n")
 
         try FileManager.default.removeItem(atPath: repo.installDir)
-        let refused = try offline([], workDir: repo.workDir + "-bare", cacheDir: repo.cacheDir + "-bare")
+        let refused = try await offline([], workDir: repo.workDir + "-bare", cacheDir: repo.cacheDir + "-bare")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("cannot fetch the Python distribution greet 1.0 (sha256:\(index.wheels["greet"]!.sha256))"))
         #expect(refused.stderr.contains("omnibus mirror PROJECT --dir DIR"))
     }
 
-    @Test func anUnpinnedDependencyFailsNamingTheSoftwareAndWhatToPin() throws {
+    @Test func anUnpinnedDependencyFailsNamingTheSoftwareAndWhatToPin() async throws {
         if let reason = PyPIFixture.unavailable { print("skipped: \(reason)"); return }
         let repo = try TestRepository("pip-unpinned")
-        let index = try PyPIFixture(in: repo.root + "/../index")
+        let index = try await PyPIFixture(in: repo.root + "/../index")
         let server = try LocalHTTPServer(serving: index.directory)
         try PyPIFixture.writeProject(repo, pins: [index.pin("greet")], installDir: repo.installDir)
         let build = try await repo.omnibus(["build", "app"], environment: ["OMNIBUS_PYPI_INDEX": server.url + "/pypi"])
@@ -125,7 +126,7 @@ import Testing
         #expect(!server.requests.contains { $0.contains("colorlib") }, "pip never asked the index")
     }
 
-    @Test func pinsAreValidatedWithLocations() throws {
+    @Test func pinsAreValidatedWithLocations() async throws {
         let repo = try TestRepository("pip-validate")
         try repo.write("Software/tools.yml", """
             name: tools

@@ -18,7 +18,7 @@ struct PyPIFixture {
     /// Why the tests cannot run here, if they cannot: Debian's python3 with venv and ensurepip.
     static var unavailable: String? {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else { return "no /usr/bin/python3 (Debian package python3)" }
-        let probe = try? CommandResult.run(["/usr/bin/python3", "-c", "import venv, ensurepip"])
+        let probe = try? CommandResult.runBriefly(["/usr/bin/python3", "-c", "import venv, ensurepip"])
         guard probe?.status == 0 else { return "/usr/bin/python3 has no venv/ensurepip (Debian package python3-venv)" }
         return nil
     }
@@ -26,7 +26,7 @@ struct PyPIFixture {
     /// `greet 1.0` (requires colorlib, licence as `License:`, a console script) and `colorlib
     /// 1.2` (licence as `License-Expression:`, a vendored `colorlib.libs/libcolor-….so.3`), under
     /// `directory/files` with their JSON documents.
-    init(in directory: String) throws {
+    init(in directory: String) async throws {
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory + "/files", withIntermediateDirectories: true)
         let script = directory + "/mkwheel.py"
