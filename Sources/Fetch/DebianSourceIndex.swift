@@ -53,9 +53,14 @@ struct DebianSourceIndex: Sendable {
 }
 
 /// Debian's names for upstream tarballs: `pkg_ver.orig.tar.*` and component tarballs
-/// `pkg_ver.orig-name.tar.*`; their detached signatures (`.asc`) are not sources.
+/// `pkg_ver.orig-name.tar.*`; their detached signatures (`.asc`) are not sources. A native
+/// package (such as `ca-certificates`) has no upstream tarball: its one `pkg_ver.tar.*` is the
+/// source, so it counts too; a non-native package's `.debian.tar.*` holds only Debian's
+/// packaging and never does.
 enum DebianOrigFiles {
     static func isOrig(_ name: String) -> Bool {
-        (name.contains(".orig.") || name.contains(".orig-")) && !name.hasSuffix(".asc")
+        guard !name.hasSuffix(".asc") else { return false }
+        if name.contains(".orig.") || name.contains(".orig-") { return true }
+        return name.contains("_") && name.contains(".tar.") && !name.contains(".debian.tar.")
     }
 }

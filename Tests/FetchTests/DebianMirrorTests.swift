@@ -108,6 +108,28 @@ struct DebianMirrorTests {
         #expect(index.version(withOrigSHA256: "3fa1e6b2fc525062aa88207dda52fed8e045373c809d362fe8a2bfbf7cf515a8") == nil)
     }
 
+    @Test func aNativePackagesOnlyTarballIsItsSourceButDebianPackagingIsNot() {
+        let text = """
+            Package: ca-certificates
+            Version: 20230311+deb12u1
+            Checksums-Sha256:
+             d4d57c9b56db87c8ebe7a0c27d55023e3369d183d4b774bdf455f775a80f00eb 1800 ca-certificates_20230311+deb12u1.dsc
+             4cd6bbd5577a16432438bc1006dc05c333afacb76104fc3564612858c8ee3280 259756 ca-certificates_20230311+deb12u1.tar.xz
+
+            Package: nginx
+            Version: 1.22.1-9
+            Checksums-Sha256:
+             9ebb333a9e82b952acd3e2b4aeb1d4ff6406f72491bab6cd9fe69f0dea737f31 1073948 nginx_1.22.1.orig.tar.gz
+             dddd 10 nginx_1.22.1-9.debian.tar.xz
+
+            """
+        let index = DebianSourceIndex(showsrcOutput: text)
+        #expect(index.version(withOrigSHA256: "4cd6bbd5577a16432438bc1006dc05c333afacb76104fc3564612858c8ee3280")?
+            .version == "20230311+deb12u1")
+        #expect(index.version(withOrigSHA256: "dddd") == nil)
+        #expect(index.version(withOrigSHA256: "d4d57c9b56db87c8ebe7a0c27d55023e3369d183d4b774bdf455f775a80f00eb") == nil)
+    }
+
     @Test func missingDebSrcAdviceNamesTheExactLinesToAdd() {
         let advice = AptSourceCheck.advice(forPackageTargets: """
             http://deb.debian.org/debian bookworm main /etc/apt/sources.list.d/debian.sources:1
