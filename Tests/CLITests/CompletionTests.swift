@@ -38,7 +38,7 @@ import Testing
 
     @Test func projectNamesOfTheCurrentDirectory() async throws {
         let root = OmnibusBinary.repositoryRoot
-        #expect(try await Self.complete(["omnibus", "build", ""], in: root) == ["archive-tools", "demo", "greeter", "omnibus"])
+        #expect(try await Self.complete(["omnibus", "build", ""], in: root) == ["archive-tools", "demo", "greeter", "library", "omnibus", "python-sample"])
         #expect(try await Self.complete(["omnibus", "graph", "gr"], in: root) == ["greeter"])
         #expect(try await Self.complete(["omnibus", "validate", "a"], in: root) == ["archive-tools"])
         #expect(try await Self.complete(["omnibus", "cache", "clear", "om"], in: root) == ["omnibus"])
