@@ -42,7 +42,7 @@ package struct AptRepository: Sendable {
     /// file and its signatures; the date never goes back from the one already published.
     package func publish(_ debs: [String], replace: Bool, epoch: Int64, signer: RepositorySigner?) async throws(PublishError) -> PublishSummary {
         if let signer { try await signer.check() }
-        let lock = try RepositoryLock(directory: options.path)
+        let lock = try await RepositoryLock.acquire(directory: options.path)
         defer { withExtendedLifetime(lock) {} }
         var index = try AptIndex.load(suiteDirectory: suiteDir, component: options.component)
         var summary = PublishSummary()

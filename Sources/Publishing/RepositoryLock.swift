@@ -10,23 +10,27 @@ import Glibc
 final class RepositoryLock {
     private let descriptor: Int32
 
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
     /// Creates the directory if needed and takes the lock, or says who to wait for.
-    init(directory: String) throws(PublishError) {
+    static func acquire(directory: String) async throws(PublishError) -> RepositoryLock {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw .write(path: directory, reason: error.localizedDescription)
         }
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .write(path: directory, reason: String(cString: strerror(errno))) }
-        var waited = 0.0
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(grace)
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
-            if errno == EWOULDBLOCK && waited < Self.grace {
+            if errno == EWOULDBLOCK && clock.now < giveUp {
                 // A child that another thread of the process holding the lock is starting
                 // keeps a copy of its descriptor until it execs (O_CLOEXEC acts only then), so
                 // a publish that has just finished may still look busy for some milliseconds;
                 // another publish holds it far longer than this.
-                usleep(50_000)
-                waited += 0.05
+                try? await Task.sleep(for: .milliseconds(50))
                 continue
             }
             let busy = errno == EWOULDBLOCK
@@ -34,11 +38,11 @@ final class RepositoryLock {
             close(descriptor)
             throw busy ? .busy(path: directory) : .write(path: directory, reason: "cannot lock it: \(reason)")
         }
-        self.descriptor = descriptor
+        return RepositoryLock(descriptor: descriptor)
     }
 
     /// How long a lock held by someone else may take to go before the publish is refused.
-    static let grace = 2.0
+    static let grace: Int64 = 2
 
     deinit { close(descriptor) }
 }

@@ -16,7 +16,7 @@ package struct YumRepository: Sendable {
 
     package func publish(_ rpms: [String], replace: Bool, epoch: Int64, signer: RepositorySigner?) async throws(PublishError) -> PublishSummary {
         if let signer { try await signer.check() }
-        let lock = try RepositoryLock(directory: path)
+        let lock = try await RepositoryLock.acquire(directory: path)
         defer { withExtendedLifetime(lock) {} }
         var present = try indexedPackages()
         var summary = PublishSummary()

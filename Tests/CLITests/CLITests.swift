@@ -78,7 +78,7 @@ import Testing
     @Test func unknownProjectAndUsageErrorsExitTwo() async throws {
         let unknown = try await OmnibusBinary.run(["graph", "dmeo"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "unknown project 'dmeo' (did you mean 'demo'?); projects: archive-tools, demo, greeter, omnibus\n")
+        #expect(unknown.stderr == "unknown project 'dmeo' (did you mean 'demo'?); projects: archive-tools, demo, greeter, library, omnibus, python-sample\n")
         let usage = try await OmnibusBinary.run(["graph", "demo", "--format", "svg"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--format"))

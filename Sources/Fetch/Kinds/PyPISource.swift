@@ -139,8 +139,10 @@ package struct PinnedDistribution: Sendable, Hashable {
             decoding.error("'pypi.name' must be a distribution name (letters, digits, '-', '_', '.', starting and ending with a letter or digit), found '\(name.value)'",
                            at: name.location)
         }
-        if let version, version.value.isEmpty || version.value.contains(where: { $0.isWhitespace || "<>=!~*,;".contains($0) }) {
-            decoding.error("'pypi.version' must be one exact version such as 2.32.5 (no ranges or wildcards), found '\(version.value)'",
+        // The version names a directory of the mirror and part of a URL: only the characters
+        // of a PEP 440 version, never a path.
+        if let version, !Self.isExactVersion(version.value) {
+            decoding.error("'pypi.version' must be one exact version such as 2.32.5 (letters, digits, '.', '+', '!', '-', '_'; no ranges, wildcards or paths), found '\(version.value)'",
                            at: version.location)
         }
         // sha256 only: the digest PyPI's JSON API lists and pip's --require-hashes checks.
@@ -156,6 +158,11 @@ package struct PinnedDistribution: Sendable, Hashable {
     }
 
     static let distributionSuffixes = [".whl", ".tar.gz", ".zip", ".tar.bz2"]
+
+    static func isExactVersion(_ version: String) -> Bool {
+        guard let first = version.first, first.isASCII, first.isLetter || first.isNumber, !version.contains("..") else { return false }
+        return version.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".+!-_".contains($0)) }
+    }
 
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.first, let last = name.last, first.isASCII, last.isASCII,

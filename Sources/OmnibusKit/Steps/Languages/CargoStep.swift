@@ -77,7 +77,8 @@ struct CargoStep: StepKind {
         for bin in bins {
             let name = try step.render(bin)
             let built = target + "/release/" + name
-            let installed = destination + "/" + name
+            // Through writablePath like every step's target: a binary name cannot leave the install dir.
+            let installed = try step.writablePath(into + "/" + name)
             step.log("$ install -m 755 \(built) \(installed)")
             try FileStep.operation("install \(built) as \(installed)", step) {
                 if FileStep.exists(installed) { try FileManager.default.removeItem(atPath: installed) }

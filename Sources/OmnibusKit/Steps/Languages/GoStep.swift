@@ -93,7 +93,9 @@ struct GoStep: StepKind {
         if !tags.isEmpty { common.append("-tags=\(try tags.map { tag throws(StepFailure) in try step.render(tag) }.joined(separator: ","))") }
         for arg in args { common.append(try step.render(arg)) }
         for (package, output) in zip(packages, outputs) {
-            let argv = common + ["-o", destination + "/" + (try step.render(output)), try step.render(package)]
+            // Through writablePath like every step's target: an output name cannot leave the install dir.
+            let target = try step.writablePath(into + "/" + (try step.render(output)))
+            let argv = common + ["-o", target, try step.render(package)]
             try await step.run(ToolRun.command(argv, environment: environment))
         }
         try LanguagePackage.record(GoPackages.read(source: source, vendored: vendored), in: step)
