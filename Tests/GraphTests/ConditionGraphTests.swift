@@ -40,6 +40,28 @@ import Testing
         try workspace.resolve("app", platform: platform, flags: FlagChoices(with: with, without: without)).order.map(\.name)
     }
 
+    /// `omnibus mirror` serves the offline builds of every platform and flag: the file of a
+    /// version that a `default_version` choice picks only on debian-13 is planned too, once.
+    @Test func theMirrorPlansTheFileOfEveryVersionAChoiceCanPick() throws {
+        try write("Software/lib.yml", """
+            name: lib
+            default_version:
+              - { version: "2", when: { platform: debian-13 } }
+              - { version: "2", when: { architecture: [aarch64] } }
+              - "1"
+            license: MIT
+            dependencies: []
+            versions:
+              "1": { source: { file: lib_1.orig.tar.gz, sha256: \(String(repeating: "1", count: 64)), debian: lib } }
+              "2": { source: { file: lib_2.orig.tar.gz, sha256: \(String(repeating: "2", count: 64)), debian: "lib=2-1" } }
+            build: []
+            """)
+        try project(dependencies: "[lib]")
+        let plan = MirrorPlan(graph: try workspace.resolveUnderEveryCondition("app"))
+        #expect(plan.requests.map(\.fileName) == ["lib_1.orig.tar.gz", "lib_2.orig.tar.gz"])
+        #expect(plan.requests.map(\.version) == [nil, "2-1"])
+    }
+
     @Test func dependenciesThatDifferByPlatformNameResolveTwoGraphs() throws {
         try software("zlib")
         try software("openssl3")

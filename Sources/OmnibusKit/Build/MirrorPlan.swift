@@ -27,17 +27,25 @@ package struct MirrorPlan: Sendable {
         var requests: [DebianMirrorRequest] = []
         var missing: [Skipped] = []
         var distributions: [PinnedDistribution] = []
+        var planned: Set<String> = []
         for node in graph.order {
-            if let pypi = node.version.source.kind as? PyPISource { distributions += pypi.distributions }
-            guard let file = node.version.source.kind.mirrorFile else { continue }
-            guard let debian = file.debian else {
-                missing.append(Skipped(software: node.name, definitionFile: node.software.file, fileName: file.fileName,
-                                       checksum: file.checksum))
-                continue
+            // A version a `default_version` choice picks on another platform or with another
+            // flag is built offline from this mirror too (a project override pins one version).
+            let choices = node.overridden ? [] : node.software.versionChoices.compactMap { node.software.versions[$0.version.value] }
+            for version in [node.version] + choices {
+                if let pypi = version.source.kind as? PyPISource {
+                    distributions += pypi.distributions.filter { planned.insert("pypi:\($0.name):\($0.version)").inserted }
+                }
+                guard let file = version.source.kind.mirrorFile, planned.insert(file.checksum.description).inserted else { continue }
+                guard let debian = file.debian else {
+                    missing.append(Skipped(software: node.name, definitionFile: node.software.file, fileName: file.fileName,
+                                           checksum: file.checksum))
+                    continue
+                }
+                let origin = DebianOrigin(parsing: debian)
+                requests.append(DebianMirrorRequest(package: origin.package, version: origin.version, fileName: file.fileName,
+                                                    checksum: file.checksum))
             }
-            let origin = DebianOrigin(parsing: debian)
-            requests.append(DebianMirrorRequest(package: origin.package, version: origin.version, fileName: file.fileName,
-                                                checksum: file.checksum))
         }
         self.requests = requests
         self.withoutDebianSource = missing

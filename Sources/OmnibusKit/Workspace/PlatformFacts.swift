@@ -32,7 +32,7 @@ extension Workspace {
 extension Workspace {
     /// The graph with every `when:` of a dependency or step taken to hold (the `default_version`
     /// fallbacks chosen): what some platform and flags could need.
-    func resolveUnderEveryCondition(_ projectName: String) throws(DefinitionError) -> BuildGraph {
+    package func resolveUnderEveryCondition(_ projectName: String) throws(DefinitionError) -> BuildGraph {
         try resolver(cache: SoftwareCache(repository: repository)).resolve(try loadProject(projectName), facts: nil)
     }
 }
