@@ -373,9 +373,16 @@ import Testing
 
                 """)
             try repo.write("src/tool/app.rb", "require \"bundler/setup\"\nrequire \"hello_gem\"\nputs HelloGem.hello\n")
-            try repo.localSoftware("tool", steps: [#"bundle: { into: "{{embedded}}/apps/hello" }"#])
+            // Scratch directories of earlier steps in the source are no part of the application.
+            try repo.localSoftware("tool", steps: [
+                #"run: "mkdir -p .omnibus-gem omnibus-cmake-build && touch .omnibus-gem/x omnibus-cmake-build/y""#,
+                #"bundle: { into: "{{embedded}}/apps/hello" }"#,
+            ])
         }
         let app = repo.installDir + "/embedded/apps/hello"
+        #expect(!FileManager.default.fileExists(atPath: app + "/.omnibus-gem"))
+        #expect(!FileManager.default.fileExists(atPath: app + "/omnibus-cmake-build"))
+        #expect(FileManager.default.fileExists(atPath: app + "/app.rb"))
         let config = try String(contentsOfFile: app + "/.bundle/config", encoding: .utf8)
         #expect(config.contains("BUNDLE_PATH: \"vendor/bundle\"") && config.contains("BUNDLE_DEPLOYMENT: \"true\""), "\(config)")
         let run = try await CommandResult.run(["ruby", "app.rb"], in: app)

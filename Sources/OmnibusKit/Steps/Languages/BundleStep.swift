@@ -35,12 +35,15 @@ struct BundleStep: StepKind {
         try FileStep.operation("copy the application into \(app)", step) {
             if FileStep.exists(app) { try FileManager.default.removeItem(atPath: app) }
             try FileManager.default.createDirectory(atPath: app, withIntermediateDirectories: true)
+            // Not the scratch directories earlier steps of the software made there either
+            // (`.omnibus-gem`, `.omnibus-npm`, `omnibus-cmake-build`...): they are no part of the app.
             for name in try FileManager.default.contentsOfDirectory(atPath: source).sorted()
-            where ![".omnibus-bundle", ".bundle", ".git"].contains(name) {
+            where ![".bundle", ".git"].contains(name) && !name.hasPrefix(".omnibus-")
+                && !(name.hasPrefix("omnibus-") && name.hasSuffix("-build")) {
                 try FileManager.default.copyItem(atPath: source + "/" + name, toPath: app + "/" + name)
             }
         }
-        step.log("# copied the application (without .git and .bundle) into \(app)")
+        step.log("# copied the application (without .git, .bundle and omnibus scratch directories) into \(app)")
         let environment = [
             // The user's ~/.bundle and its caches stay out; the application's .bundle/config is
             // the one configuration bundler reads and writes.
