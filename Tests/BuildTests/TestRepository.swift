@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -22,6 +23,7 @@ struct TestRepository {
         for dir in ["Projects", "Software", "PackageScripts"] {
             try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true)
         }
+        TestDirectories.removeAtExit(base)
     }
 
     func write(_ relative: String, _ text: String, executable: Bool = false) throws {
@@ -84,6 +86,26 @@ struct TestRepository {
         let scoped = ["--root", root] + (buildsSomething ? ["--work-dir", workDir, "--cache-dir", cacheDir] : [])
         let command = arguments.first.map { [$0] + scoped + Array(arguments.dropFirst()) } ?? scoped
         return try await CommandResult.run([OmnibusBinaryPath.path] + command, environment: ["OMNIBUS_LIBRARY": root + "/no-library"].merging(environment) { $1 })
+    }
+}
+
+/// Every test repository is removed when the test process ends: a platform test's unpacked
+/// roots alone take 0.9 GB, and a machine that runs the suite often filled its disk with them.
+/// `OMNIBUS_KEEP_TEST_DIRS=1` keeps them for a look after a failure.
+enum TestDirectories {
+    private static let registered = Mutex<[String]>([])
+    private static let hook: Void = {
+        atexit {
+            guard ProcessInfo.processInfo.environment["OMNIBUS_KEEP_TEST_DIRS"] != "1" else { return }
+            for directory in TestDirectories.registered.withLock({ $0 }) {
+                try? FileManager.default.removeItem(atPath: directory)
+            }
+        }
+    }()
+
+    static func removeAtExit(_ directory: String) {
+        _ = hook
+        registered.withLock { $0.append(directory) }
     }
 }
 
