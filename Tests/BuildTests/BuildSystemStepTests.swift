@@ -64,6 +64,19 @@ import Testing
             .filter { $0.hasSuffix(".deb") || $0.hasSuffix(".rpm") || $0.hasSuffix(".tar.gz") }.sorted()
     }
 
+    /// Builds `second` (another work dir, the same install dir) and expects the very packages
+    /// `first` made, byte for byte.
+    static func expectSamePackages(building second: TestRepository, as first: TestRepository, _ expected: [String]) async throws {
+        let again = try await second.omnibus(["build", "app"])
+        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+        #expect(try packages(of: second) == expected)
+        for package in expected {
+            let a = try Data(contentsOf: URL(fileURLWithPath: first.root + "/pkg/" + package))
+            let b = try Data(contentsOf: URL(fileURLWithPath: second.root + "/pkg/" + package))
+            #expect(a == b, "\(package) differs between the two work dirs")
+        }
+    }
+
     /// Builds, checks what a packager checks, builds again from another work dir into the same
     /// install dir and compares every package byte for byte.
     /// - Parameter compiledAs: the source path the build system hands the compiler, as `__FILE__`
@@ -98,14 +111,7 @@ import Testing
 
         try FileManager.default.removeItem(atPath: first.installDir)
         let second = try repository(label + "-bb", step: step, files: files, installDir: first.installDir)
-        let again = try await second.omnibus(["build", "app"])
-        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
-        #expect(try Self.packages(of: second) == packages)
-        for package in packages {
-            let a = try Data(contentsOf: URL(fileURLWithPath: first.root + "/pkg/" + package))
-            let b = try Data(contentsOf: URL(fileURLWithPath: second.root + "/pkg/" + package))
-            #expect(a == b, "\(package) differs between the two work dirs")
-        }
+        try await Self.expectSamePackages(building: second, as: first, packages)
     }
 
     @Test func cmakeLibraryInstallsIntoEmbeddedReproducibly() async throws {
@@ -234,14 +240,7 @@ import Testing
 
         try FileManager.default.removeItem(atPath: first.installDir)
         let second = try Self.repository("strip-bb", step: step, files: files, installDir: first.installDir, extraSteps: ["strip: []"])
-        let again = try await second.omnibus(["build", "app"])
-        #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
-        #expect(try Self.packages(of: second) == packages)
-        for package in packages {
-            let a = try Data(contentsOf: URL(fileURLWithPath: first.root + "/pkg/" + package))
-            let b = try Data(contentsOf: URL(fileURLWithPath: second.root + "/pkg/" + package))
-            #expect(a == b, "\(package) differs between the two work dirs")
-        }
+        try await Self.expectSamePackages(building: second, as: first, packages)
     }
 
     /// `package.debug_files: keep` ships the debug files in the packages, where the base-system

@@ -241,18 +241,14 @@ import TestSupport
     @Test func aSecondPublishIntoTheSameRepositoryMeanwhileIsRefused() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.remove() }
-        let deb = try fixture.build(DebPackager(), info: Self.info(fixture))
-        let repository = fixture.base + "/apt"
-        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
         // Another publish, as far as the kernel can tell: the repository directory is locked.
-        let held = open(repository, O_RDONLY | O_DIRECTORY)
-        #expect(flock(held, LOCK_EX) == 0)
+        let (deb, repository, held) = try Self.lockedAptRepository(fixture)
         await #expect(throws: PublishError.busy(path: repository)) {
-            _ = try await AptRepository(Self.aptOptions(repository)).publish([deb.path], replace: false, epoch: Self.epoch, signer: nil)
+            _ = try await AptRepository(Self.aptOptions(repository)).publish([deb], replace: false, epoch: Self.epoch, signer: nil)
         }
         #expect(TreeBytes.of(repository).isEmpty)
         close(held)
-        let published = try await AptRepository(Self.aptOptions(repository)).publish([deb.path], replace: false, epoch: Self.epoch, signer: nil)
+        let published = try await AptRepository(Self.aptOptions(repository)).publish([deb], replace: false, epoch: Self.epoch, signer: nil)
         #expect(published.added.count == 1)
     }
 
@@ -262,24 +258,31 @@ import TestSupport
     @Test func aLockHeldForAMomentAfterAPublishIsWaitedFor() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.remove() }
-        let deb = try fixture.build(DebPackager(), info: Self.info(fixture))
-        let repository = fixture.base + "/apt"
-        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
-        // The lock's descriptor, inherited by a child that keeps it for half a second.
-        let held = open(repository, O_RDONLY | O_DIRECTORY)
-        #expect(flock(held, LOCK_EX) == 0)
+        // The lock's descriptor, then inherited by a child that keeps it for half a second.
+        let (deb, repository, held) = try Self.lockedAptRepository(fixture)
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sh")
         child.arguments = ["-c", "sleep 0.5", "sh"]
         child.standardInput = FileHandle(fileDescriptor: held, closeOnDealloc: false)
         try child.run()
         close(held)
-        let published = try await AptRepository(Self.aptOptions(repository)).publish([deb.path], replace: false, epoch: Self.epoch, signer: nil)
+        let published = try await AptRepository(Self.aptOptions(repository)).publish([deb], replace: false, epoch: Self.epoch, signer: nil)
         #expect(published.added.count == 1)
         await child.exited()
     }
 
     // MARK: - helpers
+
+    /// A deb of the fixture and an empty apt repository directory, locked as a publish locks it
+    /// (`flock` on the directory); the caller closes `held`.
+    static func lockedAptRepository(_ fixture: Fixture) throws -> (deb: String, repository: String, held: Int32) {
+        let deb = try fixture.build(DebPackager(), info: info(fixture))
+        let repository = fixture.base + "/apt"
+        try FileManager.default.createDirectory(atPath: repository, withIntermediateDirectories: true)
+        let held = open(repository, O_RDONLY | O_DIRECTORY)
+        #expect(flock(held, LOCK_EX) == 0)
+        return (deb.path, repository, held)
+    }
 
     static func debArchitecture(_ path: String) throws -> String {
         try DebPackageFile.read(path).architecture
