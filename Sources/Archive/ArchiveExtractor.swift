@@ -24,12 +24,30 @@ package struct ExtractionPlacement: Sendable, Equatable {
 /// the umask, so no setuid bit survives; modification times are restored because builds compare
 /// them (an unpacked `configure` must stay newer than its `configure.ac`).
 package final class ArchiveExtractor {
-    /// `archive_write_disk_new` learns the umask by setting it to 0 and back. Two calls at once
-    /// can leave the whole process at umask 0 for good (the second one "restores" the 0 the
-    /// first one set), and every file created afterwards, by omnibus or by a build step it
-    /// starts, is then world-writable: that happened to a self-hosting package built with two
-    /// jobs. The calls take turns.
-    private static let diskWriterCreation = Mutex(())
+    /// libarchive learns the umask by setting it to 0 and back, in `archive_write_disk_new` and
+    /// again in every `archive_write_header`. Two such dances at once can leave the whole
+    /// process at umask 0 for good (the second "restores" the 0 the first set), and every file
+    /// created afterwards, by omnibus or by a build step it starts, is then world-writable:
+    /// a self-hosting package built with two jobs, then the Python sample (its `__pycache__`
+    /// directories, its version manifest) shipped world-writable files that way. Even a single
+    /// dance hands umask 0 to a build step another thread spawns at that moment.
+    ///
+    /// So the thread that drives the disk writer first gets a file-system context of its own
+    /// (`unshare(CLONE_FS)`, allowed to any thread and cheap when it already has one): its
+    /// umask is then a private copy that nothing else sees change. Where the kernel or a
+    /// seccomp filter refuses that, the dances take turns (the whole extraction holds this lock),
+    /// which at least keeps the umask from staying at 0.
+    private static let umaskDance = Mutex(())
+
+    /// True when the calling thread's umask is now its own.
+    private static func confineUmaskToThisThread() -> Bool { omnibus_unshare_fs() == 0 }
+
+    /// Runs `body` (which calls into the disk writer) so that its umask dance cannot disturb
+    /// the process.
+    private static func withPrivateUmask<T>(_ body: () throws -> T) rethrows -> T {
+        if confineUmaskToThisThread() { return try body() }
+        return try umaskDance.withLock { _ in try body() }
+    }
 
     package let path: String
     private let reader: OpaquePointer
@@ -39,7 +57,7 @@ package final class ArchiveExtractor {
         guard let reader = archive_read_new() else {
             throw ArchiveError(path: path, message: "cannot allocate an archive reader")
         }
-        guard let writer = Self.diskWriterCreation.withLock({ _ in archive_write_disk_new() }) else {
+        guard let writer = Self.withPrivateUmask({ archive_write_disk_new() }) else {
             archive_read_free(reader)
             throw ArchiveError(path: path, message: "cannot allocate a disk writer")
         }
@@ -65,6 +83,10 @@ package final class ArchiveExtractor {
     /// destination, or nil to skip it; an error it throws stops the extraction and is rethrown
     /// unchanged. libarchive failures are thrown as `ArchiveError`.
     package func extract(_ place: (ArchiveEntryInfo) throws -> ExtractionPlacement?) throws {
+        try Self.withPrivateUmask { try extractMembers(place) }
+    }
+
+    private func extractMembers(_ place: (ArchiveEntryInfo) throws -> ExtractionPlacement?) throws {
         while true {
             var entry: OpaquePointer?
             let status = archive_read_next_header(reader, &entry)

@@ -11,7 +11,10 @@ struct MatrixCommand: AsyncParsableCommand {
             deb that 'omnibus build --platform' wrote to <output-dir>/<platform>/, installs it \
             with dpkg -i into a fresh bare root of every platform, and runs the project's \
             smoke_test there. Prints built-on x installed-on with dpkg's refusal reason and the \
-            package's glibc floor when its metadata carries one. Exit 1 if any cell fails.
+            package's glibc floor when its metadata carries one. --built-on chooses the rows \
+            (default: the same platforms); '--built-on host' tries the packages a plain \
+            'omnibus build' left in <output-dir>/. --format json adds each smoke test's \
+            output. Exit 1 if any cell fails.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -23,8 +26,11 @@ struct MatrixCommand: AsyncParsableCommand {
     @Argument(help: "The project whose packages to try.", completion: .custom(NameCompletion.projects))
     var project: String
 
-    @Option(name: .customLong("platform"), help: ArgumentHelp("A platform of the matrix (repeatable; default: the project's platforms:).", valueName: "name"))
+    @Option(name: .customLong("platform"), help: ArgumentHelp("A platform to install into (repeatable; default: the project's platforms:).", valueName: "name"))
     var platforms: [String] = []
+
+    @Option(name: .customLong("built-on"), help: ArgumentHelp("Whose packages to try (repeatable; default: the --platform list); host: those of a plain omnibus build, in the output dir.", valueName: "name"))
+    var builtOn: [String] = []
 
     @Option(help: "text or json.")
     var format: Format = .text
@@ -36,8 +42,8 @@ struct MatrixCommand: AsyncParsableCommand {
         let settings = try workspace.commandSettings(BuildSettings.Flags(directories: directories, output: output))
         let display = RunDisplay(self.display.mode())
         let run = ProjectRun(workspace: workspace, settings: settings, reporter: display.reporter, outcomes: display.render)
-        let (project, platforms) = (self.project, self.platforms)
-        let matrix = try await display.run { () async throws(RunError) in try await run.matrix(project, platforms: platforms) }
+        let (project, platforms, builtOn) = (self.project, self.platforms, self.builtOn)
+        let matrix = try await display.run { () async throws(RunError) in try await run.matrix(project, platforms: platforms, builtOn: builtOn) }
         Console.shared.text(format == .json ? matrix.json + "\n" : matrix.table, to: .results)
         if !matrix.cells.allSatisfy(\.passed) { throw CommandFailure(.failure, "") }
     }

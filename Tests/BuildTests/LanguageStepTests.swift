@@ -66,8 +66,26 @@ import Testing
         ])
         try repo.project(dependencies: ["tool"])
         let graph = try Workspace(root: repo.root, environment: ["OMNIBUS_LIBRARY": repo.root + "/none"]).resolve("app")
-        #expect(CleanRootSpec.buildDependencies(of: graph.order, family: "debian") == ["cargo", "golang-go", "npm", "pkg-config", "ruby", "ruby-bundler"])
-        #expect(CleanRootSpec.buildDependencies(of: graph.order, family: "rhel") == ["cargo", "golang", "npm", "ruby", "rubygem-bundler"])
+        #expect(CleanRootSpec.buildDependencies(of: graph, family: "debian") == ["cargo", "golang-go", "npm", "pkg-config", "ruby", "ruby-bundler"])
+        #expect(CleanRootSpec.buildDependencies(of: graph, family: "rhel") == ["cargo", "golang", "npm", "ruby", "rubygem-bundler"])
+    }
+
+    /// A project that builds its own Ruby runs that Ruby's gem and bundle (first on the build
+    /// PATH): the build host or root needs no Ruby package for them, directly or through another
+    /// software.
+    @Test func gemAndBundleNeedNoHostRubyWhenTheProjectBuildsRuby() throws {
+        let repo = try TestRepository("implied-ruby")
+        try repo.localSoftware("ruby", steps: ["mkdir: \"{{embedded}}/bin\""])
+        try repo.localSoftware("gems", dependencies: ["ruby"], steps: ["gem: { gems: [x.gem] }"])
+        try repo.localSoftware("app-code", dependencies: ["gems"], steps: ["bundle: { into: /x }"])
+        try repo.localSoftware("elsewhere", steps: ["gem: { gems: [x.gem] }"])
+        try repo.project(dependencies: ["app-code"])
+        let workspace = try Workspace(root: repo.root, environment: ["OMNIBUS_LIBRARY": repo.root + "/none"])
+        #expect(CleanRootSpec.buildDependencies(of: try workspace.resolve("app"), family: "debian") == [])
+        // Without the project's own Ruby the host's is needed.
+        try repo.project(dependencies: ["app-code", "elsewhere"])
+        let again = try Workspace(root: repo.root, environment: ["OMNIBUS_LIBRARY": repo.root + "/none"])
+        #expect(CleanRootSpec.buildDependencies(of: try again.resolve("app"), family: "debian") == ["ruby"])
     }
 
     /// What the version manifest says the language steps of `tool` installed, one

@@ -126,6 +126,47 @@ import Testing
         #expect(!server.requests.contains { $0.contains("colorlib") }, "pip never asked the index")
     }
 
+    /// The library's Python is built without ensurepip: pip comes from a pinned pip wheel, which
+    /// runs from the wheel file and is installed with the rest. Without that pin the step says so.
+    @Test func aPythonWithoutPipRunsAPinnedPipWheelAndInstallsIt() async throws {
+        if let reason = PyPIFixture.unavailable { print("skipped: \(reason)"); return }
+        let debianWheels = "/usr/share/python-wheels"
+        guard let pipWheel = (try? FileManager.default.contentsOfDirectory(atPath: debianWheels))?
+            .first(where: { $0.hasPrefix("pip-") && $0.hasSuffix(".whl") }) else {
+            print("skipped: no pip wheel in \(debianWheels) (Debian package python3-pip-whl)"); return
+        }
+        let pipVersion = String(pipWheel.dropFirst(4).prefix { $0 != "-" })
+        let repo = try TestRepository("pip-from-wheel")
+        var index = try await PyPIFixture(in: repo.root + "/../index")
+        try await index.add(wheelAt: debianWheels + "/" + pipWheel, name: "pip", version: pipVersion)
+        let server = try LocalHTTPServer(serving: index.directory)
+        let environment = ["OMNIBUS_PYPI_INDEX": server.url + "/pypi"]
+
+        try PyPIFixture.writeProject(repo, pins: [index.pin("greet"), index.pin("colorlib")], installDir: repo.installDir, withPip: false)
+        let refused = try await repo.omnibus(["build", "app"], environment: environment)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(repo.installDir)/embedded/bin/python3 has no pip, so tools's pip step cannot run: pin a pip wheel"),
+                "\(refused.stderr)")
+
+        try PyPIFixture.writeProject(repo, pins: [index.pin("greet"), index.pin("colorlib"), index.pin("pip")],
+                                     installDir: repo.installDir, withPip: false)
+        // A pip step copies each distribution's licence texts: no 'license_files' is wanted.
+        let validate = try await repo.omnibus(["validate", "app"])
+        #expect(validate.status == 0 && !(validate.stdout + validate.stderr).contains("no 'license_files' for tools"),
+                "\(validate.stdout)\(validate.stderr)")
+        let build = try await repo.omnibus(["build", "app"], environment: environment)
+        #expect(build.status == 0, "\(build.stdout)\n\(build.stderr)")
+        guard build.status == 0 else { return }
+        #expect(try await CommandResult.run([repo.installDir + "/embedded/bin/greet"]).stdout == "greet 1.0\n")
+        let installedPip = try await CommandResult.run([repo.installDir + "/embedded/bin/python3", "-m", "pip", "--version"])
+        #expect(installedPip.status == 0 && installedPip.stdout.hasPrefix("pip \(pipVersion) from \(repo.installDir)/\(Self.sitePackages)/pip"),
+                "\(installedPip.stdout)\(installedPip.stderr)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: repo.installDir + "/version-manifest.json"))) as? [String: Any]
+        let tools = (manifest?["software"] as? [String: Any])?["tools"] as? [String: Any]
+        let names = (tools?["distributions"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(names == ["colorlib", "greet", "pip"])
+    }
+
     @Test func pinsAreValidatedWithLocations() async throws {
         let repo = try TestRepository("pip-validate")
         try repo.write("Software/tools.yml", """

@@ -6,6 +6,11 @@ import Testing
 @Suite(.serialized) struct PlatformBuildTests {
     static let installDir = "/opt/omnibus-roots-demo"
 
+    /// The host's own build installs on debian-12 only when the host is Debian 12 (or older).
+    static var isDebian12Host: Bool {
+        ((try? String(contentsOfFile: "/etc/os-release", encoding: .utf8)) ?? "").contains("VERSION_ID=\"12\"")
+    }
+
     @Test func demoBuildsForTwoPlatformsAndTheMatrixSaysWhereItRuns() async throws {
         if let reason = TestRoots.unavailable { print("skipped: \(reason)"); return }
         let repo = try TestRepository("platforms")
@@ -48,14 +53,30 @@ import Testing
             }
         }
 
+        // Built the article's way too, on this machine (a Debian 12 build host): its packages
+        // go to the output dir itself, and `--built-on host` makes them a row of the matrix.
+        let onHost = try await repo.omnibus(["build", "demo", "--platform", "host", "--cache-dir", TestRoots.cacheDir, "--output-dir", output])
+        #expect(onHost.status == 0, "\(onHost.stdout)\n\(onHost.stderr)")
+        if !hostHadIt { try? FileManager.default.removeItem(atPath: Self.installDir) }
+
         let matrix = try await repo.omnibus(["matrix", "demo", "--cache-dir", TestRoots.cacheDir, "--work-dir", repo.workDir,
-                                       "--output-dir", output, "--format", "json"])
+                                             "--output-dir", output, "--format", "json",
+                                             "--built-on", "host", "--built-on", "debian-12", "--built-on", "debian-13",
+                                             "--platform", "debian-12", "--platform", "debian-13"])
         let data = Data(matrix.stdout.utf8)
         let cells = ((try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["matrix"] as? [[String: Any]]) ?? []
-        #expect(cells.count == 4, "\(matrix.stdout)\n\(matrix.stderr)")
+        #expect(cells.count == 6, "\(matrix.stdout)\n\(matrix.stderr)")
+        #expect(!cells.contains { $0["installed_on"] as? String == "host" }, "the host is a row, never a column")
         func cell(_ built: String, _ on: String) -> [String: Any]? {
             cells.first { $0["built_on"] as? String == built && $0["installed_on"] as? String == on }
         }
+        if Self.isDebian12Host {
+            #expect(cell("host", "debian-12")?["passed"] as? Bool == true, "\(matrix.stdout)")
+            #expect(cell("host", "debian-13")?["passed"] as? Bool == true, "\(matrix.stdout)")
+        }
+        // The smoke test's output comes with each cell (greet --version).
+        let smokeOutput = cell("debian-12", "debian-12")?["smoke_output"] as? String ?? ""
+        #expect(smokeOutput.contains("greet"), "\(matrix.stdout)")
         // Built on a release, it installs and runs on that release.
         #expect(cell("debian-12", "debian-12")?["passed"] as? Bool == true, "\(matrix.stdout)")
         #expect(cell("debian-13", "debian-13")?["passed"] as? Bool == true, "\(matrix.stdout)")

@@ -13,7 +13,7 @@ struct PyPIFixture {
     }
 
     let directory: String
-    let wheels: [String: Wheel]
+    private(set) var wheels: [String: Wheel]
 
     /// Why the tests cannot run here, if they cannot: Debian's python3 with venv and ensurepip.
     static var unavailable: String? {
@@ -50,6 +50,22 @@ struct PyPIFixture {
         self.wheels = wheels
     }
 
+    /// Serves a wheel made elsewhere (Debian's own pip wheel) like the ones written here.
+    mutating func add(wheelAt path: String, name: String, version: String) async throws {
+        let fileName = (path as NSString).lastPathComponent
+        try? FileManager.default.removeItem(atPath: directory + "/files/" + fileName)
+        try FileManager.default.copyItem(atPath: path, toPath: directory + "/files/" + fileName)
+        let sha = try await CommandResult.run(["sha256sum", path]).stdout.prefix(64)
+        let wheel = Wheel(name: name, version: version, fileName: fileName, sha256: String(sha))
+        wheels[name] = wheel
+        let json = """
+            {"info": {"name": "\(name)", "version": "\(version)"}, "urls": [{"filename": "\(fileName)", \
+            "url": "/files/\(fileName)", "packagetype": "bdist_wheel", "digests": {"md5": "0", "sha256": "\(wheel.sha256)"}}]}
+            """
+        try FileManager.default.createDirectory(atPath: "\(directory)/pypi/\(name)/\(version)", withIntermediateDirectories: true)
+        try json.write(toFile: "\(directory)/pypi/\(name)/\(version)/json", atomically: true, encoding: .utf8)
+    }
+
     /// The `pypi:` item pinning a wheel.
     func pin(_ name: String) -> String {
         let wheel = wheels[name]!
@@ -58,7 +74,7 @@ struct PyPIFixture {
 
     /// `python` (the venv, a live install) and `tools` (the pinned wheels and a pip step), and
     /// the project `app` installing into `installDir`.
-    static func writeProject(_ repo: TestRepository, pins: [String], installDir: String) throws {
+    static func writeProject(_ repo: TestRepository, pins: [String], installDir: String, withPip: Bool = true) throws {
         try repo.write("Software/python.yml", """
             name: python
             default_version: "3"
@@ -68,7 +84,7 @@ struct PyPIFixture {
               "3":
                 source: { path: ../src/python }
             build:
-              - run: /usr/bin/python3 -m venv --copies {{embedded}}
+              - run: /usr/bin/python3 -m venv --copies\(withPip ? "" : " --without-pip") {{embedded}}
             """)
         try repo.write("src/python/README", "the embedded interpreter is Debian's python3, copied by venv\n")
         try repo.write("Software/tools.yml", """

@@ -15,6 +15,9 @@ package protocol StepKind: Sendable {
     var definitionFiles: [String] { get }
     /// Host commands the step runs, and the packages providing them: implied build dependencies.
     var hostTools: [HostTool] { get }
+    /// True when the step copies the licence texts of what it installs into the package itself
+    /// (`pip`: each distribution's), so the software needs no `license_files` of its own.
+    var collectsLicenseTexts: Bool { get }
     /// Carries the step out.
     func perform(in step: any StepExecution) async throws(StepFailure)
 }
@@ -22,6 +25,7 @@ package protocol StepKind: Sendable {
 extension StepKind {
     package var definitionFiles: [String] { [] }
     package var hostTools: [HostTool] { [] }
+    package var collectsLicenseTexts: Bool { false }
 }
 
 /// A decoded step, with the keys every step accepts beside its name.

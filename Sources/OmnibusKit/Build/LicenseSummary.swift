@@ -31,9 +31,10 @@ enum LicenseSummary {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Software whose definition names no license file, in build order.
+    /// Software whose definition names no license file and none of whose steps collects the
+    /// texts of what it installs, in build order.
     static func withoutLicenseFiles(_ graph: BuildGraph) -> [Software] {
-        graph.order.filter { $0.software.licenseFiles.isEmpty }.map(\.software)
+        graph.order.filter { $0.software.licenseFiles.isEmpty && !$0.steps.contains { $0.value.kind.collectsLicenseTexts } }.map(\.software)
     }
 
     /// Worded once for `build` (all names on one line) and `validate` (one line per definition).

@@ -116,7 +116,7 @@ struct ProjectBuilder: Sendable {
             let path = node.toolPath(project: graph.project)
             // The commands its steps imply (cmake, meson) are keyed like declared tools.
             var tools = node.software.tools
-            for tool in node.stepTools where !tools.contains(tool.command) { tools.append(tool.command) }
+            for tool in node.stepTools(in: graph) where !tools.contains(tool.command) { tools.append(tool.command) }
             if let platformRoot {
                 toolchain.merge(await platformRoot.toolchain(tools)) { _, root in root }
             } else {

@@ -126,6 +126,13 @@ struct SoftwareBuild {
                 throw .io(error.description)
             }
             log.note("# layer: \(entries.filter { $0.kind != .directory }.count) files")
+            let naming = WorkDirReferences.files(in: tree, entries: entries, naming: paths.projectDir)
+            if !naming.isEmpty {
+                let warning = WorkDirReferences.warning(software: name, workDir: paths.projectDir, files: naming)
+                log.note(warning)
+                naming.forEach { log.note("#   names the work dir: " + $0) }
+                reporter.report(.note(warning))
+            }
             return Outcome(tree: tree, layer: Layer(software: name, version: inputs.version, cacheKey: cacheKey,
                                                     project: inputs.project, entries: entries),
                            alreadyInPlace: inputs.liveInstall)

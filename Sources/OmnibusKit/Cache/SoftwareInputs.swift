@@ -11,8 +11,10 @@ import Graph
 /// output, and moving the work dir should not throw the cache away. The definition's directory
 /// is not keyed either, only the contents of the files read from it.
 struct SoftwareInputs: Sendable, Encodable {
-    /// Bumped when the meaning of a field changes, so old entries are never taken for new ones.
-    let keyFormat = 2
+    /// Bumped when the meaning of a field changes, so old entries are never taken for new ones,
+    /// and when layers made before could be wrong: 3 retires layers built while concurrent
+    /// source extractions could leave the process at umask 0 (world-writable files).
+    let keyFormat = 3
     let software: String
     let version: String
     let project: String

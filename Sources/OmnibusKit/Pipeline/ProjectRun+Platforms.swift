@@ -40,7 +40,7 @@ extension ProjectRun {
     /// declares for the platform's family.
     package func rootSpec(_ graph: BuildGraph, platform: TargetPlatform) -> CleanRootSpec {
         CleanRootSpec(platform: platform, architecture: PlatformRoot.hostArchitecture,
-                      extraPackages: CleanRootSpec.buildDependencies(of: graph.order, family: platform.family),
+                      extraPackages: CleanRootSpec.buildDependencies(of: graph, family: platform.family),
                       archiveURI: DebianArchive.configuredURI())
     }
 
@@ -153,7 +153,7 @@ extension ProjectRun {
         var absentCommands: [String] = []
         var packagesOfAbsent: [String] = []
         for node in graph.order {
-            for tool in node.toolsMissingOnPath(project: graph.project) {
+            for tool in node.toolsMissingOnPath(in: graph) {
                 absentCommands.append("\(tool.command) (\(node.name))")
                 packagesOfAbsent += tool.packages["debian"] ?? []
             }

@@ -73,7 +73,8 @@ struct PipInstallation {
                 name: info.name, version: info.version, license: info.license, file: pinned?.file.fileName ?? "unknown",
                 checksum: pinned.map { "sha256:\($0.sha256)" } ?? "unknown", licenseFiles: licenseFiles,
                 bundledLibraries: libraries.map { ($0 as NSString).lastPathComponent }.sorted(),
-                nativeExtensions: extensions.map { ($0 as NSString).lastPathComponent }.sorted())
+                nativeExtensions: extensions.map { ($0 as NSString).lastPathComponent }.sorted(),
+                staticallyLinked: extensions.sorted().flatMap(StaticallyLinkedLibraries.found(in:)).reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
             records.append(record)
             lines.append(record.summaryLine)
         }

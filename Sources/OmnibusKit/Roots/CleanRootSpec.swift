@@ -29,8 +29,8 @@ package struct CleanRootSpec: Sendable, Equatable {
 
     /// The build dependencies every software of a build declares, or implies by its steps, for
     /// the platform's family.
-    package static func buildDependencies(of software: [ResolvedSoftware], family: String) -> [String] {
-        Array(Set(software.flatMap { $0.buildDependencies(family: family) })).sorted()
+    package static func buildDependencies(of graph: BuildGraph, family: String) -> [String] {
+        Array(Set(graph.order.flatMap { $0.buildDependencies(family: family, in: graph) })).sorted()
     }
 
     /// Bumped when how a root is made changes (variant, options), so old tarballs are not reused.

@@ -20,6 +20,8 @@ package struct PortabilityMatrix: Sendable {
         package let reason: String
         /// The glibc floor the package's metadata declares, `-` when it declares none.
         package let glibcFloor: String
+        /// What the smoke test printed (its last 40 lines), for `--format json`.
+        package var smokeOutput: String = ""
 
         package var passed: Bool { installed && smokePassed != false }
     }
@@ -46,27 +48,41 @@ package struct PortabilityMatrix: Sendable {
             .object(["built_on": .string(cell.builtOn), "installed_on": .string(cell.installedOn),
                      "package": cell.package.map { .string(($0 as NSString).lastPathComponent) } ?? .null,
                      "installed": .bool(cell.installed), "smoke_test": cell.smokePassed.map { .bool($0) } ?? .null,
-                     "passed": .bool(cell.passed), "reason": .string(cell.reason), "glibc_floor": .string(cell.glibcFloor)])
+                     "passed": .bool(cell.passed), "reason": .string(cell.reason), "glibc_floor": .string(cell.glibcFloor),
+                     "smoke_output": .string(cell.smokeOutput)])
         }
         return String(decoding: JSONValue.object(["matrix": .array(objects)]).encoded(), as: UTF8.self)
     }
 }
 
 extension ProjectRun {
-    /// Fills the matrix for `platforms` (default: the project's `platforms:`), from the packages
-    /// `omnibus build --platform` left in the output dir.
-    package func matrix(_ projectName: String, platforms requested: [String]) async throws(RunError) -> PortabilityMatrix {
+    /// Fills the matrix: a row for each place packages were built (`builtOn`, default the
+    /// platforms; `host` is the output dir of a plain `omnibus build`), a column for each
+    /// platform to install into (`platforms`, default the project's `platforms:`).
+    package func matrix(_ projectName: String, platforms requested: [String], builtOn requestedRows: [String] = []) async throws(RunError) -> PortabilityMatrix {
         let project: Project
         do { project = try workspace.loadProject(projectName) } catch { throw .badInput(error.description) }
         var platforms: [TargetPlatform] = []
         for name in requested.isEmpty ? project.platforms : requested {
             guard let platform = TargetPlatform.named(name) else {
-                throw .badInput("matrix: \(TargetPlatform.unknownNameProblem(name) ?? "'\(name)' is the host, which has no clean root to install into")")
+                throw .badInput("matrix: \(TargetPlatform.unknownNameProblem(name) ?? "'\(name)' is the host, which has no clean root to install into; to try the host's own packages, give --built-on host")")
             }
             if !platforms.contains(platform) { platforms.append(platform) }
         }
         guard !platforms.isEmpty else {
             throw .badInput("matrix: \(project.name) names no platforms; add 'platforms: [debian-12, debian-13]' to \(project.file) or give --platform")
+        }
+        // `host` is where a plain `omnibus build` (a build VM, a workstation) left packages:
+        // the output dir itself. It is a row only, never a clean root to install into.
+        var builders: [(name: String, outputDir: String, rebuild: String)] = []
+        for name in requestedRows.isEmpty ? platforms.map(\.name) : requestedRows where !builders.contains(where: { $0.name == name }) {
+            if name == TargetPlatform.hostName {
+                builders.append((name, settings.outputDir, "omnibus build \(project.name)"))
+            } else if let platform = TargetPlatform.named(name) {
+                builders.append((name, outputDir(for: platform), "omnibus build \(project.name) --platform \(name)"))
+            } else {
+                throw .badInput("matrix: --built-on: \(TargetPlatform.unknownNameProblem(name) ?? "unknown platform '\(name)'")")
+            }
         }
         // The packages of the project as it is now: an output dir may also hold older versions.
         let version = try await version(of: project)
@@ -74,12 +90,12 @@ extension ProjectRun {
         let reporter = self.reporter
         let store = RootStore(cacheDir: settings.cacheDir, workDir: settings.workDir + "/matrix") { reporter.report(.note($0)) }
         var cells: [PortabilityMatrix.Cell] = []
-        for built in platforms {
-            let found = debPackage(of: wanted, in: outputDir(for: built))
+        for built in builders {
+            let found = debPackage(of: wanted, in: built.outputDir)
             for target in platforms {
                 guard let (deb, metadata) = found else {
                     cells.append(.init(builtOn: built.name, installedOn: target.name, package: nil, installed: false, smokePassed: nil,
-                                       reason: "no deb of \(project.name) \(version)-\(project.iteration) in \(outputDir(for: built)); run omnibus build \(project.name) --platform \(built.name)",
+                                       reason: "no deb of \(project.name) \(version)-\(project.iteration) in \(built.outputDir); run \(built.rebuild)",
                                        glibcFloor: "-"))
                     continue
                 }
@@ -124,9 +140,12 @@ extension ProjectRun {
                          reason: "no smoke_test in the project", glibcFloor: glibcFloor)
         }
         let smoke = await run(["/bin/sh", "-c", smokeTest])
+        let lines = smoke.output.split(separator: "\n", omittingEmptySubsequences: false)
         let last = smoke.output.split(separator: "\n").last.map(String.init) ?? ""
-        return .init(builtOn: builtOn, installedOn: installedOn, package: deb, installed: true, smokePassed: smoke.status == 0,
-                     reason: smoke.status == 0 ? "" : "smoke test exited \(smoke.status): \(last)", glibcFloor: glibcFloor)
+        var cell = PortabilityMatrix.Cell(builtOn: builtOn, installedOn: installedOn, package: deb, installed: true, smokePassed: smoke.status == 0,
+                                          reason: smoke.status == 0 ? "" : "smoke test exited \(smoke.status): \(last)", glibcFloor: glibcFloor)
+        cell.smokeOutput = lines.suffix(40).joined(separator: "\n")
+        return cell
     }
 
     /// The project's deb of this version and iteration in `directory` and its metadata, by the

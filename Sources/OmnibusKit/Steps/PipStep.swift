@@ -14,6 +14,7 @@ struct PipStep: StepKind {
     let findLinks: String?
 
     static let defaultPython = "{{embedded}}/bin/python3"
+    var collectsLicenseTexts: Bool { true }
 
     static func decode(_ body: YAMLValue, _ decoding: inout StepDecoding) -> PipStep? {
         if body.isNull { return PipStep(python: nil, findLinks: nil) }
@@ -24,7 +25,7 @@ struct PipStep: StepKind {
 
     var summary: String { "pip install into \(python ?? Self.defaultPython)" }
     var keyText: String {
-        "pip(python: \(python.map(Self.quoted) ?? "nil"), findLinks: \(findLinks.map(Self.quoted) ?? "nil"), layout: 1)"
+        "pip(python: \(python.map(Self.quoted) ?? "nil"), findLinks: \(findLinks.map(Self.quoted) ?? "nil"), layout: 2)"
     }
 
     func perform(in step: any StepExecution) async throws(StepFailure) {
@@ -42,7 +43,8 @@ struct PipStep: StepKind {
         try? FileManager.default.removeItem(atPath: logPath)
         let before = Set(PipInstallation.distInfoDirectories(in: root))
 
-        var install = Self.isolated + [interpreter, "-m", "pip", "install", "--no-index", "--find-links", links,
+        let pip = try await Self.installer(interpreter: interpreter, requirements: requirements, links: links, step: step)
+        var install = Self.isolated + pip + ["install", "--no-index", "--find-links", links,
                                        "--require-hashes", "--ignore-installed", "--no-compile", "--no-warn-script-location",
                                        "--progress-bar", "off", "--log", logPath, "-r", requirementsPath]
         if !destdir.isEmpty { install += ["--root", destdir] }
@@ -68,6 +70,25 @@ struct PipStep: StepKind {
             try await step.run(compile + ["-i", compileList])
         }
         for line in try installation.finish() { step.log("# pip: " + line) }
+    }
+
+    /// How pip runs. A pinned pip wheel runs from the wheel itself (pip is importable from a zip
+    /// file), so the `python` software needs no ensurepip, whose `make install` would byte-compile
+    /// under the staging path, and installing pip into the embedded Python is a step like any
+    /// other. Otherwise the interpreter's own pip runs, and a Python without one is named.
+    static func installer(interpreter: String, requirements: PipRequirements, links: String,
+                          step: any StepExecution) async throws(StepFailure) -> [String] {
+        if let wheel = requirements.entries.first(where: { $0.file.normalizedName == "pip" && $0.file.fileName.hasSuffix(".whl") }) {
+            step.log("# pip: runs from the pinned \(wheel.file.fileName)")
+            return [interpreter, links + "/" + wheel.file.fileName + "/pip"]
+        }
+        do { try await step.run(isolated + [interpreter, "-c", "import pip"]) } catch {
+            guard case .commandFailed = error else { throw error }
+            throw .invalid("\(interpreter) has no pip, so \(step.software)'s pip step cannot run: pin a pip wheel in the 'pypi:' "
+                + "source of \(step.software) (it then runs from that wheel and is installed too), or list a software that "
+                + "installs pip into this Python in 'dependencies' (see docs/definitions.md, the pip step)")
+        }
+        return [interpreter, "-m", "pip"]
     }
 
     /// pip and the interpreter see nothing of the host's configuration, the user's site

@@ -10,7 +10,9 @@ import Foundation
 struct BundleStep: StepKind {
     static let name = "bundle"
     /// On the host, the command on the build PATH is enough, whichever package brought it.
-    var hostTools: [HostTool] { [HostTool(command: "bundle", packages: ["debian": ["ruby-bundler"], "rhel": ["rubygem-bundler"]])] }
+    var hostTools: [HostTool] {
+        [HostTool(command: "bundle", packages: ["debian": ["ruby-bundler"], "rhel": ["rubygem-bundler"]], providedBy: ["ruby"])]
+    }
     let into: String
     let without: [String]
     let command: String

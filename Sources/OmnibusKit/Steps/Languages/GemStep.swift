@@ -10,8 +10,9 @@ import Foundation
 /// found on PATH as the compiler wrapper) against the embedded libraries (`--with-opt-dir`).
 struct GemStep: StepKind {
     static let name = "gem"
-    /// On the host, the command on the build PATH is enough, whichever package brought it.
-    var hostTools: [HostTool] { [HostTool(command: "gem", package: "ruby")] }
+    /// On the host, the command on the build PATH is enough, whichever package brought it; a
+    /// project that builds the library's `ruby` runs that Ruby's gem.
+    var hostTools: [HostTool] { [HostTool(command: "gem", package: "ruby", providedBy: ["ruby"])] }
     /// `.gem` files relative to the source, dependencies before the gems that need them.
     let gems: [String]
     let installDir: String?
