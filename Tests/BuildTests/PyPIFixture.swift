@@ -37,17 +37,23 @@ struct PyPIFixture {
             let made = try await CommandResult.run(["/usr/bin/python3", script, directory + "/files", name, version, license] + requires)
             guard made.status == 0 else { throw FixtureError("mkwheel failed: \(made.stderr)") }
             let path = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let sha = try await CommandResult.run(["sha256sum", path]).stdout.prefix(64)
-            let wheel = Wheel(name: name, version: version, fileName: (path as NSString).lastPathComponent, sha256: String(sha))
-            wheels[name] = wheel
-            let json = """
-                {"info": {"name": "\(name)", "version": "\(version)"}, "urls": [{"filename": "\(wheel.fileName)", \
-                "url": "/files/\(wheel.fileName)", "packagetype": "bdist_wheel", "digests": {"md5": "0", "sha256": "\(wheel.sha256)"}}]}
-                """
-            try FileManager.default.createDirectory(atPath: "\(directory)/pypi/\(name)/\(version)", withIntermediateDirectories: true)
-            try json.write(toFile: "\(directory)/pypi/\(name)/\(version)/json", atomically: true, encoding: .utf8)
+            wheels[name] = try await Self.publish(path, name: name, version: version, in: directory)
         }
         self.wheels = wheels
+    }
+
+    /// The wheel at `path` (already under `files/`) and its release document, as PyPI's JSON
+    /// API lists them.
+    private static func publish(_ path: String, name: String, version: String, in directory: String) async throws -> Wheel {
+        let sha = try await CommandResult.run(["sha256sum", path]).stdout.prefix(64)
+        let wheel = Wheel(name: name, version: version, fileName: (path as NSString).lastPathComponent, sha256: String(sha))
+        let json = """
+            {"info": {"name": "\(name)", "version": "\(version)"}, "urls": [{"filename": "\(wheel.fileName)", \
+            "url": "/files/\(wheel.fileName)", "packagetype": "bdist_wheel", "digests": {"md5": "0", "sha256": "\(wheel.sha256)"}}]}
+            """
+        try FileManager.default.createDirectory(atPath: "\(directory)/pypi/\(name)/\(version)", withIntermediateDirectories: true)
+        try json.write(toFile: "\(directory)/pypi/\(name)/\(version)/json", atomically: true, encoding: .utf8)
+        return wheel
     }
 
     /// Serves a wheel made elsewhere (Debian's own pip wheel) like the ones written here.
@@ -55,15 +61,7 @@ struct PyPIFixture {
         let fileName = (path as NSString).lastPathComponent
         try? FileManager.default.removeItem(atPath: directory + "/files/" + fileName)
         try FileManager.default.copyItem(atPath: path, toPath: directory + "/files/" + fileName)
-        let sha = try await CommandResult.run(["sha256sum", path]).stdout.prefix(64)
-        let wheel = Wheel(name: name, version: version, fileName: fileName, sha256: String(sha))
-        wheels[name] = wheel
-        let json = """
-            {"info": {"name": "\(name)", "version": "\(version)"}, "urls": [{"filename": "\(fileName)", \
-            "url": "/files/\(fileName)", "packagetype": "bdist_wheel", "digests": {"md5": "0", "sha256": "\(wheel.sha256)"}}]}
-            """
-        try FileManager.default.createDirectory(atPath: "\(directory)/pypi/\(name)/\(version)", withIntermediateDirectories: true)
-        try json.write(toFile: "\(directory)/pypi/\(name)/\(version)/json", atomically: true, encoding: .utf8)
+        wheels[name] = try await Self.publish(directory + "/files/" + fileName, name: name, version: version, in: directory)
     }
 
     /// The `pypi:` item pinning a wheel.
