@@ -1,4 +1,5 @@
 import CArchive
+import Glibc
 import Synchronization
 
 /// Where one archive member is written, chosen by the caller before anything touches the disk.
@@ -39,8 +40,23 @@ package final class ArchiveExtractor {
     /// which at least keeps the umask from staying at 0.
     private static let umaskDance = Mutex(())
 
+    /// Set once the kernel has refused a private context, so the warning is printed once.
+    private static let confinementRefused = Atomic<Bool>(false)
+
     /// True when the calling thread's umask is now its own.
-    private static func confineUmaskToThisThread() -> Bool { omnibus_unshare_fs() == 0 }
+    private static func confineUmaskToThisThread() -> Bool {
+        if omnibus_unshare_fs() == 0 { return true }
+        let reason = String(cString: strerror(errno))
+        if !confinementRefused.exchange(true, ordering: .relaxed) {
+            // Rare (a container whose seccomp filter refuses unshare), and the user should know
+            // what it costs, so it is said here rather than nowhere.
+            let line = "warning: cannot give the unpacking thread a umask of its own (unshare(CLONE_FS): \(reason)); "
+                + "archives are unpacked one at a time, but a build step started during an unpacking can still get umask 0: "
+                + "set health_check.fail_on: [world-writable] to stop such a package\n"
+            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        }
+        return false
+    }
 
     /// Runs `body` (which calls into the disk writer) so that its umask dance cannot disturb
     /// the process.

@@ -126,7 +126,7 @@ struct SoftwareBuild {
                 throw .io(error.description)
             }
             log.note("# layer: \(entries.filter { $0.kind != .directory }.count) files")
-            let naming = WorkDirReferences.files(in: tree, entries: entries, naming: paths.projectDir)
+            let naming = WorkDirReferences.files(in: tree, entries: entries, naming: WorkDirReferences.spellings(of: paths.projectDir))
             if !naming.isEmpty {
                 let warning = WorkDirReferences.warning(software: name, workDir: paths.projectDir, files: naming)
                 log.note(warning)

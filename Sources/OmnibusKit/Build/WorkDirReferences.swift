@@ -9,19 +9,25 @@ package enum WorkDirReferences {
     /// How many files the warning names.
     static let named = 3
 
-    /// Paths (relative to the tree) of the regular files whose bytes contain `workDir`, and of the
-    /// symlinks whose target does, in entry order.
-    static func files(in tree: String, entries: [Layer.Entry], naming workDir: String) -> [String] {
-        let needle = Array(workDir.utf8)
-        guard !needle.isEmpty else { return [] }
+    /// The work dir as given and with its symlinks resolved (a build tool may record either).
+    static func spellings(of workDir: String) -> [String] {
+        let resolved = URL(fileURLWithPath: workDir).resolvingSymlinksInPath().path
+        return resolved == workDir || resolved.isEmpty ? [workDir] : [workDir, resolved]
+    }
+
+    /// Paths (relative to the tree) of the regular files whose bytes contain one of `spellings`,
+    /// and of the symlinks whose target does, in entry order.
+    static func files(in tree: String, entries: [Layer.Entry], naming spellings: [String]) -> [String] {
+        let needles = spellings.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        guard !needles.isEmpty else { return [] }
         var found: [String] = []
         for entry in entries {
             switch entry.kind {
             case .directory: continue
-            case .symlink: if entry.target?.contains(workDir) == true { found.append(entry.path) }
+            case .symlink: if let target = entry.target, spellings.contains(where: { target.contains($0) }) { found.append(entry.path) }
             case .file:
                 guard let data = try? Data(contentsOf: URL(fileURLWithPath: tree + "/" + entry.path), options: .alwaysMapped) else { continue }
-                if contains(data, needle) { found.append(entry.path) }
+                if needles.contains(where: { contains(data, $0) }) { found.append(entry.path) }
             }
         }
         return found

@@ -64,6 +64,8 @@ package struct InstalledDistribution: Codable, Sendable, Equatable {
         var line = "\(name) \(version): \(license) (\(file), \(checksum))"
         if !bundledLibraries.isEmpty { line += "; bundles native libraries: " + bundledLibraries.joined(separator: ", ") }
         if !nativeExtensions.isEmpty { line += "; native extensions: " + nativeExtensions.joined(separator: ", ") }
+        // The step stands in for `license_files`, so a distribution that ships no text is said.
+        if licenseFiles.isEmpty { line += "; ships no licence text" }
         if !staticallyLinked.isEmpty { line += "; statically links " + staticallyLinked.joined(separator: ", ") + " (not the embedded copy)" }
         return line
     }

@@ -140,7 +140,9 @@ extension ProjectRun {
                          reason: "no smoke_test in the project", glibcFloor: glibcFloor)
         }
         let smoke = await run(["/bin/sh", "-c", smokeTest])
-        let lines = smoke.output.split(separator: "\n", omittingEmptySubsequences: false)
+        var output = Substring(smoke.output)
+        while output.hasSuffix("\n") { output = output.dropLast() }
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
         let last = smoke.output.split(separator: "\n").last.map(String.init) ?? ""
         var cell = PortabilityMatrix.Cell(builtOn: builtOn, installedOn: installedOn, package: deb, installed: true, smokePassed: smoke.status == 0,
                                           reason: smoke.status == 0 ? "" : "smoke test exited \(smoke.status): \(last)", glibcFloor: glibcFloor)

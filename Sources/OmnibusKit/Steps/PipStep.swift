@@ -84,9 +84,10 @@ struct PipStep: StepKind {
         }
         do { try await step.run(isolated + [interpreter, "-c", "import pip"]) } catch {
             guard case .commandFailed = error else { throw error }
-            throw .invalid("\(interpreter) has no pip, so \(step.software)'s pip step cannot run: pin a pip wheel in the 'pypi:' "
-                + "source of \(step.software) (it then runs from that wheel and is installed too), or list a software that "
-                + "installs pip into this Python in 'dependencies' (see docs/definitions.md, the pip step)")
+            throw .invalid("\(interpreter) cannot import pip (its log says why), so \(step.software)'s pip step cannot run: add "
+                + "'pip' to the 'dependencies' of \(step.software) (the library's Software/pip.yml installs pip into the "
+                + "embedded Python), or pin a pip wheel in its 'pypi:' source (the step then runs pip from that wheel and "
+                + "installs it too); see docs/definitions.md, the pip step")
         }
         return [interpreter, "-m", "pip"]
     }

@@ -11,7 +11,7 @@ import Foundation
 struct GemStep: StepKind {
     static let name = "gem"
     /// On the host, the command on the build PATH is enough, whichever package brought it; a
-    /// project that builds the library's `ruby` runs that Ruby's gem.
+    /// software that depends, directly or not, on `ruby` runs that Ruby's gem.
     var hostTools: [HostTool] { [HostTool(command: "gem", package: "ruby", providedBy: ["ruby"])] }
     /// `.gem` files relative to the source, dependencies before the gems that need them.
     let gems: [String]
