@@ -28,10 +28,8 @@ struct BundleStep: StepKind {
     var keyText: String { "bundle(into: \(Self.quoted(into)), without: \(without), bundle: \(Self.quoted(command)))" }
 
     func perform(in step: any StepExecution) async throws(StepFailure) {
-        let source = try step.writablePath(".")
-        guard FileManager.default.fileExists(atPath: source + "/Gemfile.lock") else {
-            throw .invalid("bundle: the source has no Gemfile.lock, so its gems are not pinned: run 'bundle lock' and 'bundle package' and keep Gemfile.lock and vendor/cache with the source")
-        }
+        let source = try ToolRun.lockedSource("Gemfile.lock", tool: "bundle", unpinned: "its gems are",
+                                              howTo: "run 'bundle lock' and 'bundle package' and keep Gemfile.lock and vendor/cache with the source", step)
         let own = try ToolRun.privateDirectory("bundle", step)
         let app = try step.writablePath(into)
         try FileStep.operation("copy the application into \(app)", step) {

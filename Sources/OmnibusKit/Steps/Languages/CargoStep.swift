@@ -36,10 +36,8 @@ struct CargoStep: StepKind {
     }
 
     func perform(in step: any StepExecution) async throws(StepFailure) {
-        let source = try step.writablePath(".")
-        guard FileManager.default.fileExists(atPath: source + "/Cargo.lock") else {
-            throw .invalid("cargo: the source has no Cargo.lock, so the crates it builds with are not pinned: run 'cargo generate-lockfile' (and 'cargo vendor') in the source and keep both with it")
-        }
+        let source = try ToolRun.lockedSource("Cargo.lock", tool: "cargo", unpinned: "the crates it builds with are",
+                                              howTo: "run 'cargo generate-lockfile' (and 'cargo vendor') in the source and keep both with it", step)
         let own = try ToolRun.privateDirectory("cargo", step)
         let home = own + "/home"
         let target = own + "/target"

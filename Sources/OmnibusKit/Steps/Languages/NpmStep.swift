@@ -26,10 +26,8 @@ struct NpmStep: StepKind {
     var keyText: String { "npm(prefix: \(Self.quoted(prefix)), scripts: \(scripts), args: \(args))" }
 
     func perform(in step: any StepExecution) async throws(StepFailure) {
-        let source = try step.writablePath(".")
-        guard FileManager.default.fileExists(atPath: source + "/package-lock.json") else {
-            throw .invalid("npm: the source has no package-lock.json, so its dependencies are not pinned: run 'npm install --package-lock-only' and keep the lock with the source")
-        }
+        let source = try ToolRun.lockedSource("package-lock.json", tool: "npm", unpinned: "its dependencies are",
+                                              howTo: "run 'npm install --package-lock-only' and keep the lock with the source", step)
         let manifest = try NpmPackageManifest.read(source + "/package.json")
         let own = try ToolRun.privateDirectory("npm", step)
         let environment = [

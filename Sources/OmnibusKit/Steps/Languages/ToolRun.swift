@@ -14,6 +14,18 @@ enum ToolRun {
         ["env"] + (directory.map { ["--chdir=\($0)"] } ?? []) + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + arguments
     }
 
+    /// The source directory of a step whose tool installs exactly what `lockFile` pins. Without
+    /// the lock the tool would choose versions at build time, so the step stops and says how to
+    /// make one: "<tool>: the source has no <lockFile>, so <unpinned> not pinned: <howTo>".
+    static func lockedSource(_ lockFile: String, tool: String, unpinned: String, howTo: String,
+                             _ step: any StepExecution) throws(StepFailure) -> String {
+        let source = try step.writablePath(".")
+        guard FileManager.default.fileExists(atPath: source + "/" + lockFile) else {
+            throw .invalid("\(tool): the source has no \(lockFile), so \(unpinned) not pinned: \(howTo)")
+        }
+        return source
+    }
+
     /// `<source dir>/.omnibus-<tool>`, made empty.
     static func privateDirectory(_ tool: String, _ step: any StepExecution) throws(StepFailure) -> String {
         let path = try step.writablePath(".omnibus-\(tool)")
