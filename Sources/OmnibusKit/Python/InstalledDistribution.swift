@@ -19,7 +19,7 @@ package struct InstalledDistribution: Codable, Sendable, Equatable {
     package let nativeExtensions: [String]
     /// Libraries found linked into those modules (`OpenSSL 4.0.3`): they, not the embedded
     /// copies, are what the distribution runs on.
-    package var staticallyLinked: [String] = []
+    package let staticallyLinked: [String]
 
     enum CodingKeys: String, CodingKey {
         case name, version, license, file, checksum
@@ -27,33 +27,6 @@ package struct InstalledDistribution: Codable, Sendable, Equatable {
         case bundledLibraries = "bundled_native_libraries"
         case nativeExtensions = "native_extensions"
         case staticallyLinked = "statically_linked"
-    }
-
-    package init(name: String, version: String, license: String, file: String, checksum: String, licenseFiles: [String],
-                 bundledLibraries: [String], nativeExtensions: [String], staticallyLinked: [String] = []) {
-        self.name = name
-        self.version = version
-        self.license = license
-        self.file = file
-        self.checksum = checksum
-        self.licenseFiles = licenseFiles
-        self.bundledLibraries = bundledLibraries
-        self.nativeExtensions = nativeExtensions
-        self.staticallyLinked = staticallyLinked
-    }
-
-    /// Records written before `statically_linked` existed read as having none.
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decode(String.self, forKey: .name)
-        version = try container.decode(String.self, forKey: .version)
-        license = try container.decode(String.self, forKey: .license)
-        file = try container.decode(String.self, forKey: .file)
-        checksum = try container.decode(String.self, forKey: .checksum)
-        licenseFiles = try container.decode([String].self, forKey: .licenseFiles)
-        bundledLibraries = try container.decode([String].self, forKey: .bundledLibraries)
-        nativeExtensions = try container.decode([String].self, forKey: .nativeExtensions)
-        staticallyLinked = try container.decodeIfPresent([String].self, forKey: .staticallyLinked) ?? []
     }
 
     /// Where in the install dir a software's record is: `LICENSES/<software>/python-distributions.json`.
